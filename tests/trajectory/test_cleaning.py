@@ -1,0 +1,78 @@
+"""Cleaning: sort, dedupe, poor accuracy, bursts and single jumps, all counted."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tests.tracks import TrackBuilder
+from trajectory.cleaning import DROP_REASONS, clean_track
+
+
+class TestCleanTrack:
+    def test_sorts_and_reports_reordering(self) -> None:
+        df = TrackBuilder(seed=1).stay(0, 0, 300).frame()
+        shuffled = df.sample(frac=1.0, random_state=3)
+        clean, report = clean_track(shuffled)
+        assert clean["time"].is_monotonic_increasing
+        assert report.reordered
+        assert report.kept_points == len(df)
+
+    def test_exact_duplicates_dropped_and_counted(self) -> None:
+        df = TrackBuilder(seed=2).stay(0, 0, 300).frame()
+        doubled = pd.concat([df, df.iloc[:10].assign(source_row=np.arange(1000, 1010))])
+        clean, report = clean_track(doubled)
+        assert len(clean) == len(df)
+        assert report.dropped["duplicate"] == 10
+        assert report.dropped_rows["duplicate"] == list(range(1000, 1010))
+
+    def test_same_instant_keeps_the_most_accurate_fix(self) -> None:
+        df = TrackBuilder(seed=3).stay(0, 0, 100).frame().assign(accuracy_m=10.0)
+        twin = df.iloc[[4]].assign(lat=df["lat"].iloc[4] + 0.001, accuracy_m=5.0, source_row=99)
+        clean, report = clean_track(pd.concat([df, twin]))
+        assert report.dropped["conflicting_duplicate"] == 1
+        assert 99 in clean["source_row"].to_numpy()
+        assert report.dropped_rows["conflicting_duplicate"] == [5]
+
+    def test_poor_accuracy_relative_to_median_is_dropped(self) -> None:
+        df = TrackBuilder(seed=4).stay(0, 0, 300).frame().assign(accuracy_m=8.0)
+        df.loc[df.index[[5, 6, 7]], "accuracy_m"] = [60.0, 450.0, 35.0]
+        _, report = clean_track(df, accuracy_factor=5.0, accuracy_floor_m=50.0)
+        # 60 > max(50, 5 * 8) and 450 > 200; 35 is kept
+        assert report.dropped["poor_accuracy"] == 2
+
+    def test_single_jump_off_the_line_is_dropped(self) -> None:
+        df = TrackBuilder(seed=5).stay(0, 0, 200).point(800, 300, 30).stay(0, 0, 200).frame()
+        clean, report = clean_track(df)
+        assert report.dropped["jump"] + report.dropped["burst"] == 1
+        assert len(clean) == len(df) - 1
+
+    def test_burst_of_bad_fixes_is_dropped(self) -> None:
+        b = TrackBuilder(seed=6).stay(0, 0, 200)
+        for _ in range(5):
+            b.point(1200, 400, 5)
+        df = b.stay(0, 0, 200).frame()
+        _, report = clean_track(df)
+        assert report.dropped["burst"] == 5
+
+    def test_fast_real_drive_is_kept(self) -> None:
+        df = TrackBuilder(seed=7, step_s=30).move(6000, 0, speed_mps=20).move(6000, 6000,
+                                                                            speed_mps=20).frame()
+        _, report = clean_track(df)
+        assert report.dropped["jump"] == 0
+        assert report.dropped["burst"] == 0
+
+    def test_zero_coordinates_dropped(self) -> None:
+        df = TrackBuilder(seed=8).stay(0, 0, 100).frame()
+        df.loc[df.index[3], ["lat", "lon"]] = [0.0, 0.0]
+        _, report = clean_track(df)
+        assert report.dropped["zero_coordinates"] == 1
+
+    def test_every_reason_is_reported(self) -> None:
+        _, report = clean_track(TrackBuilder().stay(0, 0, 60).frame())
+        assert set(report.dropped) == set(DROP_REASONS)
+
+    def test_empty_track(self) -> None:
+        clean, report = clean_track(TrackBuilder().frame())
+        assert clean.empty
+        assert report.kept_points == 0
