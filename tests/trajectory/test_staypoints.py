@@ -1,0 +1,104 @@
+"""Stay detection: each test shows a field failure the detector must survive."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.tracks import TrackBuilder
+from trajectory.cleaning import clean_track
+from trajectory.staypoints import STAY_COLUMNS, detect_stay_points
+
+
+def _stays(df: pd.DataFrame, **kw: float) -> pd.DataFrame:
+    clean, _ = clean_track(df)
+    return detect_stay_points(clean, **kw)
+
+
+class TestDetectStayPoints:
+    def test_empty_track_gives_empty_table_with_columns(self) -> None:
+        empty = TrackBuilder().frame().iloc[0:0]
+        out = detect_stay_points(empty)
+        assert list(out.columns) == list(STAY_COLUMNS)
+        assert out.empty
+
+    def test_single_fix_is_no_stay(self) -> None:
+        df = TrackBuilder().point(0, 0, 0).frame()
+        assert detect_stay_points(df).empty
+
+    def test_two_visits_and_a_drive(self) -> None:
+        df = (TrackBuilder(seed=1).stay(0, 0, 600).move(1000, 0).stay(1000, 0, 900)
+              .move(1000, 800).frame())
+        out = _stays(df)
+        assert len(out) == 2
+        assert out["duration_s"].between(500, 960).all()
+
+    @pytest.mark.parametrize("seconds", [30, 60, 90])
+    def test_traffic_light_stop_is_not_a_stay(self, seconds: float) -> None:
+        df = TrackBuilder(seed=2).move(500, 0).stay(500, 0, seconds, noise_m=4).move(1500, 0).frame()
+        assert _stays(df).empty
+
+    def test_min_stay_boundary_is_inclusive(self) -> None:
+        # fixes every 10 s from 0 to exactly 180 s: first-to-last = min_stay_s
+        df = TrackBuilder(step_s=10, seed=3).stay(0, 0, 181, noise_m=0.1).point(2000, 0, 10).frame()
+        assert len(_stays(df, min_stay_s=180)) == 1
+        assert len(_stays(df, min_stay_s=181)) == 0
+
+    def test_indoor_signal_gap_continues_the_stay(self) -> None:
+        # 15 min without fixes inside the store; the next fix is back inside the group
+        df = (TrackBuilder(seed=4).move(0, 0).stay(0, 0, 1500, noise_m=12, gap=(300, 900))
+              .move(1200, 0).frame())
+        out = _stays(df)
+        assert len(out) == 1
+        assert out["duration_s"].iloc[0] > 1400
+        assert out["max_gap_s"].iloc[0] >= 900
+
+    def test_noisy_visit_with_approach_fix_is_one_stay(self) -> None:
+        # Li's anchor (first fix) sits 45 m out on the approach path; noise 25 m
+        # puts half the visit beyond 50 m of that anchor: a running median keeps it whole.
+        df = (TrackBuilder(seed=5).move(-400, 0).point(-45, 0, 5).stay(0, 0, 1200, noise_m=25)
+              .move(800, 0).frame())
+        assert len(_stays(df)) == 1
+
+    def test_single_outlier_inside_a_stay_does_not_split_it(self) -> None:
+        b = TrackBuilder(seed=6).stay(0, 0, 400).point(600, 0, 5).stay(0, 0, 400)
+        assert len(_stays(b.move(1500, 0).frame())) == 1
+
+    def test_short_excursion_to_the_car_is_tolerated(self) -> None:
+        b = (TrackBuilder(seed=7).stay(0, 0, 500).move(90, 0, speed_mps=1.5)
+             .move(0, 0, speed_mps=1.5).stay(0, 0, 500).move(1500, 0))
+        assert len(_stays(b.frame())) == 1
+
+    def test_creeping_traffic_queue_is_not_a_stay(self) -> None:
+        # 8 minutes crawling 150 m at 0.3 m/s past a store
+        df = TrackBuilder(seed=8).move(-600, 0).move(-450, 0).move(-300, 0, speed_mps=0.3).move(
+            800, 0).frame()
+        assert _stays(df).empty
+
+    def test_stays_are_ordered_non_overlapping_within_radius(self) -> None:
+        b = TrackBuilder(seed=9)
+        for k in range(5):
+            b.stay(700.0 * k, 0, 400, noise_m=15).move(700.0 * (k + 1), 0)
+        out = _stays(b.frame())
+        assert len(out) == 5
+        arr = out["arrival"].to_numpy()
+        dep = out["departure"].to_numpy()
+        assert (arr[1:] > dep[:-1]).all()
+        assert (out["spread_m"] <= 50).all()
+
+    def test_input_is_not_modified(self) -> None:
+        df = TrackBuilder(seed=10).stay(0, 0, 400).frame()
+        before = df.copy()
+        detect_stay_points(df)
+        pd.testing.assert_frame_equal(df, before)
+
+    def test_long_gap_beyond_max_gap_splits(self) -> None:
+        df = TrackBuilder(seed=11).stay(0, 0, 4000, gap=(600, 3000)).frame()
+        assert len(_stays(df, max_gap_s=1800)) == 2
+        assert len(_stays(df, max_gap_s=3 * 3600)) == 1
+
+    def test_times_are_utc_aware(self) -> None:
+        out = _stays(TrackBuilder(seed=12).stay(0, 0, 400).frame())
+        assert str(out["arrival"].dt.tz) == "UTC"
+        assert np.issubdtype(out["duration_s"].dtype, np.floating)
