@@ -1,0 +1,82 @@
+"""Matching stays to stores: one-to-one, gated, revisits, exempt places."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tests.tracks import at
+from trajectory.config import ExemptPlace
+from trajectory.matching import MATCH_COLUMNS, match_stores
+
+
+def _stays(points: list[tuple[float, float]], spread: float = 10.0) -> pd.DataFrame:
+    rows = []
+    for i, (x, y) in enumerate(points):
+        lat, lon = at(x, y)
+        rows.append({"stay_id": i + 1, "lat": lat, "lon": lon, "spread_m": spread,
+                     "duration_s": 600.0, "n_points": 100})
+    return pd.DataFrame(rows)
+
+
+def _stores(points: list[tuple[str, float, float]]) -> pd.DataFrame:
+    rows = []
+    for i, (sid, x, y) in enumerate(points):
+        lat, lon = at(x, y)
+        rows.append({"store_id": sid, "seq": i + 1, "lat": lat, "lon": lon})
+    return pd.DataFrame(rows)
+
+
+class TestMatchStores:
+    def test_adds_columns_and_keeps_input(self) -> None:
+        stays = _stays([(0, 0)])
+        before = stays.copy()
+        out = match_stores(stays, _stores([("A", 10, 0)]))
+        assert set(MATCH_COLUMNS) <= set(out.columns)
+        pd.testing.assert_frame_equal(stays, before)
+        assert out["store_id"].tolist() == ["A"]
+        assert abs(out["distance_m"].iloc[0] - 10.0) < 0.1
+
+    def test_one_to_one_beats_greedy_nearest(self) -> None:
+        # Stay 1 is nearest to A, but greedy would leave stay 2 (only near A) unmatched.
+        stays = _stays([(0, 0), (-60, 0)])
+        stores = _stores([("A", -30, 0), ("B", 40, 0)])
+        out = match_stores(stays, stores, radius_m=100)
+        assert out["store_id"].tolist() == ["B", "A"]
+
+    def test_distance_gate_is_inclusive(self) -> None:
+        out = match_stores(_stays([(0, 0)]), _stores([("A", 100, 0)]), radius_m=100.01)
+        assert out["store_id"].tolist() == ["A"]
+        out = match_stores(_stays([(0, 0)]), _stores([("A", 100, 0)]), radius_m=99.9)
+        assert out["store_id"].tolist() == [None]
+
+    def test_revisit_takes_nearest_store_in_gate(self) -> None:
+        out = match_stores(_stays([(0, 0), (500, 0), (5, 0)]), _stores([("A", 0, 0), ("B", 500, 0)]))
+        assert out["store_id"].tolist() == ["A", "B", "A"]
+        assert out["revisit"].tolist() == [False, False, True]
+
+    def test_tie_is_broken_by_visit_order(self) -> None:
+        # Two stores at the same spot (one building); stays in time order take seq order.
+        out = match_stores(_stays([(0, 0), (0, 0)]), _stores([("A", 0, 20), ("B", 0, 20)]))
+        assert out["store_id"].tolist() == ["A", "B"]
+
+    def test_exempt_place_is_never_matched(self) -> None:
+        lat, lon = at(0, 0)
+        out = match_stores(_stays([(0, 0)]), _stores([("A", 5, 0)]),
+                           exempt_places=[ExemptPlace("office", lat, lon, 50.0)])
+        assert out["exempt"].tolist() == ["office"]
+        assert out["store_id"].tolist() == [None]
+
+    def test_close_stores_are_flagged_ambiguous(self) -> None:
+        out = match_stores(_stays([(0, 0)], spread=40.0), _stores([("A", 5, 0), ("B", -12, 0)]))
+        assert out["ambiguous_store_ids"].iloc[0] == ["B"]
+        assert out["confidence"].iloc[0] < 0.9
+
+    def test_far_apart_stores_are_not_ambiguous(self) -> None:
+        out = match_stores(_stays([(0, 0)], spread=10.0), _stores([("A", 5, 0), ("B", 90, 0)]))
+        assert out["ambiguous_store_ids"].iloc[0] == []
+        assert out["confidence"].iloc[0] > 0.9
+
+    def test_no_stores(self) -> None:
+        out = match_stores(_stays([(0, 0)]), _stores([]).reindex(columns=["store_id", "seq", "lat",
+                                                                            "lon"]))
+        assert out["store_id"].tolist() == [None]

@@ -1,0 +1,150 @@
+"""Matching stays to the day's on-site task stores.
+
+A one-to-one assignment (Hungarian, ``scipy.optimize.linear_sum_assignment``)
+minimises the total stay-store distance within a distance gate; when
+distances tie, a tiny cost on the difference between visit order and task
+order breaks the tie in favour of the order the manager most likely kept.
+A stay left over after the assignment that lies within the gate of a store
+is a revisit of the nearest such store.  Stays at exempt places (office,
+warehouse, home) are labelled and never matched.  Phone and chat tasks are
+never expected on the track and are not passed in here.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MATCH_COLUMNS", "match_stores"]
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linear_sum_assignment
+
+from trajectory.config import ExemptPlace
+from trajectory.geodesy import haversine_m
+
+#: Columns :func:`match_stores` adds to the stay table.
+MATCH_COLUMNS: tuple[str, ...] = (
+    "store_id",
+    "distance_m",
+    "revisit",
+    "exempt",
+    "ambiguous_store_ids",
+    "confidence",
+)
+_ORDER_TIE_BREAK_M = 0.01
+_UNREACHABLE = 1e12
+
+
+def match_stores(
+    stays: pd.DataFrame,
+    stores: pd.DataFrame,
+    *,
+    radius_m: float = 100.0,
+    exempt_places: Sequence[ExemptPlace] = (),
+) -> pd.DataFrame:
+    """Assign each stay to at most one on-site task store.
+
+    Parameters
+    ----------
+    stays
+        Stay table (``stay_id``, ``lat``, ``lon``, ``spread_m``, ``duration_s``,
+        ``n_points``) in time order.  Not modified.
+    stores
+        On-site task stores (``store_id``, ``seq``, ``lat``, ``lon``), WGS-84.
+    radius_m
+        Largest stay-store distance (m) that can match.
+    exempt_places
+        Places (WGS-84) whose stays are expected and are never matched to a store.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``stays`` with :data:`MATCH_COLUMNS`: the matched ``store_id``
+        (None when unmatched), ``distance_m`` to it, ``revisit`` (a second or
+        later stay at that store), ``exempt`` (the exempt place's name or None),
+        ``ambiguous_store_ids`` (other task stores the GPS cannot tell apart from
+        the matched one) and ``confidence`` in [0, 1] of the match.
+    """
+    out = stays.copy()
+    n, m = len(out), len(stores)
+    out["store_id"] = pd.Series([None] * n, dtype="object", index=out.index)
+    out["distance_m"] = np.nan
+    out["revisit"] = False
+    out["exempt"] = pd.Series([None] * n, dtype="object", index=out.index)
+    out["ambiguous_store_ids"] = pd.Series([[] for _ in range(n)], dtype="object", index=out.index)
+    out["confidence"] = np.nan
+    if n == 0:
+        return out
+    slat = out["lat"].to_numpy(dtype=np.float64)
+    slon = out["lon"].to_numpy(dtype=np.float64)
+    exempt = np.full(n, None, dtype=object)
+    for place in exempt_places:
+        d = haversine_m(slat, slon, place.lat, place.lon)
+        exempt = np.where((exempt == None) & (d <= place.radius_m), place.name, exempt)  # noqa: E711
+    out["exempt"] = list(exempt)
+    if m == 0:
+        return out
+    candidates = np.flatnonzero(exempt == None)  # noqa: E711
+    if candidates.size == 0:
+        return out
+    dist = haversine_m(
+        slat[candidates, None], slon[candidates, None],
+        stores["lat"].to_numpy(dtype=np.float64)[None, :],
+        stores["lon"].to_numpy(dtype=np.float64)[None, :],
+    )
+    store_rank = stores["seq"].rank(method="first").to_numpy() - 1
+    stay_rank = np.arange(candidates.size)
+    order_gap = np.abs(stay_rank[:, None] * (m / max(candidates.size, 1)) - store_rank[None, :])
+    cost = np.where(dist <= radius_m, dist + _ORDER_TIE_BREAK_M * order_gap, _UNREACHABLE)
+    rows, cols = linear_sum_assignment(cost)
+    ok = cost[rows, cols] < _UNREACHABLE
+    rows, cols = rows[ok], cols[ok]
+    store_ids = stores["store_id"].to_numpy(dtype=object)
+    matched_store = np.full(candidates.size, -1, dtype=np.int64)
+    matched_store[rows] = cols
+    # Leftover stays within the gate of a store: revisits of the nearest one.
+    left = np.flatnonzero(matched_store < 0)
+    in_gate = dist[left] <= radius_m
+    has = in_gate.any(axis=1)
+    nearest = np.argmin(np.where(in_gate, dist[left], np.inf), axis=1)
+    matched_store[left[has]] = nearest[has]
+    revisit = np.zeros(candidates.size, dtype=bool)
+    revisit[left[has]] = True
+    # The earliest stay at a store is its visit; later ones are revisits.
+    for s in np.unique(matched_store[matched_store >= 0]):
+        at = np.flatnonzero(matched_store == s)
+        revisit[at] = True
+        revisit[at[0]] = False
+    spread = out["spread_m"].to_numpy(dtype=np.float64)[candidates]
+    duration = out["duration_s"].to_numpy(dtype=np.float64)[candidates]
+    # How well the stay's centre is known: spread over sqrt(independent fixes),
+    # taking GPS errors to decorrelate over about a minute.
+    n_eff = np.clip(duration / 60.0, 1.0, None)
+    centre_sigma = np.maximum(spread / np.sqrt(n_eff), 5.0)
+    ids, dists, amb, conf = [], [], [], []
+    for k in range(candidates.size):
+        s = matched_store[k]
+        if s < 0:
+            ids.append(None)
+            dists.append(np.nan)
+            amb.append([])
+            conf.append(np.nan)
+            continue
+        d_best = dist[k, s]
+        margin = 2.0 * centre_sigma[k]
+        others = np.flatnonzero((dist[k] - d_best < margin) & (dist[k] <= radius_m))
+        others = others[others != s]
+        ids.append(store_ids[s])
+        dists.append(float(d_best))
+        amb.append([store_ids[o] for o in others])
+        gap = float(np.min(dist[k, others]) - d_best) if others.size else margin
+        conf.append(float(np.clip(0.5 + 0.5 * gap / margin, 0.0, 1.0)) if others.size else
+                    float(np.clip(1.0 - d_best / (2 * radius_m), 0.5, 1.0)))
+    idx = out.index[candidates]
+    out.loc[idx, "store_id"] = pd.Series(ids, index=idx, dtype="object")
+    out.loc[idx, "distance_m"] = dists
+    out.loc[idx, "revisit"] = revisit
+    out.loc[idx, "ambiguous_store_ids"] = pd.Series(amb, index=idx, dtype="object")
+    out.loc[idx, "confidence"] = conf
+    return out
