@@ -1,0 +1,212 @@
+"""The result of verifying one manager-day, and its JSON contract.
+
+``DayResult.to_dict()`` is the only place that produces the contract JSON the
+management platform, the map reports and the daily runs read.  Times are ISO
+8601 in the configured zone (with its offset); coordinates are WGS-84.
+"""
+
+from __future__ import annotations
+
+__all__ = ["CHECK_NAMES", "CheckResult", "DayResult", "StayPoint", "StoreVisit"]
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from trajectory.cleaning import CleaningReport
+from trajectory.errors import RowProblem
+
+CHECK_NAMES: tuple[str, ...] = ("on_time_arrival", "trajectory_clear", "visit_count_match")
+Status = Literal["pass", "fail", "inconclusive"]
+StoreStatus = Literal["visited", "not_visited", "ambiguous", "unseen", "not_expected", "no_gps"]
+
+
+@dataclass(frozen=True)
+class StayPoint:
+    """One stay: where and when the manager stopped, and what it matched."""
+
+    id: int
+    lat: float
+    lon: float
+    arrival: pd.Timestamp
+    departure: pd.Timestamp
+    duration_s: float
+    n_points: int
+    spread_m: float
+    max_gap_s: float
+    store_id: str | None = None
+    distance_m: float | None = None
+    revisit: bool = False
+    exempt: str | None = None
+    ambiguous_store_ids: tuple[str, ...] = ()
+    confidence: float | None = None
+    arrival_earliest: pd.Timestamp | None = None
+    split_from: int | None = None
+
+
+@dataclass(frozen=True)
+class StoreVisit:
+    """One task-list store and whether the track shows it visited.
+
+    ``status``: ``visited``; ``not_visited`` (the track shows the manager
+    elsewhere); ``ambiguous`` (a stay covers it and a neighbour the GPS cannot
+    tell apart); ``unseen`` (a gap in the GPS long enough to have held the
+    visit); ``not_expected`` (phone or chat task); ``no_gps`` (no usable fixes).
+    """
+
+    store_id: str
+    store_name: str
+    seq: int
+    method: str
+    lat: float
+    lon: float
+    reported_visited: bool
+    status: StoreStatus
+    stay_id: int | None = None
+    arrival: pd.Timestamp | None = None
+    departure: pd.Timestamp | None = None
+    visits: int = 0
+
+    @property
+    def visited(self) -> bool:
+        return self.status == "visited"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One of the three checks: its status, a one-sentence reason, and its fields."""
+
+    name: str
+    status: Status
+    reason: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "pass"
+
+
+@dataclass(frozen=True)
+class DayResult:
+    """Everything trajcheck concluded about one manager's day.
+
+    ``track`` holds the cleaned fixes (``time``, ``lat``, ``lon`` WGS-84) for the
+    map report; it is not part of the JSON unless asked for.
+    """
+
+    manager_id: str
+    date: dt.date
+    timezone: str
+    stay_points: tuple[StayPoint, ...]
+    stores: tuple[StoreVisit, ...]
+    checks: dict[str, CheckResult]
+    cleaning: CleaningReport
+    rejected_rows: tuple[RowProblem, ...] = ()
+    outside_day_points: int = 0
+    config: dict[str, Any] = field(default_factory=dict)
+    track: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.checks.values())
+
+    @property
+    def status(self) -> Status:
+        statuses = {c.status for c in self.checks.values()}
+        if "fail" in statuses:
+            return "fail"
+        if "inconclusive" in statuses:
+            return "inconclusive"
+        return "pass"
+
+    def to_dict(self, *, include_track: bool = False) -> dict[str, Any]:
+        """The contract JSON (plain dict of JSON types)."""
+        tz = ZoneInfo(self.timezone)
+        out: dict[str, Any] = {
+            "manager_id": self.manager_id,
+            "date": self.date.isoformat(),
+            "timezone": self.timezone,
+            "stay_points": [_stay_dict(s, tz) for s in self.stay_points],
+            "stores": [_store_dict(s, tz) for s in self.stores],
+            "checks": {name: _check_dict(c) for name, c in self.checks.items()},
+            "passed": self.passed,
+            "status": self.status,
+            "cleaning": {
+                **self.cleaning.to_dict(),
+                "outside_day": self.outside_day_points,
+                "rejected_rows": len(self.rejected_rows),
+            },
+            "rejected_rows": [p.to_dict() for p in self.rejected_rows],
+            "config": self.config,
+        }
+        if include_track and self.track is not None:
+            out["track"] = {
+                "time": [iso(t, tz) for t in self.track["time"]],
+                "lat": [round(float(v), 7) for v in self.track["lat"]],
+                "lon": [round(float(v), 7) for v in self.track["lon"]],
+            }
+        return out
+
+
+def iso(value: pd.Timestamp | dt.datetime | None, tz: ZoneInfo) -> str | None:
+    """ISO 8601 in ``tz`` with its offset, seconds resolution; None stays None."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return None
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is None:
+        ts = ts.tz_localize("UTC")
+    return ts.tz_convert(tz).floor("s").isoformat()
+
+
+def _num(value: float | None, digits: int) -> float | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return round(float(value), digits)
+
+
+def _stay_dict(s: StayPoint, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "lat": round(s.lat, 7),
+        "lon": round(s.lon, 7),
+        "arrival": iso(s.arrival, tz),
+        "departure": iso(s.departure, tz),
+        "duration_s": round(s.duration_s, 1),
+        "n_points": s.n_points,
+        "store_id": s.store_id,
+        "distance_m": _num(s.distance_m, 1),
+        "revisit": s.revisit,
+        "exempt": s.exempt,
+        "ambiguous_store_ids": list(s.ambiguous_store_ids),
+        "confidence": _num(s.confidence, 3),
+        "spread_m": _num(s.spread_m, 1),
+        "max_gap_s": _num(s.max_gap_s, 1),
+        "arrival_earliest": iso(s.arrival_earliest, tz),
+        "split_from": s.split_from,
+    }
+
+
+def _store_dict(s: StoreVisit, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "store_id": s.store_id,
+        "store_name": s.store_name,
+        "seq": s.seq,
+        "method": s.method,
+        "lat": round(s.lat, 7),
+        "lon": round(s.lon, 7),
+        "reported_visited": s.reported_visited,
+        "visited": s.visited,
+        "status": s.status,
+        "stay_id": s.stay_id,
+        "arrival": iso(s.arrival, tz),
+        "departure": iso(s.departure, tz),
+        "visits": s.visits,
+    }
+
+
+def _check_dict(c: CheckResult) -> dict[str, Any]:
+    return {"passed": c.passed, "status": c.status, "reason": c.reason, **c.fields}
