@@ -85,12 +85,15 @@ def scan_groups(
     t: np.ndarray,
     x: np.ndarray,
     y: np.ndarray,
-    radius_m: float,
+    radius_m: np.ndarray,
     max_gap_s: float,
     excursion_s: float,
     settle_s: float,
 ) -> tuple:
-    """Group consecutive fixes that stay within ``radius_m`` of the group's running median.
+    """Group consecutive fixes that stay within ``radius_m[j]`` of the group's running median.
+
+    ``radius_m`` is per fix, so a fix whose phone reports poor accuracy may lie
+    further out (see ``trajectory.staypoints``).
 
     Returns ``(group_of_fix, starts, ends)``: the group id of every fix (-1 for
     fixes skipped as short excursions), and the first / last member index of
@@ -120,7 +123,7 @@ def scan_groups(
         while j < n:
             if t[j] - t[last_in] > max_gap_s:
                 break
-            if np.hypot(x[j] - cx, y[j] - cy) <= radius_m:
+            if np.hypot(x[j] - cx, y[j] - cy) <= radius_m[j]:
                 members[cnt] = j
                 cnt += 1
                 group[j] = ng
@@ -138,7 +141,7 @@ def scan_groups(
             while k < n:
                 if t[k] - t[last_in] > max_gap_s:
                     break
-                inside = np.hypot(x[k] - cx, y[k] - cy) <= radius_m
+                inside = np.hypot(x[k] - cx, y[k] - cy) <= radius_m[k]
                 if inside:
                     if k == j + 1 or t[k] - t[last_in] <= excursion_s:
                         found = k

@@ -28,8 +28,14 @@ def check_on_time_arrival(
     deadline: dt.datetime,
     *,
     first_fix: pd.Timestamp | None,
+    site_stay: StayPoint | None = None,
 ) -> CheckResult:
     """The first on-site task store (lowest ``seq``) is reached by ``deadline``.
+
+    "Reached" means a stay at the store's site: the stay matched to it, or an
+    earlier stay within the match radius of it (in a wholesale market the
+    manager has reached the first stall's site when he stands in its row, even
+    where the GPS cannot say which of two neighbouring stalls he is at).
 
     Parameters
     ----------
@@ -48,11 +54,15 @@ def check_on_time_arrival(
     if not onsite:
         return CheckResult("on_time_arrival", "pass", "No on-site task on the list: nothing to be late for.", base)
     first = onsite[0]
-    fields = {**base, "first_store_id": first.store_id, "arrival": iso(first.arrival, tz)}
     hhmm = deadline.strftime("%H:%M")
-    if first.status == "visited" and first.arrival is not None:
-        arrival = pd.Timestamp(first.arrival)
-        stay = next((s for s in stays if s.id == first.stay_id), None)
+    stay = next((s for s in stays if s.id == first.stay_id), None) if first.stay_id else None
+    if site_stay is not None and (stay is None or site_stay.arrival < stay.arrival):
+        stay = site_stay
+    arrival_at = stay.arrival if stay is not None else first.arrival
+    fields = {**base, "first_store_id": first.store_id, "arrival": iso(arrival_at, tz),
+              "stay_id": stay.id if stay is not None else None}
+    if arrival_at is not None:
+        arrival = pd.Timestamp(arrival_at)
         earliest = stay.arrival_earliest if stay is not None else None
         local = arrival.tz_convert(tz).strftime("%H:%M")
         if arrival <= deadline:
@@ -120,7 +130,7 @@ def check_trajectory_clear(
     if hard:
         problems.append(f"{len(hard)} on-site store(s) not visited ({', '.join(hard)})")
     if problems:
-        return CheckResult("trajectory_clear", "fail", "; ".join(problems).capitalize() + ".", fields)
+        return CheckResult("trajectory_clear", "fail", _sentence(problems), fields)
     if soft:
         parts = []
         amb = [s.store_id for s in soft if s.status == "ambiguous"]
@@ -129,7 +139,7 @@ def check_trajectory_clear(
             parts.append(f"stores {', '.join(amb)} are closer to a visited neighbour than the GPS can separate")
         if unseen:
             parts.append(f"stores {', '.join(unseen)} could have been visited during a GPS gap")
-        return CheckResult("trajectory_clear", "inconclusive", "; ".join(parts).capitalize() + ".", fields)
+        return CheckResult("trajectory_clear", "inconclusive", _sentence(parts), fields)
     n = len(onsite)
     return CheckResult(
         "trajectory_clear", "pass",
@@ -142,37 +152,47 @@ def check_visit_count(
 ) -> CheckResult:
     """The number of stay points equals the number of on-site visits reported.
 
-    Exempt stays (office, warehouse, home) are not visits; a revisit of the same
-    store is one customer visited, so the stays are counted as distinct places:
-    each matched store once, each unmatched stay once.
+    As the scheme reads: every stay point on the track counts, a revisit of the
+    same store too (it is a second stay the visit report has to account for);
+    exempt stays (office, warehouse, home) are not customer visits and do not
+    count.  On-site visits are the on-site tasks reported visited.
     """
     counted = [s for s in stays if s.exempt is None]
     onsite = [s for s in stores if s.method == "onsite"]
     reported = sum(1 for s in onsite if s.reported_visited)
-    distinct = len({s.store_id for s in counted if s.store_id is not None}) + sum(
-        1 for s in counted if s.store_id is None
-    )
     revisits = sum(1 for s in counted if s.revisit)
-    fields = {"stay_points": len(counted), "distinct_visits": distinct, "onsite_visits": reported,
-              "revisits": revisits}
+    unmatched = sum(1 for s in counted if s.store_id is None)
+    n = len(counted)
+    fields = {"stay_points": n, "onsite_visits": reported, "revisits": revisits,
+              "unmatched_stays": unmatched}
     if not has_gps and reported > 0:
         return CheckResult("visit_count_match", "inconclusive", "No usable GPS fixes for the day.", fields)
-    rev = f" ({revisits} revisit(s) of the same store counted once)" if revisits else ""
-    if distinct == reported:
+    extra = []
+    if revisits:
+        extra.append(f"{revisits} revisit(s) of a store already visited")
+    if unmatched:
+        extra.append(f"{unmatched} at no task store")
+    detail = f" ({', '.join(extra)})" if extra else ""
+    if n == reported:
         return CheckResult(
             "visit_count_match", "pass",
-            f"{distinct} stay point(s){rev} for {reported} reported on-site visit(s).", fields,
+            f"{n} stay point(s){detail} for {reported} reported on-site visit(s).", fields,
         )
     # Could the GPS be hiding the difference?
     hidden_max = sum(1 for s in onsite if s.status in ("ambiguous", "unseen"))
-    if distinct < reported <= distinct + hidden_max:
+    if n < reported <= n + hidden_max:
         return CheckResult(
             "visit_count_match", "inconclusive",
-            f"{distinct} stay point(s){rev} for {reported} reported on-site visit(s), but "
+            f"{n} stay point(s){detail} for {reported} reported on-site visit(s), but "
             f"{hidden_max} store(s) may hide a visit (too close to a neighbour or in a GPS gap).",
             fields,
         )
     return CheckResult(
         "visit_count_match", "fail",
-        f"{distinct} stay point(s){rev} for {reported} reported on-site visit(s).", fields,
+        f"{n} stay point(s){detail} for {reported} reported on-site visit(s).", fields,
     )
+
+
+def _sentence(parts: list[str]) -> str:
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."

@@ -108,8 +108,9 @@ def detect_stay_points(
     proj = LocalProjection.around(lat, lon)
     x, y = proj.forward(lat, lon)
     speed = track["speed_mps"].to_numpy(dtype=np.float64) if "speed_mps" in track else None
+    radius = _fix_radius(track, radius_m)
     return _stays_from_xy(
-        t, x, y, proj, track["time"], speed,
+        t, x, y, proj, track["time"], speed, radius,
         radius_m=radius_m, min_stay_s=min_stay_s, max_gap_s=max_gap_s,
         excursion_s=excursion_s, merge_gap_s=merge_gap_s, creep_m=creep_m, settle_s=settle_s,
     )
@@ -122,6 +123,7 @@ def _stays_from_xy(
     proj: LocalProjection,
     times: pd.Series,
     speed: npt.NDArray[np.float64] | None,
+    radius: npt.NDArray[np.float64],
     *,
     radius_m: float,
     min_stay_s: float,
@@ -132,7 +134,7 @@ def _stays_from_xy(
     settle_s: float,
 ) -> pd.DataFrame:
     n = t.shape[0]
-    group, starts, ends = scan_groups(t, x, y, radius_m, max_gap_s, excursion_s, settle_s)
+    group, starts, ends = scan_groups(t, x, y, radius, max_gap_s, excursion_s, settle_s)
     durations = t[ends] - t[starts]
     # Fragments worth merging: at least two fixes spanning a little time.
     min_fragment_s = min(settle_s, min_stay_s / 4.0)
@@ -143,22 +145,35 @@ def _stays_from_xy(
     frag_members = [np.flatnonzero(group[starts[g] : ends[g] + 1] == g) + starts[g] for g in significant]
     cx = np.array([np.median(x[m]) for m in frag_members])
     cy = np.array([np.median(y[m]) for m in frag_members])
+    # How far a fragment's own fixes scatter (80th percentile), and its radius.
+    spread = np.array([np.percentile(np.hypot(x[m] - a, y[m] - b), 80)
+                       for m, a, b in zip(frag_members, cx, cy, strict=True)])
+    frag_r = np.array([np.median(radius[m]) for m in frag_members])
     merged: list[list[int]] = [[0]]
     for k in range(1, significant.size):
         prev_frag = merged[-1]
         members = np.concatenate([frag_members[q] for q in prev_frag])
         mx, my = float(np.median(x[members])), float(np.median(y[members]))
-        gap = t[starts[significant[k]]] - t[ends[significant[prev_frag[-1]]]]
-        close = np.hypot(cx[k] - mx, cy[k] - my) <= radius_m
-        if close and gap <= merge_gap_s:
+        a, b = ends[significant[prev_frag[-1]]], starts[significant[k]]
+        gap = t[b] - t[a]
+        # Time actually seen elsewhere between the fragments: the span of the fixes
+        # in between (a signal gap with a stray fix or two is not time elsewhere).
+        seen_s = t[b - 1] - t[a + 1] if b - a > 2 else 0.0
+        reach = max(frag_r[k], frag_r[prev_frag[-1]], spread[k], spread[prev_frag[-1]])
+        dist = np.hypot(cx[k] - mx, cy[k] - my)
+        # Back to back (nothing seen elsewhere for more than an excursion): one visit
+        # whose indoor fixes wandered or drifted, unless the centres are far apart.
+        contiguous = seen_s <= excursion_s and dist <= 2.0 * reach
+        close = dist <= reach and min(gap, seen_s) <= merge_gap_s
+        if gap <= max_gap_s and (close or contiguous):
             prev_frag.append(k)
         else:
             merged.append([k])
     rows = []
     for frags in merged:
         members = np.sort(np.concatenate([frag_members[q] for q in frags]))
-        row = _finish_stay(members, t, x, y, radius_m=radius_m, min_stay_s=min_stay_s,
-                           creep_m=creep_m, speed=speed)
+        row = _finish_stay(members, t, x, y, radius_m=float(np.median(radius[members])),
+                           min_stay_s=min_stay_s, creep_m=creep_m, speed=speed)
         if row is not None:
             rows.append(row)
     if not rows:
@@ -216,6 +231,25 @@ def _finish_stay(
     }
 
 
+def _fix_radius(track: pd.DataFrame, radius_m: float) -> npt.NDArray[np.float64]:
+    """Per-fix group radius: ``radius_m``, widened where the phone reports poor accuracy.
+
+    ``accuracy_m`` is the phone's 68 % error radius (about 1.5 sigma per axis);
+    1.5 times its local median (over 11 fixes, robust to one odd value) covers
+    about 90 % of the scatter.  Capped at 2.5 ``radius_m`` so a stay never
+    swallows a neighbouring store.
+    """
+    n = len(track)
+    if "accuracy_m" not in track or n == 0:
+        return np.full(n, radius_m)
+    acc = track["accuracy_m"].astype("float64")
+    if not acc.notna().any():
+        return np.full(n, radius_m)
+    local = acc.rolling(11, center=True, min_periods=1).median().to_numpy()
+    r = np.where(np.isfinite(local), 1.5 * local, radius_m)
+    return np.clip(r, radius_m, 2.5 * radius_m)
+
+
 def _is_creeping(
     kept: npt.NDArray[np.int64],
     t: npt.NDArray[np.float64],
@@ -224,44 +258,72 @@ def _is_creeping(
     speed: npt.NDArray[np.float64] | None,
     creep_m: float,
 ) -> bool:
-    """Creeping traffic or a slow walk: steady movement through the whole "stay".
+    """Creeping traffic or a slow walk: steady progress in one direction.
 
-    The fixes are binned by 45 s; the median speed between bins 135 s apart
-    measures steady movement while averaging out GPS noise.  A stay is creeping
-    when that median exceeds 0.15 m/s and its first and last bins lie more than
-    half of ``creep_m`` apart.  Walking between stalls (stay, step, stay) moves
-    in a few bins only, so its median stays low.  Too short to bin: creeping
-    when the first and last quarters lie more than ``creep_m`` apart.  When the
-    phone reports speeds and their median is below 0.2 m/s, the person stood
-    still and any drift is the GPS's (indoors).
+    A stay is creeping when its first and last quarters lie more than half of
+    ``creep_m`` apart *and* the fixes progress monotonically along that line
+    (Spearman rank correlation of time and position along it above
+    ``_CREEP_RHO``).  GPS noise indoors is correlated over minutes and wanders
+    tens of metres, but it wanders back: its rank correlation stays low, so a
+    noisy visit is not mistaken for traffic.  Walking between market stalls
+    (stay, step, stay) is a step, not a steady progression; the market
+    re-segmentation handles it.  When the phone reports speeds and their median
+    average below 0.25 m/s, the person stood still and any drift is the GPS's
+    (stop-and-go traffic halts half the time, so its median speed is 0 too:
+    the mean, about 0.6 m/s in a queue, tells them apart).
     """
+    if kept.size < 8:
+        return False
     if speed is not None:
         sp = speed[kept]
         sp = sp[np.isfinite(sp)]
-        if sp.size >= max(3, kept.size // 2) and np.median(sp) < 0.2:
+        if sp.size >= max(3, kept.size // 2) and np.mean(sp) < _STILL_MPS:
             return False
-    tk = t[kept]
-    bins = np.floor((tk - tk[0]) / _CREEP_BIN_S).astype(np.int64)
+    q = max(2, kept.size // 4)
+    head, tail = kept[:q], kept[-q:]
+    dx = float(np.median(x[tail]) - np.median(x[head]))
+    dy = float(np.median(y[tail]) - np.median(y[head]))
+    apart = float(np.hypot(dx, dy))
+    if apart <= 0.5 * creep_m:
+        return False
+    along = (x[kept] * dx + y[kept] * dy) / apart
+    if _spearman(t[kept], along) <= _CREEP_RHO:
+        return False
+    return _progress_spread(t[kept], along) >= _CREEP_SPREAD
+
+
+def _progress_spread(t: npt.NDArray[np.float64], along: npt.NDArray[np.float64]) -> float:
+    """Share of 60 s bins needed to make 70 % of the forward progress.
+
+    Traffic creeps on steadily (a high share); a manager going from stall to
+    stall dwells and then steps (a few bins carry all the progress).
+    """
+    bins = np.floor((t - t[0]) / 60.0).astype(np.int64)
     starts = np.flatnonzero(np.r_[True, np.diff(bins) > 0])
-    ends = np.r_[starts[1:], kept.size]
-    if starts.size <= _CREEP_LAG_BINS:
-        q = max(1, kept.size // 4)
-        head, tail = kept[:q], kept[-q:]
-        apart = np.hypot(np.median(x[head]) - np.median(x[tail]), np.median(y[head]) - np.median(y[tail]))
-        return bool(apart > creep_m)
-    xs, ys = x[kept], y[kept]
-    bx = np.array([np.median(xs[a:b]) for a, b in zip(starts, ends, strict=True)])
-    by = np.array([np.median(ys[a:b]) for a, b in zip(starts, ends, strict=True)])
-    bt = np.array([np.median(tk[a:b]) for a, b in zip(starts, ends, strict=True)])
-    lag = _CREEP_LAG_BINS
-    v = np.hypot(bx[lag:] - bx[:-lag], by[lag:] - by[:-lag]) / np.maximum(bt[lag:] - bt[:-lag], 1.0)
-    net = np.hypot(bx[-1] - bx[0], by[-1] - by[0])
-    return bool(np.median(v) > _CREEP_MPS and net > 0.5 * creep_m)
+    if starts.size < 4:
+        return 1.0
+    ends = np.r_[starts[1:], t.size]
+    med = np.array([np.median(along[a:b]) for a, b in zip(starts, ends, strict=True)])
+    steps = np.sort(np.clip(np.diff(med), 0.0, None))[::-1]
+    total = float(steps.sum())
+    if total <= 0:
+        return 0.0
+    needed = int(np.searchsorted(np.cumsum(steps), 0.7 * total)) + 1
+    return needed / steps.size
 
 
-_CREEP_BIN_S = 45.0
-_CREEP_LAG_BINS = 3
-_CREEP_MPS = 0.15
+def _spearman(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> float:
+    ra = np.argsort(np.argsort(a, kind="stable"), kind="stable").astype(np.float64)
+    rb = np.argsort(np.argsort(b, kind="stable"), kind="stable").astype(np.float64)
+    ra -= ra.mean()
+    rb -= rb.mean()
+    denom = float(np.sqrt(np.dot(ra, ra) * np.dot(rb, rb)))
+    return float(np.dot(ra, rb) / denom) if denom > 0 else 0.0
+
+
+_CREEP_RHO = 0.85
+_CREEP_SPREAD = 0.35
+_STILL_MPS = 0.25
 
 
 def _seconds(times: pd.Series) -> npt.NDArray[np.float64]:

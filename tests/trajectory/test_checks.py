@@ -138,10 +138,16 @@ class TestCheckVisitCount:
         c = check_visit_count([_store("A", 1)], [_stay(1, "A"), _stay(2, None)], has_gps=True)
         assert c.status == "fail"
 
-    def test_revisit_counts_once(self) -> None:
+    def test_revisit_is_a_second_stay_point(self) -> None:
         c = check_visit_count([_store("A", 1)], [_stay(1, "A"), _stay(2, "A", revisit=True)], has_gps=True)
+        assert c.status == "fail"
+        assert (c.fields["stay_points"], c.fields["onsite_visits"], c.fields["revisits"]) == (2, 1, 1)
+        assert "1 revisit(s)" in c.reason
+
+    def test_exempt_stay_is_not_counted(self) -> None:
+        c = check_visit_count([_store("A", 1)], [_stay(1, "A"), _stay(2, None, exempt="home")], has_gps=True)
         assert c.status == "pass"
-        assert (c.fields["stay_points"], c.fields["distinct_visits"], c.fields["revisits"]) == (2, 1, 1)
+        assert c.fields["stay_points"] == 1
 
     def test_gap_that_could_hide_a_visit_is_inconclusive(self) -> None:
         c = check_visit_count([_store("A", 1), _store("B", 2, status="unseen")], [_stay(1, "A")],
