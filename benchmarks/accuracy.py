@@ -1,0 +1,174 @@
+"""Accuracy benchmark: many seeded generated days per scenario, plus real diary-labelled stops.
+
+Reports, per scenario and overall: stay precision / recall / F1, split and
+missed visits, the share of days whose stay count is exact, arrival and
+departure errors, store-visit accuracy (each on-site store's visited /
+not-visited call against the truth) and per-check verdict accuracy (right,
+wrong, inconclusive).  Then the same stay metrics on the real trace with
+diary-labelled stops in ``../shared/real-gps/stopgo-diary-labeled`` when that
+folder is present.
+
+Usage::
+
+    python benchmarks/accuracy.py --seeds 20            # full table, writes benchmarks/results/accuracy.md
+    python benchmarks/accuracy.py --seeds 3 --scenarios market late
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from trajectory.cleaning import clean_track
+from trajectory.config import config_from_mapping
+from trajectory.evaluation import IntervalScore, score_intervals, score_verdicts, summarise
+from trajectory.pipeline import verify_day
+from trajectory.simulate import SCENARIOS, generate_day
+from trajectory.staypoints import detect_stay_points
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_GPS = ROOT.parent / "shared" / "real-gps"
+CHECKS = ("on_time_arrival", "trajectory_clear", "visit_count_match")
+
+
+def run_scenario(scenario: str, seeds: range) -> dict[str, Any]:
+    scores: list[IntervalScore] = []
+    verdicts: dict[str, list[str]] = defaultdict(list)
+    store_right = store_total = 0
+    wrong_days: list[str] = []
+    for seed in seeds:
+        day = generate_day(scenario, seed)
+        cfg = config_from_mapping(day.config) if day.config else None
+        result = verify_day(day.track, day.tasks, cfg, track_crs=day.track_crs, store_crs=day.store_crs)
+        data = result.to_dict()
+        truth = day.visits
+        ts = _epoch(truth["arrival_utc"])
+        te = _epoch(truth["departure_utc"])
+        ds = _epoch(pd.Series([s.arrival for s in result.stay_points], dtype="datetime64[ns, UTC]"))
+        de = _epoch(pd.Series([s.departure for s in result.stay_points], dtype="datetime64[ns, UTC]"))
+        scores.append(score_intervals(ts, te, ds, de))
+        v = score_verdicts(data, day.expected)
+        for name, outcome in v.items():
+            verdicts[name].append(outcome)
+        if any(o == "wrong" for o in v.values()):
+            wrong_days.append(f"{scenario}/{seed}")
+        visited_truth = set(truth.loc[truth["kind"] == "store", "store_id"].astype(str))
+        for store in data["stores"]:
+            if store["method"] != "onsite":
+                continue
+            store_total += 1
+            store_right += bool(store["visited"]) == (store["store_id"] in visited_truth)
+    summary = summarise(scores)
+    summary["store_accuracy"] = store_right / store_total if store_total else 1.0
+    for name in CHECKS:
+        outcomes = verdicts[name]
+        summary[f"{name}_right"] = outcomes.count("right") / len(outcomes)
+        summary[f"{name}_inconclusive"] = outcomes.count("inconclusive") / len(outcomes)
+    summary["wrong_days"] = wrong_days
+    return summary
+
+
+def run_real() -> dict[str, Any] | None:
+    folder = REAL_GPS / "stopgo-diary-labeled"
+    if not folder.is_dir():
+        return None
+    pts = pd.read_csv(folder / "normalized.csv")
+    track = pd.DataFrame({
+        "time": pd.to_datetime(pts["timestamp"], utc=True, format="ISO8601"),
+        "lat": pts["lat"], "lon": pts["lon"], "accuracy_m": np.nan,
+        "source_row": np.arange(1, len(pts) + 1),
+    })
+    truth = pd.read_csv(folder / "ground_truth_stops.csv")
+    out = {}
+    for min_stay in (180.0, 300.0):
+        clean, _ = clean_track(track)
+        stays = detect_stay_points(clean, min_stay_s=min_stay)
+        keep = truth["duration_s"] >= min_stay
+        t = truth.loc[keep]
+        score = score_intervals(
+            _epoch(pd.to_datetime(t["first_point_utc"], utc=True)),
+            _epoch(pd.to_datetime(t["last_point_utc"], utc=True)),
+            _epoch(stays["arrival"]), _epoch(stays["departure"]),
+        )
+        out[int(min_stay)] = summarise([score])
+    return out
+
+
+def _epoch(values: pd.Series) -> np.ndarray:
+    idx = pd.DatetimeIndex(pd.to_datetime(values, utc=True))
+    return idx.as_unit("ns").asi8.astype(np.float64) / 1e9
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.3f}" if isinstance(x, float) else str(x)
+
+
+def render(results: dict[str, dict[str, Any]], real: dict[str, Any] | None, seeds: int,
+           seconds: float) -> str:
+    lines = [
+        f"Generated days: {seeds} seeds per scenario ({seeds * len(results)} days), "
+        f"default configuration, {seconds:.0f} s on this machine.",
+        "",
+        "| scenario | stays true/found | precision | recall | F1 | split | missed | exact count "
+        "| arrival p50/p90 s | store acc. | on-time right (inc.) | clear right (inc.) "
+        "| count right (inc.) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, s in results.items():
+        lines.append(
+            f"| {name} | {s['true']}/{s['detected']} | {s['precision']:.3f} | {s['recall']:.3f} "
+            f"| {s['f1']:.3f} | {s['split']} | {s['missed']} | {s['exact_days']:.0%} "
+            f"| {s['arrival_p50_s']:.0f}/{s['arrival_p90_s']:.0f} | {s['store_accuracy']:.3f} "
+            + " | ".join(f"{s[f'{c}_right']:.0%} ({s[f'{c}_inconclusive']:.0%})" for c in CHECKS)
+            + " |"
+        )
+    if real is not None:
+        lines += ["", "Real trace with diary-labelled stops (stopgo-diary-labeled, 697 fixes, ~10 s):", "",
+                  "| min_stay_s | true stops >= min | found | precision | recall | F1 | split "
+                  "| arrival p50/p90 s | departure p50/p90 s |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for ms, s in real.items():
+            lines.append(
+                f"| {ms} | {s['true']} | {s['detected']} | {s['precision']:.3f} | {s['recall']:.3f} "
+                f"| {s['f1']:.3f} | {s['split']} | {s['arrival_p50_s']:.0f}/{s['arrival_p90_s']:.0f} "
+                f"| {s['departure_p50_s']:.0f}/{s['departure_p90_s']:.0f} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seeds", type=int, default=20, help="days per scenario (default 20)")
+    parser.add_argument("--first-seed", type=int, default=1000,
+                        help="first seed (default 1000: apart from the seeds the tests use)")
+    parser.add_argument("--scenarios", nargs="*", default=list(SCENARIOS))
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "accuracy.md")
+    args = parser.parse_args(argv)
+    t0 = time.perf_counter()
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    results = {}
+    all_wrong = []
+    for name in args.scenarios:
+        results[name] = run_scenario(name, seeds)
+        all_wrong += results[name]["wrong_days"]
+        print(f"{name:20s} F1 {results[name]['f1']:.3f}  exact {results[name]['exact_days']:.0%}  "
+              f"wrong {len(results[name]['wrong_days'])}", file=sys.stderr)
+    real = run_real()
+    text = render(results, real, args.seeds, time.perf_counter() - t0)
+    if all_wrong:
+        text += "\nDays with a wrong verdict: " + ", ".join(all_wrong) + "\n"
+    print(text)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
