@@ -125,7 +125,7 @@ def render(results: dict[str, dict[str, Any]], real: dict[str, Any] | None, seed
         lines.append(
             f"| {name} | {s['true']}/{s['detected']} | {s['precision']:.3f} | {s['recall']:.3f} "
             f"| {s['f1']:.3f} | {s['split']} | {s['missed']} | {s['exact_days']:.0%} "
-            f"| {s['arrival_p50_s']:.0f}/{s['arrival_p90_s']:.0f} | {s['store_accuracy']:.3f} "
+            f"| {s['arrival_p50_s']:.0f}/{s['arrival_p90_s']:.0f} | {s['store_accuracy']:.3f} | "
             + " | ".join(f"{s[f'{c}_right']:.0%} ({s[f'{c}_inconclusive']:.0%})" for c in CHECKS)
             + " |"
         )

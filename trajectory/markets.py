@@ -1,15 +1,20 @@
-"""Wholesale markets: splitting one long stay into visits of close-together stalls.
+"""Wholesale markets: splitting market time into visits of close-together stalls.
 
 In a market the task stores are stalls 15-60 m apart under one roof, closer
-together than the GPS spread, so the stay scan sees one long stay where the
-manager went from stall to stall.  For such a stay this module re-segments
-its fixes with a Viterbi path over short time bins whose hidden states are
-the candidate stalls: each bin's median position is scored against every
-stall (Gaussian in distance, with the noise measured on the stay itself), a
-switch costs a fixed penalty, and segments shorter than the minimum stay are
-folded into their neighbours (a semi-Markov minimum duration).  Task order
-plays no part: managers skip and reorder stalls, and an order prior would
-hide the skipped stall a supervisor needs to see.
+together than the GPS spread, so the stay scan sees one or a few long stays
+where the manager went from stall to stall.  This module joins consecutive
+stays near the same stalls into a *market period* and re-segments its fixes
+with a Viterbi path over 30 s time bins whose hidden states are the candidate
+stalls plus "elsewhere": each bin's median position is scored against every
+stall (Gaussian in distance, with the noise level the phone reports, and
+weighted for the minute-long correlation of GPS errors), a switch costs a
+fixed penalty, and runs shorter than the minimum stay are folded into the
+neighbour that explains them better (a semi-Markov minimum duration).
+
+Task order plays no part: managers skip and reorder stalls, and an order
+prior would hide the skipped stall a supervisor needs to see.  Each visit
+keeps the evidence for its stall over the runner-up (``margin`` in nats);
+where it is weak, the runner-up is named as ambiguous rather than guessed.
 
 References
 ----------
@@ -19,7 +24,7 @@ applications in speech recognition. Proc. IEEE 77(2).
 
 from __future__ import annotations
 
-__all__ = ["resegment_stays"]
+__all__ = ["AMBIGUOUS_NATS", "resegment_stays"]
 
 import numpy as np
 import numpy.typing as npt
@@ -29,8 +34,19 @@ from trajectory.geodesy import LocalProjection
 from trajectory.staypoints import STAY_COLUMNS
 
 BIN_S = 30.0
-#: Log-probability cost of switching stall between two bins.
-SWITCH_COST = 6.0
+#: Correlation time (s) of phone GPS errors; bins closer than this share evidence.
+ERROR_CORRELATION_S = 60.0
+#: Cost (nats) of switching stall between two bins.
+SWITCH_COST = 1.5
+#: Extra error (m) of a stall's coordinates.
+STORE_SIGMA_M = 8.0
+#: A visit whose evidence for its stall over the runner-up is below this (nats)
+#: names the runner-up as ambiguous.
+AMBIGUOUS_NATS = 3.0
+#: A bin further than this many sigmas from every stall is "elsewhere".
+ELSEWHERE_SIGMAS = 2.5
+
+_EXTRA = ("split_from", "state_store_id", "alt_store_ids", "margin_nats")
 
 
 def resegment_stays(
@@ -40,152 +56,246 @@ def resegment_stays(
     *,
     min_stay_s: float,
     match_radius_m: float,
+    merge_gap_s: float = 300.0,
 ) -> pd.DataFrame:
-    """Split stays that span several nearby task stores into one stay per store visit.
+    """Split market time into one stay per stall visit.
 
     Parameters
     ----------
     stays
         Stays from :func:`trajectory.staypoints.detect_stay_points` on ``track``.
     track
-        The cleaned track the stays were detected on (``time``, ``lat``, ``lon``).
+        The cleaned track the stays were detected on (``time``, ``lat``, ``lon``,
+        optional ``accuracy_m``).
     stores
         On-site task stores (``store_id``, ``lat``, ``lon`` in WGS-84).
     min_stay_s
         Shortest visit (s); no split produces a shorter one.
     match_radius_m
-        Stores further than this (m) from every fix of a stay are not candidates.
+        A stay with two or more stores within this distance (m) is market time.
+    merge_gap_s
+        Consecutive market stays at most this far apart in time (s) form one
+        market period.
 
     Returns
     -------
     pandas.DataFrame
-        The stays, with long multi-store stays replaced by their parts, renumbered
-        in time order; column ``split_from`` holds the original stay id (or the
-        stay's own id when unsplit).
+        The stays, market periods replaced by their visits, renumbered in time
+        order, with ``split_from`` (the first original stay id of the period, or
+        the stay's own id), ``state_store_id`` (the stall the re-segmentation
+        assigned, None outside markets), ``alt_store_ids`` (stalls the GPS cannot
+        rule out for this visit: the runner-up when the evidence is weak, and
+        any unvisited stall that explains a minimum-stay window of it nearly as
+        well) and ``margin_nats`` (evidence for the stall over the runner-up).
     """
     out = stays.copy()
     out["split_from"] = out["stay_id"]
+    out["state_store_id"] = None
+    out["alt_store_ids"] = pd.Series([[] for _ in range(len(out))], index=out.index, dtype=object)
+    out["margin_nats"] = np.nan
     if stays.empty or len(stores) < 2:
         return out
     lat = track["lat"].to_numpy(dtype=np.float64)
     lon = track["lon"].to_numpy(dtype=np.float64)
     proj = LocalProjection.around(lat, lon)
     x, y = proj.forward(lat, lon)
-    sx, sy = proj.forward(stores["lat"].to_numpy(dtype=np.float64), stores["lon"].to_numpy(dtype=np.float64))
+    sx, sy = proj.forward(stores["lat"].to_numpy(dtype=np.float64),
+                          stores["lon"].to_numpy(dtype=np.float64))
     ns = pd.DatetimeIndex(track["time"]).as_unit("ns").asi8
     t = (ns - ns[0]).astype(np.float64) / 1e9
+    acc = (track["accuracy_m"].to_numpy(dtype=np.float64) if "accuracy_m" in track
+           else np.full(len(track), np.nan))
+    store_ids = stores["store_id"].astype(str).to_numpy()
+    cx, cy = proj.forward(out["lat"].to_numpy(), out["lon"].to_numpy())
+    near = np.hypot(cx[:, None] - sx[None, :], cy[:, None] - sy[None, :]) <= match_radius_m
+    periods = _market_periods(out, near, t, merge_gap_s)
+    if not periods:
+        return out
     times = pd.DatetimeIndex(track["time"])
-    pieces: list[pd.DataFrame] = []
-    for _, stay in out.iterrows():
-        first, last = int(stay["first_fix"]), int(stay["last_fix"])
-        if stay["duration_s"] < 2 * min_stay_s:
-            pieces.append(stay.to_frame().T)
-            continue
-        cx, cy = proj.forward(stay["lat"], stay["lon"])
-        d = np.hypot(sx - cx, sy - cy)
-        cand = np.flatnonzero(d <= match_radius_m)
-        if cand.size < 2:
-            pieces.append(stay.to_frame().T)
-            continue
-        parts = _viterbi_parts(t[first : last + 1], x[first : last + 1], y[first : last + 1],
-                               sx[cand], sy[cand], min_stay_s=min_stay_s)
-        if len(parts) < 2:
-            pieces.append(stay.to_frame().T)
-            continue
-        for a, b in parts:
+    in_period = np.zeros(len(out), dtype=bool)
+    rows: list[dict[str, object]] = []
+    for members in periods:
+        in_period[members] = True
+        first = int(out["first_fix"].iloc[members[0]])
+        last = int(out["last_fix"].iloc[members[-1]])
+        cand = np.flatnonzero(near[members].any(axis=0))
+        sl = slice(first, last + 1)
+        visits = _segment(t[sl], x[sl], y[sl], acc[sl], sx[cand], sy[cand], min_stay_s=min_stay_s)
+        for a, b, state, alts, margin in visits:
             fa, fb = first + a, first + b
             px, py = float(np.median(x[fa : fb + 1])), float(np.median(y[fa : fb + 1]))
             plat, plon = proj.inverse(px, py)
             dist = np.hypot(x[fa : fb + 1] - px, y[fa : fb + 1] - py)
             gaps = np.diff(t[fa : fb + 1])
-            row = stay.copy()
-            row["lat"], row["lon"] = float(plat), float(plon)
-            row["arrival"], row["departure"] = times[fa], times[fb]
-            row["duration_s"] = float(t[fb] - t[fa])
-            row["n_points"] = int(fb - fa + 1)
-            row["spread_m"] = float(np.percentile(dist, 80))
-            row["max_gap_s"] = float(gaps.max()) if gaps.size else 0.0
-            row["arrival_gap_s"] = float(t[fa] - t[fa - 1]) if fa > first else stay["arrival_gap_s"]
-            row["departure_gap_s"] = (
-                float(t[fb + 1] - t[fb]) if fb < last else stay["departure_gap_s"]
-            )
-            row["first_fix"], row["last_fix"] = fa, fb
-            pieces.append(row.to_frame().T)
-    result = pd.concat(pieces, ignore_index=True)
-    result = result.sort_values("arrival", kind="stable").reset_index(drop=True)
+            rows.append({
+                "lat": float(plat), "lon": float(plon),
+                "arrival": times[fa], "departure": times[fb],
+                "duration_s": float(t[fb] - t[fa]), "n_points": int(fb - fa + 1),
+                "spread_m": float(np.percentile(dist, 80)),
+                "max_gap_s": float(gaps.max()) if gaps.size else 0.0,
+                "arrival_gap_s": float(t[fa] - t[fa - 1]) if fa > 0 else np.inf,
+                "departure_gap_s": float(t[fb + 1] - t[fb]) if fb + 1 < t.size else np.inf,
+                "first_fix": fa, "last_fix": fb,
+                "split_from": int(out["stay_id"].iloc[members[0]]),
+                "state_store_id": None if state < 0 else store_ids[cand[state]],
+                "alt_store_ids": [str(store_ids[cand[q]]) for q in alts],
+                "margin_nats": margin,
+            })
+    kept = out.loc[~in_period]
+    result = pd.concat([kept, pd.DataFrame(rows)], ignore_index=True) if rows else kept.copy()
+    result = result.sort_values("first_fix", kind="stable").reset_index(drop=True)
     result["stay_id"] = np.arange(1, len(result) + 1)
     for col in ("n_points", "first_fix", "last_fix", "stay_id", "split_from"):
         result[col] = result[col].astype("int64")
-    for col in ("lat", "lon", "duration_s", "spread_m", "max_gap_s", "arrival_gap_s", "departure_gap_s"):
+    for col in ("lat", "lon", "duration_s", "spread_m", "max_gap_s", "arrival_gap_s",
+                "departure_gap_s", "margin_nats"):
         result[col] = result[col].astype("float64")
+    result["state_store_id"] = result["state_store_id"].astype(object).where(
+        result["state_store_id"].notna(), None)
     result["arrival"] = pd.to_datetime(result["arrival"], utc=True)
     result["departure"] = pd.to_datetime(result["departure"], utc=True)
-    return result.loc[:, [*STAY_COLUMNS, "split_from"]]
+    return result.loc[:, [*STAY_COLUMNS, *_EXTRA]]
 
 
-def _viterbi_parts(
+def _market_periods(
+    stays: pd.DataFrame, near: npt.NDArray[np.bool_], t: npt.NDArray[np.float64], merge_gap_s: float
+) -> list[list[int]]:
+    """Runs of consecutive stays near two or more stores, close in time."""
+    first = stays["first_fix"].to_numpy()
+    last = stays["last_fix"].to_numpy()
+    market = near.sum(axis=1) >= 2
+    periods: list[list[int]] = []
+    for i in np.flatnonzero(market):
+        if periods and periods[-1][-1] == i - 1 and t[first[i]] - t[last[i - 1]] <= merge_gap_s:
+            periods[-1].append(int(i))
+        else:
+            periods.append([int(i)])
+    return periods
+
+
+def _segment(
     t: npt.NDArray[np.float64],
     x: npt.NDArray[np.float64],
     y: npt.NDArray[np.float64],
+    acc: npt.NDArray[np.float64],
     sx: npt.NDArray[np.float64],
     sy: npt.NDArray[np.float64],
     *,
     min_stay_s: float,
-) -> list[tuple[int, int]]:
-    """Index ranges (inclusive, relative to the stay) of the per-stall visits, in time order."""
+) -> list[tuple[int, int, int, list[int], float]]:
+    """Visits in one market period: (first, last, state, unresolved stalls, margin) per visit.
+
+    Indexes are relative to the period; state -1 is "elsewhere" (not a stall).
+    """
     bins = np.floor((t - t[0]) / BIN_S).astype(np.int64)
-    edges = np.flatnonzero(np.diff(bins)) + 1
-    starts = np.concatenate([[0], edges])
-    ends = np.concatenate([edges, [t.size]])
-    nb = starts.size
+    starts = np.flatnonzero(np.r_[True, np.diff(bins) > 0])
+    ends = np.r_[starts[1:], t.size]
     bx = np.array([np.median(x[a:b]) for a, b in zip(starts, ends, strict=True)])
     by = np.array([np.median(y[a:b]) for a, b in zip(starts, ends, strict=True)])
-    # Noise of a bin median: the spread of bin medians around a 5-bin running median.
-    sigma = float(np.clip(_robust_sigma(bx, by), 8.0, 60.0))
+    sigma = _noise_sigma(acc, x, y)
+    var = sigma * sigma + STORE_SIGMA_M * STORE_SIGMA_M
+    weight = min(1.0, BIN_S / ERROR_CORRELATION_S)
     d2 = (bx[:, None] - sx[None, :]) ** 2 + (by[:, None] - sy[None, :]) ** 2
-    loglik = -d2 / (2.0 * sigma * sigma)
+    loglik = -weight * d2 / (2.0 * var)
+    elsewhere = np.full((bx.size, 1), -weight * ELSEWHERE_SIGMAS**2 / 2.0)
+    loglik = np.hstack([loglik, elsewhere])  # last column: elsewhere
+    path = _viterbi(loglik, SWITCH_COST)
+    runs = _fold_short_runs(_runs(path), loglik, t, starts, ends, min_stay_s)
     k = sx.size
+    hidden = _unresolved_stalls(loglik, runs, k, max(1, int(np.ceil(min_stay_s / BIN_S))))
+    out = []
+    for r, (s, e, state) in enumerate(runs):
+        total = loglik[s:e].sum(axis=0)
+        order = np.argsort(total[:k])[::-1]
+        st = -1 if state == k else int(state)
+        if st < 0:
+            a, b = int(starts[s]), int(ends[e - 1] - 1)
+            if t[b] - t[a] >= min_stay_s:
+                out.append((a, b, -1, [], float("nan")))
+            continue
+        runner = int(order[1]) if order[0] == st and k > 1 else int(order[0])
+        margin = float(total[st] - total[runner]) if k > 1 else float("inf")
+        alts = [runner] if margin < AMBIGUOUS_NATS else []
+        alts += [j for j in hidden.get(r, []) if j not in alts and j != st]
+        out.append((int(starts[s]), int(ends[e - 1] - 1), st, alts, margin))
+    return out
+
+
+def _unresolved_stalls(
+    loglik: npt.NDArray[np.float64], runs: list[tuple[int, int, int]], k: int, window: int
+) -> dict[int, list[int]]:
+    """Unvisited stalls the track cannot rule out, by the run where the doubt lies.
+
+    A stall no run was assigned is unresolved when, over some window of
+    ``window`` bins (one minimum stay), it explains the fixes nearly as well
+    (within :data:`AMBIGUOUS_NATS`) as the path does: the manager may have
+    stood there without the GPS telling.
+    """
+    path_state = np.concatenate([np.full(e - s, st) for s, e, st in runs])
+    chosen = loglik[np.arange(path_state.size), path_state]
+    visited = {st for _, _, st in runs}
+    run_of_bin = np.concatenate([np.full(e - s, r) for r, (s, e, _) in enumerate(runs)])
+    out: dict[int, list[int]] = {}
+    if path_state.size < window:
+        return out
+    for j in range(k):
+        if j in visited:
+            continue
+        diff = np.r_[0.0, np.cumsum(loglik[:, j] - chosen)]
+        sums = diff[window:] - diff[:-window]
+        best = int(np.argmax(sums))
+        if sums[best] >= -AMBIGUOUS_NATS:
+            out.setdefault(int(run_of_bin[best + window // 2]), []).append(j)
+    return out
+
+
+def _viterbi(loglik: npt.NDArray[np.float64], switch_cost: float) -> npt.NDArray[np.int64]:
+    nb, k = loglik.shape
     score = loglik[0].copy()
     back = np.zeros((nb, k), dtype=np.int64)
-    for b in range(1, nb):  # loop over 30 s bins of one stay, not over fixes
+    states = np.arange(k)
+    for b in range(1, nb):  # a loop over 30 s bins of one market period, not over fixes
         best_prev = int(np.argmax(score))
-        stay_score = score
-        switch_score = score[best_prev] - SWITCH_COST
-        take_switch = switch_score > stay_score
-        back[b] = np.where(take_switch, best_prev, np.arange(k))
-        score = np.where(take_switch, switch_score, stay_score) + loglik[b]
+        switch_score = score[best_prev] - switch_cost
+        take_switch = switch_score > score
+        back[b] = np.where(take_switch, best_prev, states)
+        score = np.where(take_switch, switch_score, score) + loglik[b]
     path = np.empty(nb, dtype=np.int64)
     path[-1] = int(np.argmax(score))
     for b in range(nb - 1, 0, -1):
         path[b - 1] = back[b, path[b]]
-    # Runs of one state, then fold runs shorter than the minimum stay into a neighbour.
-    runs = _runs(path)
-    changed = True
-    while changed and len(runs) > 1:
-        changed = False
+    return path
+
+
+def _fold_short_runs(
+    runs: list[tuple[int, int, int]],
+    loglik: npt.NDArray[np.float64],
+    t: npt.NDArray[np.float64],
+    starts: npt.NDArray[np.int64],
+    ends: npt.NDArray[np.int64],
+    min_stay_s: float,
+) -> list[tuple[int, int, int]]:
+    """Fold runs shorter than the minimum stay into the neighbour that explains them best."""
+    runs = list(runs)
+    while len(runs) > 1:
         durations = [t[ends[e - 1] - 1] - t[starts[s]] for s, e, _ in runs]
         i = int(np.argmin(durations))
-        if durations[i] < min_stay_s:
-            s, e, _ = runs[i]
-            if i == 0:
-                j = 1
-            elif i == len(runs) - 1:
-                j = i - 1
+        if durations[i] >= min_stay_s:
+            break
+        s, e, _ = runs[i]
+        options = [j for j in (i - 1, i + 1) if 0 <= j < len(runs)]
+        j = max(options, key=lambda q: loglik[s:e, runs[q][2]].sum())
+        lo, hi = min(runs[i][0], runs[j][0]), max(runs[i][1], runs[j][1])
+        runs[min(i, j)] = (lo, hi, runs[j][2])
+        del runs[max(i, j)]
+        merged: list[tuple[int, int, int]] = []
+        for r in runs:
+            if merged and merged[-1][2] == r[2]:
+                merged[-1] = (merged[-1][0], r[1], r[2])
             else:
-                j = i - 1 if durations[i - 1] >= durations[i + 1] else i + 1
-            lo, hi = min(runs[i][0], runs[j][0]), max(runs[i][1], runs[j][1])
-            runs[min(i, j)] = (lo, hi, runs[j][2])
-            del runs[max(i, j)]
-            # merge neighbours that now share a state
-            merged: list[tuple[int, int, int]] = []
-            for r in runs:
-                if merged and merged[-1][2] == r[2]:
-                    merged[-1] = (merged[-1][0], r[1], r[2])
-                else:
-                    merged.append(r)
-            runs = merged
-            changed = True
-    return [(int(starts[s]), int(ends[e - 1] - 1)) for s, e, _ in runs]
+                merged.append(r)
+        runs = merged
+    return runs
 
 
 def _runs(path: npt.NDArray[np.int64]) -> list[tuple[int, int, int]]:
@@ -195,16 +305,19 @@ def _runs(path: npt.NDArray[np.int64]) -> list[tuple[int, int, int]]:
     return [(int(a), int(b), int(path[a])) for a, b in zip(s, e, strict=True)]
 
 
-def _robust_sigma(bx: npt.NDArray[np.float64], by: npt.NDArray[np.float64]) -> float:
-    if bx.size < 5:
+def _noise_sigma(
+    acc: npt.NDArray[np.float64], x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]
+) -> float:
+    """Per-axis GPS noise (m): from the phone's accuracy (a 68 % radius, ~1.5 sigma)
+    when it reports one, else from the scatter around a running median."""
+    ok = np.isfinite(acc)
+    if ok.sum() >= 5:
+        return float(np.clip(np.median(acc[ok]) / 1.5, 5.0, 60.0))
+    if x.size < 5:
         return 20.0
-    kernel = 5
-    pad = kernel // 2
-    px = np.pad(bx, pad, mode="edge")
-    py = np.pad(by, pad, mode="edge")
-    wx = np.lib.stride_tricks.sliding_window_view(px, kernel)
-    wy = np.lib.stride_tricks.sliding_window_view(py, kernel)
-    rx = bx - np.median(wx, axis=1)
-    ry = by - np.median(wy, axis=1)
-    r = np.hypot(rx, ry)
-    return float(1.4826 * np.median(r) / 0.8326 * 1.0) if r.size else 20.0
+    k = 5
+    px, py = np.pad(x, k // 2, mode="edge"), np.pad(y, k // 2, mode="edge")
+    rx = x - np.median(np.lib.stride_tricks.sliding_window_view(px, k), axis=1)
+    ry = y - np.median(np.lib.stride_tricks.sliding_window_view(py, k), axis=1)
+    # median of a 2-D Rayleigh distance is 1.177 sigma
+    return float(np.clip(np.median(np.hypot(rx, ry)) / 1.177, 5.0, 60.0))

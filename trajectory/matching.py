@@ -22,6 +22,7 @@ from scipy.optimize import linear_sum_assignment
 
 from trajectory.config import ExemptPlace
 from trajectory.geodesy import haversine_m
+from trajectory.markets import AMBIGUOUS_NATS
 
 #: Columns :func:`match_stores` adds to the stay table.
 MATCH_COLUMNS: tuple[str, ...] = (
@@ -93,29 +94,41 @@ def match_stores(
         stores["lat"].to_numpy(dtype=np.float64)[None, :],
         stores["lon"].to_numpy(dtype=np.float64)[None, :],
     )
-    store_rank = stores["seq"].rank(method="first").to_numpy() - 1
-    stay_rank = np.arange(candidates.size)
-    order_gap = np.abs(stay_rank[:, None] * (m / max(candidates.size, 1)) - store_rank[None, :])
-    cost = np.where(dist <= radius_m, dist + _ORDER_TIE_BREAK_M * order_gap, _UNREACHABLE)
-    rows, cols = linear_sum_assignment(cost)
-    ok = cost[rows, cols] < _UNREACHABLE
-    rows, cols = rows[ok], cols[ok]
-    store_ids = stores["store_id"].to_numpy(dtype=object)
+    store_ids = stores["store_id"].astype(str).to_numpy(dtype=object)
     matched_store = np.full(candidates.size, -1, dtype=np.int64)
-    matched_store[rows] = cols
+    # Market visits already know their stall (trajectory.markets): keep it.
+    if "state_store_id" in out.columns:
+        state = out["state_store_id"].to_numpy(dtype=object)[candidates]
+        index = {sid: j for j, sid in enumerate(store_ids)}
+        for k, sid in enumerate(state):
+            if sid is not None and not (isinstance(sid, float) and np.isnan(sid)) and str(sid) in index:
+                matched_store[k] = index[str(sid)]
+    free_stays = np.flatnonzero(matched_store < 0)
+    free_stores = np.setdiff1d(np.arange(m), matched_store[matched_store >= 0])
+    if free_stays.size and free_stores.size:
+        sub = dist[np.ix_(free_stays, free_stores)]
+        store_rank = stores["seq"].rank(method="first").to_numpy()[free_stores] - 1
+        stay_rank = np.arange(free_stays.size) * (free_stores.size / max(free_stays.size, 1))
+        order_gap = np.abs(stay_rank[:, None] - store_rank[None, :])
+        cost = np.where(sub <= radius_m, sub + _ORDER_TIE_BREAK_M * order_gap, _UNREACHABLE)
+        rows, cols = linear_sum_assignment(cost)
+        ok = cost[rows, cols] < _UNREACHABLE
+        matched_store[free_stays[rows[ok]]] = free_stores[cols[ok]]
     # Leftover stays within the gate of a store: revisits of the nearest one.
     left = np.flatnonzero(matched_store < 0)
     in_gate = dist[left] <= radius_m
     has = in_gate.any(axis=1)
     nearest = np.argmin(np.where(in_gate, dist[left], np.inf), axis=1)
     matched_store[left[has]] = nearest[has]
-    revisit = np.zeros(candidates.size, dtype=bool)
-    revisit[left[has]] = True
     # The earliest stay at a store is its visit; later ones are revisits.
+    revisit = np.zeros(candidates.size, dtype=bool)
     for s in np.unique(matched_store[matched_store >= 0]):
         at = np.flatnonzero(matched_store == s)
-        revisit[at] = True
-        revisit[at[0]] = False
+        revisit[at[1:]] = True
+    alt = (out["alt_store_ids"].to_numpy(dtype=object)[candidates] if "alt_store_ids" in out.columns
+           else np.full(candidates.size, None, dtype=object))
+    margin_nats = (out["margin_nats"].to_numpy(dtype=np.float64)[candidates]
+                   if "margin_nats" in out.columns else np.full(candidates.size, np.nan))
     spread = out["spread_m"].to_numpy(dtype=np.float64)[candidates]
     duration = out["duration_s"].to_numpy(dtype=np.float64)[candidates]
     # How well the stay's centre is known: spread over sqrt(independent fixes),
@@ -132,6 +145,12 @@ def match_stores(
             conf.append(np.nan)
             continue
         d_best = dist[k, s]
+        if np.isfinite(margin_nats[k]):  # a market visit: evidence from the re-segmentation
+            ids.append(store_ids[s])
+            dists.append(float(d_best))
+            amb.append([str(a) for a in alt[k]] if isinstance(alt[k], list) else [])
+            conf.append(float(1.0 - 0.5 * np.exp(-max(margin_nats[k], 0.0) / AMBIGUOUS_NATS)))
+            continue
         margin = 2.0 * centre_sigma[k]
         others = np.flatnonzero((dist[k] - d_best < margin) & (dist[k] <= radius_m))
         others = others[others != s]

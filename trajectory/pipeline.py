@@ -130,7 +130,7 @@ def verify_day(
     onsite = task_df.loc[task_df["method"] == "onsite"].sort_values("seq", kind="stable")
     if cfg.resegment and len(stays):
         stays = resegment_stays(stays, clean, onsite, min_stay_s=cfg.min_stay_s,
-                                match_radius_m=cfg.match_radius_m)
+                                match_radius_m=cfg.match_radius_m, merge_gap_s=cfg.merge_gap_s)
     elif len(stays):
         stays = stays.assign(split_from=stays["stay_id"])
     else:

@@ -261,13 +261,13 @@ def _is_creeping(
     """Creeping traffic or a slow walk: steady progress in one direction.
 
     A stay is creeping when its first and last quarters lie more than half of
-    ``creep_m`` apart *and* the fixes progress monotonically along that line
+    ``creep_m`` apart, at a net speed of at least ``_CREEP_MPS`` (0.15 m/s;
+    stop-and-go queues average 0.3-1 m/s, GPS drift indoors 20-80 m over many
+    minutes is slower), *and* the fixes progress monotonically along that line
     (Spearman rank correlation of time and position along it above
     ``_CREEP_RHO``).  GPS noise indoors is correlated over minutes and wanders
     tens of metres, but it wanders back: its rank correlation stays low, so a
-    noisy visit is not mistaken for traffic.  Walking between market stalls
-    (stay, step, stay) is a step, not a steady progression; the market
-    re-segmentation handles it.  When the phone reports speeds and their median
+    noisy visit is not mistaken for traffic.  When the phone reports speeds and their median
     average below 0.25 m/s, the person stood still and any drift is the GPS's
     (stop-and-go traffic halts half the time, so its median speed is 0 too:
     the mean, about 0.6 m/s in a queue, tells them apart).
@@ -286,30 +286,11 @@ def _is_creeping(
     apart = float(np.hypot(dx, dy))
     if apart <= 0.5 * creep_m:
         return False
+    duration = float(t[kept[-1]] - t[kept[0]])
+    if apart < _CREEP_MPS * duration:
+        return False  # slower than traffic: GPS drift indoors
     along = (x[kept] * dx + y[kept] * dy) / apart
-    if _spearman(t[kept], along) <= _CREEP_RHO:
-        return False
-    return _progress_spread(t[kept], along) >= _CREEP_SPREAD
-
-
-def _progress_spread(t: npt.NDArray[np.float64], along: npt.NDArray[np.float64]) -> float:
-    """Share of 60 s bins needed to make 70 % of the forward progress.
-
-    Traffic creeps on steadily (a high share); a manager going from stall to
-    stall dwells and then steps (a few bins carry all the progress).
-    """
-    bins = np.floor((t - t[0]) / 60.0).astype(np.int64)
-    starts = np.flatnonzero(np.r_[True, np.diff(bins) > 0])
-    if starts.size < 4:
-        return 1.0
-    ends = np.r_[starts[1:], t.size]
-    med = np.array([np.median(along[a:b]) for a, b in zip(starts, ends, strict=True)])
-    steps = np.sort(np.clip(np.diff(med), 0.0, None))[::-1]
-    total = float(steps.sum())
-    if total <= 0:
-        return 0.0
-    needed = int(np.searchsorted(np.cumsum(steps), 0.7 * total)) + 1
-    return needed / steps.size
+    return _spearman(t[kept], along) > _CREEP_RHO
 
 
 def _spearman(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> float:
@@ -321,8 +302,8 @@ def _spearman(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> float:
     return float(np.dot(ra, rb) / denom) if denom > 0 else 0.0
 
 
-_CREEP_RHO = 0.85
-_CREEP_SPREAD = 0.35
+_CREEP_RHO = 0.75
+_CREEP_MPS = 0.15
 _STILL_MPS = 0.25
 
 
