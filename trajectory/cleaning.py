@@ -59,7 +59,7 @@ def clean_track(
     max_accuracy_m: float = 200.0,
     accuracy_factor: float = 5.0,
     accuracy_floor_m: float = 50.0,
-    max_burst_n: int = 8,
+    max_burst_n: int = 15,
     max_burst_s: float = 600.0,
 ) -> tuple[pd.DataFrame, CleaningReport]:
     """Return a cleaned, time-sorted copy of one person's track and what was dropped.
@@ -69,7 +69,7 @@ def clean_track(
     the same time but different positions, all but the most accurate; drop
     (0, 0) fixes; drop fixes whose ``accuracy_m`` exceeds ``max_accuracy_m`` or
     is ``accuracy_factor`` times worse than the track's median and worse than
-    ``accuracy_floor_m``; drop bursts of up to ``max_burst_n`` fixes that leave
+    ``accuracy_floor_m``; drop bursts of up to ``max_burst_n`` fixes (default 15) that leave
     at more than ``max_speed_mps`` and come back; drop single jumps: a fix more
     than ``jump_m`` off the line between its neighbours, more than ``jump_m``
     from both, on a detour at least three times the direct path.
@@ -121,7 +121,12 @@ def clean_track(
     drop(poor, "poor_accuracy")
 
     t, x, y = _arrays(df)
-    drop(flag_bursts(t, x, y, max_speed_mps, jump_m, max_burst_n, max_burst_s), "burst")
+    # Both directions: a burst right after a signal gap looks reachable going
+    # forward (the gap hides its speed) but not coming back from the fixes after it.
+    forward = flag_bursts(t, x, y, max_speed_mps, jump_m, max_burst_n, max_burst_s)
+    backward = flag_bursts(-t[::-1], x[::-1], y[::-1], max_speed_mps, jump_m, max_burst_n,
+                           max_burst_s)[::-1]
+    drop(forward | backward, "burst")
     for _ in range(3):  # a second pass catches a jump that sat next to another
         t, x, y = _arrays(df)
         mask = _single_jumps(x, y, jump_m)

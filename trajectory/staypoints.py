@@ -265,14 +265,15 @@ def _is_creeping(
     stop-and-go queues average 0.3-1 m/s, GPS drift indoors 20-80 m over many
     minutes is slower), *and* the fixes progress monotonically along that line
     (Spearman rank correlation of time and position along it above
-    ``_CREEP_RHO``).  GPS noise indoors is correlated over minutes and wanders
+    ``_CREEP_RHO``); or, for stop-and-go with long halts (net 0.1-0.15 m/s),
+    when the progression is strictly monotone (above ``_STRICT_CREEP_RHO``).  GPS noise indoors is correlated over minutes and wanders
     tens of metres, but it wanders back: its rank correlation stays low, so a
     noisy visit is not mistaken for traffic.  When the phone reports speeds and their median
     average below 0.25 m/s, the person stood still and any drift is the GPS's
     (stop-and-go traffic halts half the time, so its median speed is 0 too:
     the mean, about 0.6 m/s in a queue, tells them apart).
     """
-    if kept.size < 8:
+    if kept.size < 5:
         return False
     if speed is not None:
         sp = speed[kept]
@@ -287,10 +288,14 @@ def _is_creeping(
     if apart <= 0.5 * creep_m:
         return False
     duration = float(t[kept[-1]] - t[kept[0]])
-    if apart < _CREEP_MPS * duration:
+    net_mps = apart / max(duration, 1.0)
+    if net_mps < _SLOW_CREEP_MPS:
         return False  # slower than traffic: GPS drift indoors
     along = (x[kept] * dx + y[kept] * dy) / apart
-    return _spearman(t[kept], along) > _CREEP_RHO
+    rho = _spearman(t[kept], along)
+    # Steady traffic; or slower stop-and-go with long halts that still only
+    # ever moves forward.
+    return (rho > _CREEP_RHO and net_mps >= _CREEP_MPS) or rho > _STRICT_CREEP_RHO
 
 
 def _spearman(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> float:
@@ -304,6 +309,8 @@ def _spearman(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> float:
 
 _CREEP_RHO = 0.75
 _CREEP_MPS = 0.15
+_SLOW_CREEP_MPS = 0.1
+_STRICT_CREEP_RHO = 0.88
 _STILL_MPS = 0.25
 
 

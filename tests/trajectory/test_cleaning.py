@@ -76,3 +76,14 @@ class TestCleanTrack:
         clean, report = clean_track(TrackBuilder().frame())
         assert clean.empty
         assert report.kept_points == 0
+
+    def test_burst_right_after_a_signal_gap_is_dropped(self) -> None:
+        # Indoors: 8 minutes without fixes, then cell fixes 1.4 km off (reachable in
+        # 8 minutes, so not impossible going forward), then back at the store.
+        b = TrackBuilder(seed=9).stay(0, 0, 300)
+        b.t += pd.Timedelta(minutes=8)
+        for _ in range(6):
+            b.point(1400, 200, 5)
+        df = b.stay(0, 0, 300).frame()
+        _, report = clean_track(df)
+        assert report.dropped["burst"] == 6
