@@ -29,6 +29,7 @@ __all__ = ["AMBIGUOUS_NATS", "resegment_stays"]
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from scipy.optimize import linear_sum_assignment
 
 from trajectory.geodesy import LocalProjection
 from trajectory.staypoints import STAY_COLUMNS
@@ -37,7 +38,10 @@ BIN_S = 30.0
 #: Correlation time (s) of phone GPS errors; bins closer than this share evidence.
 ERROR_CORRELATION_S = 60.0
 #: Cost (nats) of switching stall between two bins.
-SWITCH_COST = 1.5
+SWITCH_COST = 2.0
+#: Costs of the strict and loose segmentations that bracket the visit count.
+STRICT_SWITCH_COST = 4.0
+LOOSE_SWITCH_COST = 1.0
 #: Extra error (m) of a stall's coordinates.
 STORE_SIGMA_M = 8.0
 #: A visit whose evidence for its stall over the runner-up is below this (nats)
@@ -46,7 +50,8 @@ AMBIGUOUS_NATS = 3.0
 #: A bin further than this many sigmas from every stall is "elsewhere".
 ELSEWHERE_SIGMAS = 2.5
 
-_EXTRA = ("split_from", "state_store_id", "alt_store_ids", "margin_nats")
+_EXTRA = ("split_from", "state_store_id", "alt_store_ids", "margin_nats", "confirmed",
+          "market_period", "period_visits_min", "period_visits_max")
 
 
 def resegment_stays(
@@ -86,13 +91,21 @@ def resegment_stays(
         assigned, None outside markets), ``alt_store_ids`` (stalls the GPS cannot
         rule out for this visit: the runner-up when the evidence is weak, and
         any unvisited stall that explains a minimum-stay window of it nearly as
-        well) and ``margin_nats`` (evidence for the stall over the runner-up).
+        well), ``margin_nats`` (evidence for the stall over the runner-up),
+        ``confirmed`` (a strict segmentation visits the stall too),
+        ``market_period`` (1, 2, ... per period; 0 outside markets) and
+        ``period_visits_min`` / ``period_visits_max`` (the range of the period's
+        visit count over strict and loose segmentations).
     """
     out = stays.copy()
     out["split_from"] = out["stay_id"]
     out["state_store_id"] = None
     out["alt_store_ids"] = pd.Series([[] for _ in range(len(out))], index=out.index, dtype=object)
     out["margin_nats"] = np.nan
+    out["confirmed"] = True
+    out["market_period"] = 0
+    out["period_visits_min"] = 0
+    out["period_visits_max"] = 0
     if stays.empty or len(stores) < 2:
         return out
     lat = track["lat"].to_numpy(dtype=np.float64)
@@ -114,14 +127,17 @@ def resegment_stays(
     times = pd.DatetimeIndex(track["time"])
     in_period = np.zeros(len(out), dtype=bool)
     rows: list[dict[str, object]] = []
+    period = 0
     for members in periods:
         in_period[members] = True
         first = int(out["first_fix"].iloc[members[0]])
         last = int(out["last_fix"].iloc[members[-1]])
         cand = np.flatnonzero(near[members].any(axis=0))
         sl = slice(first, last + 1)
-        visits = _segment(t[sl], x[sl], y[sl], acc[sl], sx[cand], sy[cand], min_stay_s=min_stay_s)
-        for a, b, state, alts, margin in visits:
+        visits, count_range = _segment(t[sl], x[sl], y[sl], acc[sl], sx[cand], sy[cand],
+                                       min_stay_s=min_stay_s)
+        period += 1
+        for a, b, state, alts, margin, confirmed in visits:
             fa, fb = first + a, first + b
             px, py = float(np.median(x[fa : fb + 1])), float(np.median(y[fa : fb + 1]))
             plat, plon = proj.inverse(px, py)
@@ -140,12 +156,18 @@ def resegment_stays(
                 "state_store_id": None if state < 0 else store_ids[cand[state]],
                 "alt_store_ids": [str(store_ids[cand[q]]) for q in alts],
                 "margin_nats": margin,
+                "confirmed": confirmed,
+                "market_period": period,
+                "period_visits_min": count_range[0],
+                "period_visits_max": count_range[1],
             })
     kept = out.loc[~in_period]
     result = pd.concat([kept, pd.DataFrame(rows)], ignore_index=True) if rows else kept.copy()
     result = result.sort_values("first_fix", kind="stable").reset_index(drop=True)
     result["stay_id"] = np.arange(1, len(result) + 1)
-    for col in ("n_points", "first_fix", "last_fix", "stay_id", "split_from"):
+    result["confirmed"] = result["confirmed"].astype(bool)
+    for col in ("n_points", "first_fix", "last_fix", "stay_id", "split_from", "market_period",
+                "period_visits_min", "period_visits_max"):
         result[col] = result[col].astype("int64")
     for col in ("lat", "lon", "duration_s", "spread_m", "max_gap_s", "arrival_gap_s",
                 "departure_gap_s", "margin_nats"):
@@ -182,10 +204,14 @@ def _segment(
     sy: npt.NDArray[np.float64],
     *,
     min_stay_s: float,
-) -> list[tuple[int, int, int, list[int], float]]:
-    """Visits in one market period: (first, last, state, unresolved stalls, margin) per visit.
+) -> tuple[list[tuple[int, int, int, list[int], float, bool]], tuple[int, int]]:
+    """Visits in one market period, and the range of the visit count.
 
-    Indexes are relative to the period; state -1 is "elsewhere" (not a stall).
+    Each visit is (first, last, state, unresolved stalls, margin, confirmed);
+    indexes are relative to the period; state -1 is "elsewhere" (not a stall).
+    The period is segmented at three switch costs: the visits come from the
+    middle one; a stall is *confirmed* when the strict segmentation visits it
+    too; the visit count ranges over what the three give (how sure the count is).
     """
     bins = np.floor((t - t[0]) / BIN_S).astype(np.int64)
     starts = np.flatnonzero(np.r_[True, np.diff(bins) > 0])
@@ -199,26 +225,70 @@ def _segment(
     loglik = -weight * d2 / (2.0 * var)
     elsewhere = np.full((bx.size, 1), -weight * ELSEWHERE_SIGMAS**2 / 2.0)
     loglik = np.hstack([loglik, elsewhere])  # last column: elsewhere
-    path = _viterbi(loglik, SWITCH_COST)
-    runs = _fold_short_runs(_runs(path), loglik, t, starts, ends, min_stay_s)
     k = sx.size
+
+    def paths(cost: float) -> list[tuple[int, int, int]]:
+        runs = _fold_short_runs(_runs(_viterbi(loglik, cost)), loglik, t, starts, ends, min_stay_s)
+        return _one_visit_per_stall(runs, loglik, k)
+
+    def visits(runs: list[tuple[int, int, int]]) -> int:
+        return sum(1 for _, _, st in runs if st != k)
+
+    runs = paths(SWITCH_COST)
+    strict, loose = paths(STRICT_SWITCH_COST), paths(LOOSE_SWITCH_COST)
+    confirmed = {st for _, _, st in strict if st != k}
+    n = visits(runs)
+    count_range = (min(n, visits(strict), visits(loose)), max(n, visits(strict), visits(loose)))
     hidden = _unresolved_stalls(loglik, runs, k, max(1, int(np.ceil(min_stay_s / BIN_S))))
     out = []
     for r, (s, e, state) in enumerate(runs):
         total = loglik[s:e].sum(axis=0)
-        order = np.argsort(total[:k])[::-1]
         st = -1 if state == k else int(state)
         if st < 0:
             a, b = int(starts[s]), int(ends[e - 1] - 1)
             if t[b] - t[a] >= min_stay_s:
-                out.append((a, b, -1, [], float("nan")))
+                out.append((a, b, -1, [], float("nan"), True))
             continue
-        runner = int(order[1]) if order[0] == st and k > 1 else int(order[0])
-        margin = float(total[st] - total[runner]) if k > 1 else float("inf")
-        alts = [runner] if margin < AMBIGUOUS_NATS else []
+        others = [j for j in np.argsort(total[:k])[::-1] if j != st]
+        margin = float(total[st] - total[others[0]]) if others else float("inf")
+        alts = [int(others[0])] if margin < AMBIGUOUS_NATS else []
         alts += [j for j in hidden.get(r, []) if j not in alts and j != st]
-        out.append((int(starts[s]), int(ends[e - 1] - 1), st, alts, margin))
-    return out
+        out.append((int(starts[s]), int(ends[e - 1] - 1), st, alts, margin, st in confirmed))
+    return out, count_range
+
+
+def _one_visit_per_stall(
+    runs: list[tuple[int, int, int]], loglik: npt.NDArray[np.float64], k: int
+) -> list[tuple[int, int, int]]:
+    """Re-assign the stall runs one-to-one (Hungarian on summed log-likelihood).
+
+    Within one market period a manager visits each stall once; Viterbi alone may
+    give a noisy stall two runs and a quiet neighbour none.  Runs in the
+    "elsewhere" state keep it; when there are more runs than stalls the extra
+    runs keep their best stall (revisits).
+    """
+    idx = [r for r, (_, _, st) in enumerate(runs) if st != k]
+    if len(idx) < 2:
+        return runs
+    score = np.array([loglik[runs[r][0] : runs[r][1], :k].sum(axis=0) for r in idx])
+    best = score.max(axis=1, keepdims=True)
+    # Only stalls nearly as likely as the run's best are open to it: the
+    # assignment may settle a doubt, never overrule clear evidence (a skipped
+    # stall must not be "visited" by a run that was plainly elsewhere).
+    allowed = score >= best - AMBIGUOUS_NATS
+    rows, cols = linear_sum_assignment(np.where(allowed, -score, 1e9))
+    new = list(runs)
+    for rr, cc in zip(rows, cols, strict=True):
+        s, e, _ = runs[idx[rr]]
+        new[idx[rr]] = (s, e, int(cc) if allowed[rr, cc] else int(np.argmax(score[rr])))
+    # merge neighbours that now share a stall
+    merged: list[tuple[int, int, int]] = []
+    for r in new:
+        if merged and merged[-1][2] == r[2]:
+            merged[-1] = (merged[-1][0], r[1], r[2])
+        else:
+            merged.append(r)
+    return merged
 
 
 def _unresolved_stalls(

@@ -225,6 +225,10 @@ def _stay_points(matched: pd.DataFrame, clean: pd.DataFrame) -> list[StayPoint]:
             ambiguous_store_ids=tuple(str(s) for s in row.ambiguous_store_ids),
             confidence=None if pd.isna(row.confidence) else float(row.confidence),
             arrival_earliest=earliest, split_from=int(row.split_from),
+            market_period=int(getattr(row, "market_period", 0)),
+            confirmed=bool(getattr(row, "confirmed", True)),
+            period_visits=(int(row.period_visits_min), int(row.period_visits_max))
+            if int(getattr(row, "market_period", 0)) else None,
         ))
     return out
 
@@ -247,6 +251,12 @@ def _store_visits(
         )
         if task.method != "onsite":
             out.append(StoreVisit(**common, status="not_expected"))
+            continue
+        if mine and not any(s.confirmed for s in mine):
+            # Only a market visit that a stricter segmentation does not confirm.
+            first = min(mine, key=lambda s: s.arrival)
+            out.append(StoreVisit(**common, status="ambiguous", stay_id=first.id,
+                                  arrival=first.arrival, departure=first.departure, visits=len(mine)))
             continue
         if mine:
             first = min(mine, key=lambda s: s.arrival)

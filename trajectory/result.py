@@ -46,6 +46,9 @@ class StayPoint:
     confidence: float | None = None
     arrival_earliest: pd.Timestamp | None = None
     split_from: int | None = None
+    market_period: int = 0
+    confirmed: bool = True
+    period_visits: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,8 @@ def _stay_dict(s: StayPoint, tz: ZoneInfo) -> dict[str, Any]:
         "max_gap_s": _num(s.max_gap_s, 1),
         "arrival_earliest": iso(s.arrival_earliest, tz),
         "split_from": s.split_from,
+        "market_period": s.market_period or None,
+        "confirmed": s.confirmed,
     }
 
 

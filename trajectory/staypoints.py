@@ -266,7 +266,8 @@ def _is_creeping(
     minutes is slower), *and* the fixes progress monotonically along that line
     (Spearman rank correlation of time and position along it above
     ``_CREEP_RHO``); or, for stop-and-go with long halts (net 0.1-0.15 m/s),
-    when the progression is strictly monotone (above ``_STRICT_CREEP_RHO``).  GPS noise indoors is correlated over minutes and wanders
+    when the progression is strictly monotone (above ``_STRICT_CREEP_RHO``)
+    and the phone reports an average speed of at least 0.25 m/s.  GPS noise indoors is correlated over minutes and wanders
     tens of metres, but it wanders back: its rank correlation stays low, so a
     noisy visit is not mistaken for traffic.  When the phone reports speeds and their median
     average below 0.25 m/s, the person stood still and any drift is the GPS's
@@ -275,11 +276,14 @@ def _is_creeping(
     """
     if kept.size < 5:
         return False
+    moving_per_phone = False
     if speed is not None:
         sp = speed[kept]
         sp = sp[np.isfinite(sp)]
-        if sp.size >= max(3, kept.size // 2) and np.mean(sp) < _STILL_MPS:
-            return False
+        if sp.size >= max(3, kept.size // 2):
+            if np.mean(sp) < _STILL_MPS:
+                return False
+            moving_per_phone = True
     q = max(2, kept.size // 4)
     head, tail = kept[:q], kept[-q:]
     dx = float(np.median(x[tail]) - np.median(x[head]))
@@ -293,9 +297,11 @@ def _is_creeping(
         return False  # slower than traffic: GPS drift indoors
     along = (x[kept] * dx + y[kept] * dy) / apart
     rho = _spearman(t[kept], along)
-    # Steady traffic; or slower stop-and-go with long halts that still only
-    # ever moves forward.
-    return (rho > _CREEP_RHO and net_mps >= _CREEP_MPS) or rho > _STRICT_CREEP_RHO
+    # Steady traffic; or slower stop-and-go with long halts that only ever moves
+    # forward, when the phone's own speeds say it moved (people who dwell
+    # while strolling slowly do the same; real diary-labelled stops show it).
+    return (rho > _CREEP_RHO and net_mps >= _CREEP_MPS) or (
+        moving_per_phone and rho > _STRICT_CREEP_RHO)
 
 
 def _spearman(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> float:
