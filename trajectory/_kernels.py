@@ -29,7 +29,9 @@ def flag_bursts(
     needs more than ``max_speed_mps`` over more than ``jump_m``, and a later fix
     within ``max_burst_n`` fixes / ``max_burst_s`` seconds is again plausible
     from that good fix (reachable at ``max_speed_mps`` and much closer to it
-    than the burst was).  Runs with no return are kept: the person really moved.
+    than the burst was); the run itself lasts at most ``max_burst_s``, while the
+    return may follow a signal gap.  Runs with no return are kept: the person
+    really moved.
     """
     n = t.shape[0]
     bad = np.zeros(n, dtype=np.bool_)
@@ -44,8 +46,8 @@ def flag_bursts(
             found = -1
             limit = min(n, i + max_burst_n + 1)
             for k in range(i + 1, limit):
-                if t[k] - t[prev] > max_burst_s:
-                    break
+                if t[k - 1] - t[i] > max_burst_s:
+                    break  # the run itself lasts too long to be a burst
                 dk = np.hypot(x[k] - x[prev], y[k] - y[prev])
                 dtk = max(t[k] - t[prev], 1.0)
                 if dk / dtk <= max_speed_mps and dk <= max(jump_m, 0.5 * d):
