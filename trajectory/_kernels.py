@@ -159,3 +159,26 @@ def scan_groups(
         ng += 1
         i = last_in + 1
     return group, starts[:ng].copy(), ends[:ng].copy()
+
+
+@njit(cache=True, nogil=True)
+def segment_stats(
+    x: np.ndarray, y: np.ndarray, radius: np.ndarray, members: np.ndarray, offsets: np.ndarray
+) -> tuple:
+    """Per segment (``members[offsets[i]:offsets[i+1]]``): median x, median y, the 80th
+    percentile distance to that centre, and the median per-fix radius."""
+    k = offsets.shape[0] - 1
+    cx = np.empty(k)
+    cy = np.empty(k)
+    spread = np.empty(k)
+    rad = np.empty(k)
+    for i in range(k):
+        idx = members[offsets[i] : offsets[i + 1]]
+        xs = x[idx]
+        ys = y[idx]
+        cx[i] = np.median(xs)
+        cy[i] = np.median(ys)
+        d = np.hypot(xs - cx[i], ys - cy[i])
+        spread[i] = np.percentile(d, 80.0)
+        rad[i] = np.median(radius[idx])
+    return cx, cy, spread, rad

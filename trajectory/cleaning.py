@@ -86,41 +86,47 @@ def clean_track(
         The kept fixes sorted by time with a fresh index, and the report.
     """
     n_in = len(track)
-    df = track.copy()
-    if "source_row" not in df.columns:
-        df["source_row"] = np.arange(1, n_in + 1, dtype=np.int64)
-    if "accuracy_m" not in df.columns:
-        df["accuracy_m"] = np.nan
-    times = pd.DatetimeIndex(df["time"]).as_unit("ns").asi8
+    times = pd.DatetimeIndex(track["time"]).as_unit("ns").asi8
+    lat_all = track["lat"].to_numpy(dtype=np.float64)
+    lon_all = track["lon"].to_numpy(dtype=np.float64)
+    acc_all = (track["accuracy_m"].to_numpy(dtype=np.float64) if "accuracy_m" in track
+               else np.full(n_in, np.nan))
+    rows_all = (track["source_row"].to_numpy(dtype=np.int64) if "source_row" in track
+                else np.arange(1, n_in + 1, dtype=np.int64))
     reordered = bool(n_in > 1 and np.any(np.diff(times) < 0))
     # Sort on (time, accuracy, lat, lon) so shuffled or duplicated uploads give the
     # same order and, of fixes sharing an instant, the most accurate comes first.
-    order = np.lexsort(
-        (df["source_row"].to_numpy(), df["lon"].to_numpy(), df["lat"].to_numpy(),
-         df["accuracy_m"].fillna(np.inf).to_numpy(), times)
-    )
-    df = df.iloc[order].reset_index(drop=True)
+    acc_key = np.where(np.isnan(acc_all), np.inf, acc_all)
+    idx = np.lexsort((rows_all, lon_all, lat_all, acc_key, times))
     dropped: dict[str, npt.NDArray[np.int64]] = {}
 
     def drop(mask: npt.NDArray[np.bool_], reason: str) -> None:
-        nonlocal df
-        dropped[reason] = df["source_row"].to_numpy()[mask]
-        df = df.loc[~mask].reset_index(drop=True)
+        nonlocal idx
+        found = rows_all[idx[mask]]
+        dropped[reason] = np.concatenate([dropped[reason], found]) if reason in dropped else found
+        idx = idx[~mask]
 
-    drop(df.duplicated(subset=["time", "lat", "lon"], keep="first").to_numpy(), "duplicate")
-    drop(df.duplicated(subset=["time"], keep="first").to_numpy(), "conflicting_duplicate")
-    drop(((df["lat"] == 0) & (df["lon"] == 0)).to_numpy(), "zero_coordinates")
-
-    acc = df["accuracy_m"].to_numpy(dtype=np.float64)
-    poor = np.zeros(len(df), dtype=bool)
+    # Exact duplicates: same instant and position (not always adjacent when their
+    # accuracies differ, hence the hash of the three keys).
+    keys = pd.DataFrame({"t": times[idx], "lat": lat_all[idx], "lon": lon_all[idx]})
+    drop(keys.duplicated(keep="first").to_numpy(), "duplicate")
+    ts = times[idx]
+    same_instant = np.zeros(ts.size, dtype=bool)
+    same_instant[1:] = ts[1:] == ts[:-1]
+    drop(same_instant, "conflicting_duplicate")
+    drop((lat_all[idx] == 0) & (lon_all[idx] == 0), "zero_coordinates")
+    acc = acc_all[idx]
+    poor = np.zeros(idx.size, dtype=bool)
     if np.isfinite(acc).any():
         median_acc = float(np.nanmedian(acc))
         limit = max(accuracy_floor_m, accuracy_factor * median_acc)
         with np.errstate(invalid="ignore"):
             poor = np.isfinite(acc) & ((acc > max_accuracy_m) | (acc > limit))
     drop(poor, "poor_accuracy")
-
-    t, x, y = _arrays(df)
+    proj = LocalProjection.around(lat_all[idx], lon_all[idx])
+    x_all, y_all = proj.forward(lat_all, lon_all)
+    t_all = (times - (times.min() if n_in else 0)).astype(np.float64) / 1e9
+    t, x, y = t_all[idx], x_all[idx], y_all[idx]
     # Both directions: a burst right after a signal gap looks reachable going
     # forward (the gap hides its speed) but not coming back from the fixes after it.
     forward = flag_bursts(t, x, y, max_speed_mps, jump_m, max_burst_n, max_burst_s)
@@ -128,33 +134,24 @@ def clean_track(
                            max_burst_s)[::-1]
     drop(forward | backward, "burst")
     for _ in range(3):  # a second pass catches a jump that sat next to another
-        t, x, y = _arrays(df)
-        mask = _single_jumps(x, y, jump_m)
+        mask = _single_jumps(x_all[idx], y_all[idx], jump_m)
         if not mask.any():
             break
-        prev = dropped.get("jump", np.zeros(0, dtype=np.int64))
         drop(mask, "jump")
-        dropped["jump"] = np.concatenate([prev, dropped["jump"]])
-    dropped.setdefault("jump", np.zeros(0, dtype=np.int64))
+    empty = np.zeros(0, dtype=np.int64)
+    df = track.iloc[idx].reset_index(drop=True)
+    if "source_row" not in df:
+        df["source_row"] = rows_all[idx]
+    if "accuracy_m" not in df:
+        df["accuracy_m"] = np.nan
     report = CleaningReport(
         input_points=n_in,
-        kept_points=len(df),
-        dropped={r: int(dropped[r].size) for r in DROP_REASONS},
-        dropped_rows={r: sorted(int(v) for v in dropped[r]) for r in DROP_REASONS},
+        kept_points=int(idx.size),
+        dropped={r: int(dropped.get(r, empty).size) for r in DROP_REASONS},
+        dropped_rows={r: sorted(int(v) for v in dropped.get(r, empty)) for r in DROP_REASONS},
         reordered=reordered,
     )
     return df, report
-
-
-def _arrays(
-    df: pd.DataFrame,
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    ns = pd.DatetimeIndex(df["time"]).as_unit("ns").asi8
-    t = (ns - ns[0]).astype(np.float64) / 1e9 if ns.size else np.zeros(0)
-    lat = df["lat"].to_numpy(dtype=np.float64)
-    lon = df["lon"].to_numpy(dtype=np.float64)
-    x, y = LocalProjection.around(lat, lon).forward(lat, lon)
-    return t, x, y
 
 
 def _single_jumps(

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from trajectory._kernels import scan_groups
+from trajectory._kernels import scan_groups, segment_stats
 from trajectory.geodesy import LocalProjection
 
 #: Columns of the stay table returned by :func:`detect_stay_points`.
@@ -141,19 +141,17 @@ def _stays_from_xy(
     significant = np.flatnonzero((durations >= min_fragment_s) & (ends > starts))
     if significant.size == 0:
         return _empty()
-    # Medians per significant fragment (a Python loop over fragments, not fixes).
+    # Members of each significant fragment (fixes of the group, excursions left out).
     frag_members = [np.flatnonzero(group[starts[g] : ends[g] + 1] == g) + starts[g] for g in significant]
-    cx = np.array([np.median(x[m]) for m in frag_members])
-    cy = np.array([np.median(y[m]) for m in frag_members])
-    # How far a fragment's own fixes scatter (80th percentile), and its radius.
-    spread = np.array([np.percentile(np.hypot(x[m] - a, y[m] - b), 80)
-                       for m, a, b in zip(frag_members, cx, cy, strict=True)])
-    frag_r = np.array([np.median(radius[m]) for m in frag_members])
+    sizes = np.array([m.size for m in frag_members])
+    offsets = np.r_[0, np.cumsum(sizes)].astype(np.int64)
+    cx, cy, spread, frag_r = segment_stats(x, y, radius, np.concatenate(frag_members), offsets)
     merged: list[list[int]] = [[0]]
     for k in range(1, significant.size):
         prev_frag = merged[-1]
-        members = np.concatenate([frag_members[q] for q in prev_frag])
-        mx, my = float(np.median(x[members])), float(np.median(y[members]))
+        # centre of the fragments merged so far: their medians weighted by size
+        w = sizes[prev_frag]
+        mx, my = float(np.dot(cx[prev_frag], w) / w.sum()), float(np.dot(cy[prev_frag], w) / w.sum())
         a, b = ends[significant[prev_frag[-1]]], starts[significant[k]]
         gap = t[b] - t[a]
         # Time actually seen elsewhere between the fragments: the span of the fixes
@@ -202,6 +200,8 @@ def _finish_stay(
     creep_m: float,
     speed: npt.NDArray[np.float64] | None = None,
 ) -> dict[str, float] | None:
+    if t[members[-1]] - t[members[0]] < min_stay_s:
+        return None  # trimming only shortens it
     mx, my = np.median(x[members]), np.median(y[members])
     dist = np.hypot(x[members] - mx, y[members] - my)
     inside = np.flatnonzero(dist <= radius_m)
