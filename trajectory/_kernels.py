@@ -65,21 +65,35 @@ def flag_bursts(
 
 
 @njit(cache=True, nogil=True)
-def _center(x: np.ndarray, y: np.ndarray, members: np.ndarray, cnt: int, window: int) -> tuple:
-    # median of the group's members (the last `window` when window > 0),
-    # sampled evenly to at most 32 values
-    lo = max(0, cnt - window) if window > 0 else 0
-    m = cnt - lo
-    step = max(1, m // 32)
-    k = (m + step - 1) // step
-    bx = np.empty(k)
-    by = np.empty(k)
+def _small_median(buf: np.ndarray, k: int) -> float:
+    # insertion sort of buf[:k] in place (k <= 32), then the middle
+    for i in range(1, k):
+        v = buf[i]
+        j = i - 1
+        while j >= 0 and buf[j] > v:
+            buf[j + 1] = buf[j]
+            j -= 1
+        buf[j + 1] = v
+    if k % 2 == 1:
+        return buf[k // 2]
+    return 0.5 * (buf[k // 2 - 1] + buf[k // 2])
+
+
+@njit(cache=True, nogil=True)
+def _center(
+    x: np.ndarray, y: np.ndarray, members: np.ndarray, cnt: int, bx: np.ndarray, by: np.ndarray
+) -> tuple:
+    # median of the group's members, sampled evenly to at most 32 values, in
+    # preallocated buffers (no allocation per call: this runs for every new group)
+    step = max(1, cnt // 32)
     j = 0
-    for q in range(lo, cnt, step):
+    for q in range(0, cnt, step):
+        if j == 32:
+            break
         bx[j] = x[members[q]]
         by[j] = y[members[q]]
         j += 1
-    return np.median(bx[:j]), np.median(by[:j])
+    return _small_median(bx, j), _small_median(by, j)
 
 
 @njit(cache=True, nogil=True)
@@ -109,7 +123,9 @@ def scan_groups(
     starts = np.empty(n, dtype=np.int64)
     ends = np.empty(n, dtype=np.int64)
     members = np.empty(n, dtype=np.int64)
-    window = 0  # whole-group median: a recent-window median would follow creeping traffic
+    # Whole-group median (a recent-window median would follow creeping traffic).
+    bx = np.empty(32)
+    by = np.empty(32)
     ng = 0
     i = 0
     while i < n:
@@ -131,7 +147,7 @@ def scan_groups(
                 group[j] = ng
                 last_in = j
                 if cnt >= next_update:
-                    cx, cy = _center(x, y, members, cnt, window)
+                    cx, cy = _center(x, y, members, cnt, bx, by)
                     next_update = cnt + 1 if cnt < 8 else cnt + max(2, min(cnt // 4, 64))
                 j += 1
                 continue
@@ -182,3 +198,181 @@ def segment_stats(
         spread[i] = np.percentile(d, 80.0)
         rad[i] = np.median(radius[idx])
     return cx, cy, spread, rad
+
+
+# --- stay assembly: fragments -> merged visits -> trimmed, checked stays -------------
+
+#: Constants of the creep test (see trajectory.staypoints._is_creeping for the reasoning).
+CREEP_RHO = 0.75
+STRICT_CREEP_RHO = 0.88
+CREEP_MPS = 0.15
+SLOW_CREEP_MPS = 0.1
+STILL_MPS = 0.25
+
+
+@njit(cache=True, nogil=True)
+def _ranks(a: np.ndarray) -> np.ndarray:
+    order = np.argsort(a, kind="mergesort")
+    r = np.empty(a.shape[0])
+    for i in range(order.shape[0]):
+        r[order[i]] = i
+    return r
+
+
+@njit(cache=True, nogil=True)
+def spearman(a: np.ndarray, b: np.ndarray) -> float:
+    """Spearman rank correlation (ties broken by position)."""
+    ra = _ranks(a)
+    rb = _ranks(b)
+    ra -= ra.mean()
+    rb -= rb.mean()
+    denom = np.sqrt(np.dot(ra, ra) * np.dot(rb, rb))
+    return np.dot(ra, rb) / denom if denom > 0 else 0.0
+
+
+@njit(cache=True, nogil=True)
+def is_creeping(
+    kept: np.ndarray, t: np.ndarray, x: np.ndarray, y: np.ndarray, speed: np.ndarray,
+    creep_m: float,
+) -> bool:
+    n = kept.shape[0]
+    if n < 5:
+        return False
+    moving_per_phone = False
+    sp_sum = 0.0
+    sp_n = 0
+    for i in range(n):
+        v = speed[kept[i]]
+        if np.isfinite(v):
+            sp_sum += v
+            sp_n += 1
+    if sp_n >= max(3, n // 2):
+        if sp_sum / sp_n < STILL_MPS:
+            return False
+        moving_per_phone = True
+    q = max(2, n // 4)
+    dx = np.median(x[kept[n - q :]]) - np.median(x[kept[:q]])
+    dy = np.median(y[kept[n - q :]]) - np.median(y[kept[:q]])
+    apart = np.hypot(dx, dy)
+    if apart <= 0.5 * creep_m:
+        return False
+    duration = t[kept[n - 1]] - t[kept[0]]
+    net_mps = apart / max(duration, 1.0)
+    if net_mps < SLOW_CREEP_MPS:
+        return False
+    along = (x[kept] * dx + y[kept] * dy) / apart
+    rho = spearman(t[kept], along)
+    return (rho > CREEP_RHO and net_mps >= CREEP_MPS) or (moving_per_phone and rho > STRICT_CREEP_RHO)
+
+
+@njit(cache=True, nogil=True)
+def assemble_stays(
+    t: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    radius: np.ndarray,
+    speed: np.ndarray,
+    min_stay_s: float,
+    max_gap_s: float,
+    excursion_s: float,
+    merge_gap_s: float,
+    creep_m: float,
+    settle_s: float,
+) -> tuple:
+    """Scan, merge fragments, trim, reject creep and short stays.
+
+    Returns per stay: first fix, last fix, centre x, centre y, fix count,
+    80th percentile spread (m) and longest gap inside (s).
+    """
+    n = t.shape[0]
+    group, starts, ends = scan_groups(t, x, y, radius, max_gap_s, excursion_s, settle_s)
+    ng = starts.shape[0]
+    min_fragment_s = min(settle_s, min_stay_s / 4.0)
+    # members of significant fragments, flattened with offsets
+    members = np.empty(n, dtype=np.int64)
+    offsets = np.empty(ng + 1, dtype=np.int64)
+    frag_start = np.empty(ng, dtype=np.int64)
+    frag_end = np.empty(ng, dtype=np.int64)
+    nf = 0
+    m = 0
+    offsets[0] = 0
+    for g in range(ng):
+        if ends[g] > starts[g] and t[ends[g]] - t[starts[g]] >= min_fragment_s:
+            for j in range(starts[g], ends[g] + 1):
+                if group[j] == g:
+                    members[m] = j
+                    m += 1
+            frag_start[nf] = starts[g]
+            frag_end[nf] = ends[g]
+            nf += 1
+            offsets[nf] = m
+    out_first = np.empty(nf, dtype=np.int64)
+    out_last = np.empty(nf, dtype=np.int64)
+    out_cx = np.empty(nf)
+    out_cy = np.empty(nf)
+    out_n = np.empty(nf, dtype=np.int64)
+    out_spread = np.empty(nf)
+    out_gap = np.empty(nf)
+    if nf == 0:
+        return out_first, out_last, out_cx, out_cy, out_n, out_spread, out_gap
+    cx, cy, spread, frag_r = segment_stats(x, y, radius, members[:m], offsets[: nf + 1])
+    sizes = offsets[1 : nf + 1] - offsets[:nf]
+    ns = 0
+    run_first = 0  # first fragment of the current merged run
+    wx = cx[0] * sizes[0]
+    wy = cy[0] * sizes[0]
+    wn = sizes[0]
+    for k in range(1, nf + 1):
+        merge = False
+        if k < nf:
+            mx, my = wx / wn, wy / wn
+            a, b = frag_end[k - 1], frag_start[k]
+            gap = t[b] - t[a]
+            seen_s = t[b - 1] - t[a + 1] if b - a > 2 else 0.0
+            reach = max(max(frag_r[k], frag_r[k - 1]), max(spread[k], spread[k - 1]))
+            dist = np.hypot(cx[k] - mx, cy[k] - my)
+            contiguous = seen_s <= excursion_s and dist <= 2.0 * reach
+            close = dist <= reach and min(gap, seen_s) <= merge_gap_s
+            merge = gap <= max_gap_s and (close or contiguous)
+        if merge:
+            wx += cx[k] * sizes[k]
+            wy += cy[k] * sizes[k]
+            wn += sizes[k]
+            continue
+        # finish the run of fragments run_first .. k-1
+        mem = members[offsets[run_first] : offsets[k]]
+        if t[mem[-1]] - t[mem[0]] >= min_stay_s:
+            r = np.median(radius[mem])
+            mx = np.median(x[mem])
+            my = np.median(y[mem])
+            d = np.hypot(x[mem] - mx, y[mem] - my)
+            lo = -1
+            hi = -1
+            for i in range(mem.shape[0]):
+                if d[i] <= r:
+                    if lo < 0:
+                        lo = i
+                    hi = i
+            if lo >= 0 and hi > lo:
+                sub = mem[lo : hi + 1]
+                dd = d[lo : hi + 1]
+                kept = sub[dd <= 1.5 * r]
+                if kept.shape[0] >= 2 and t[kept[-1]] - t[kept[0]] >= min_stay_s:
+                    if not is_creeping(kept, t, x, y, speed, creep_m):
+                        fx = np.median(x[kept])
+                        fy = np.median(y[kept])
+                        out_first[ns] = kept[0]
+                        out_last[ns] = kept[-1]
+                        out_cx[ns] = fx
+                        out_cy[ns] = fy
+                        out_n[ns] = kept.shape[0]
+                        out_spread[ns] = np.percentile(np.hypot(x[kept] - fx, y[kept] - fy), 80.0)
+                        out_gap[ns] = np.max(np.diff(t[kept]))
+                        ns += 1
+        if k < nf:
+            run_first = k
+            wx = cx[k] * sizes[k]
+            wy = cy[k] * sizes[k]
+            wn = sizes[k]
+    return (out_first[:ns], out_last[:ns], out_cx[:ns], out_cy[:ns], out_n[:ns],
+            out_spread[:ns], out_gap[:ns])
