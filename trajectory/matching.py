@@ -67,28 +67,30 @@ def match_stores(
         ``ambiguous_store_ids`` (other task stores the GPS cannot tell apart from
         the matched one) and ``confidence`` in [0, 1] of the match.
     """
-    out = stays.copy()
-    n, m = len(out), len(stores)
-    out["store_id"] = pd.Series([None] * n, dtype="object", index=out.index)
-    out["distance_m"] = np.nan
-    out["revisit"] = False
-    out["exempt"] = pd.Series([None] * n, dtype="object", index=out.index)
-    out["ambiguous_store_ids"] = pd.Series([[] for _ in range(n)], dtype="object", index=out.index)
-    out["confidence"] = np.nan
-    if n == 0:
-        return out
-    slat = out["lat"].to_numpy(dtype=np.float64)
-    slon = out["lon"].to_numpy(dtype=np.float64)
+    n, m = len(stays), len(stores)
+    col_store = np.full(n, None, dtype=object)
+    col_dist = np.full(n, np.nan)
+    col_revisit = np.zeros(n, dtype=bool)
+    col_amb = np.empty(n, dtype=object)
+    col_amb[:] = [[] for _ in range(n)]
+    col_conf = np.full(n, np.nan)
     exempt = np.full(n, None, dtype=object)
+
+    def result() -> pd.DataFrame:
+        return stays.assign(store_id=col_store, distance_m=col_dist, revisit=col_revisit,
+                            exempt=exempt, ambiguous_store_ids=col_amb, confidence=col_conf)
+
+    if n == 0:
+        return result()
+    slat = stays["lat"].to_numpy(dtype=np.float64)
+    slon = stays["lon"].to_numpy(dtype=np.float64)
     for place in exempt_places:
         d = haversine_m(slat, slon, place.lat, place.lon)
         exempt = np.where((exempt == None) & (d <= place.radius_m), place.name, exempt)  # noqa: E711
-    out["exempt"] = list(exempt)
-    if m == 0:
-        return out
     candidates = np.flatnonzero(exempt == None)  # noqa: E711
-    if candidates.size == 0:
-        return out
+    if m == 0 or candidates.size == 0:
+        return result()
+    out = stays
     dist = haversine_m(
         slat[candidates, None], slon[candidates, None],
         stores["lat"].to_numpy(dtype=np.float64)[None, :],
@@ -160,10 +162,10 @@ def match_stores(
         gap = float(np.min(dist[k, others]) - d_best) if others.size else margin
         conf.append(float(np.clip(0.5 + 0.5 * gap / margin, 0.0, 1.0)) if others.size else
                     float(np.clip(1.0 - d_best / (2 * radius_m), 0.5, 1.0)))
-    idx = out.index[candidates]
-    out.loc[idx, "store_id"] = pd.Series(ids, index=idx, dtype="object")
-    out.loc[idx, "distance_m"] = dists
-    out.loc[idx, "revisit"] = revisit
-    out.loc[idx, "ambiguous_store_ids"] = pd.Series(amb, index=idx, dtype="object")
-    out.loc[idx, "confidence"] = conf
-    return out
+    col_store[candidates] = ids
+    col_dist[candidates] = dists
+    col_revisit[candidates] = revisit
+    for k, c in enumerate(candidates):
+        col_amb[c] = amb[k]
+    col_conf[candidates] = conf
+    return result()

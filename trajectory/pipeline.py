@@ -26,7 +26,6 @@ from trajectory.matching import match_stores
 from trajectory.result import DayResult, StayPoint, StoreVisit
 from trajectory.schema import ValidatedTasks, ValidatedTrack, validate_tasks, validate_track
 from trajectory.staypoints import detect_stay_points
-from trajectory.timestamps import local_date
 
 #: Fastest plausible average urban travel speed (m/s) when asking whether a GPS
 #: gap could have held a visit.
@@ -99,14 +98,15 @@ def verify_day(
             f"the track has no fixes of manager {mgr} (it holds {', '.join(sorted(ids)[:5])})",
         )
     points = points.loc[points["manager_id"].astype(str) == mgr]
-    on_day = (local_date(points["time"], cfg.timezone) == day).to_numpy()
-    if cfg.working_hours is not None and len(points):
-        local = pd.DatetimeIndex(points["time"]).tz_convert(cfg.tz)
-        tod = local.hour * 3600 + local.minute * 60 + local.second
-        start, end = cfg.working_hours
-        on_day &= (tod >= start.hour * 3600 + start.minute * 60 + start.second) & (
-            tod <= end.hour * 3600 + end.minute * 60 + end.second
-        )
+    # The local day (or its working hours) as a UTC interval: DST-safe, and an
+    # integer comparison instead of converting every fix to local time.
+    start_t, end_t = cfg.working_hours if cfg.working_hours is not None else (dt.time(0), None)
+    lo = pd.Timestamp(dt.datetime.combine(day, start_t), tz=cfg.tz).as_unit("ns").value
+    hi = (pd.Timestamp(dt.datetime.combine(day, end_t), tz=cfg.tz).as_unit("ns").value if end_t
+          else pd.Timestamp(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0)),
+                            tz=cfg.tz).as_unit("ns").value - 1)
+    ns = pd.DatetimeIndex(points["time"]).as_unit("ns").asi8
+    on_day = (ns >= lo) & (ns <= hi)
     outside = int((~on_day).sum())
     points = points.loc[on_day]
     if track_crs != "wgs84" and len(points):
