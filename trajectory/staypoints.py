@@ -76,8 +76,9 @@ def detect_stay_points(
         Consecutive fragments whose centres are within ``radius_m`` and whose
         time gap is at most this (s) are one visit and are merged.
     creep_m
-        A stay whose first and last quarters (by time) have medians further
-        apart than this (m) is creeping traffic or a walk and is rejected.
+        A stay whose first and last quarters (by time) lie more than half of
+        this apart (m), progressing steadily at traffic speed, is creeping
+        traffic and is rejected (``trajectory._kernels.is_creeping``).
     settle_s
         A group must have lasted this long (s) before excursions are tolerated.
 
