@@ -139,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _warm_up(days[0])
     runners = _runners(peers)
     rates: dict[str, float] = {}
-    tables: list[tuple[str, list[Row], tuple[float, float] | None]] = []
+    tables: list[tuple[str, list[Row], tuple[str, float, float] | None]] = []
     for size in sorted(sizes):
         subset = _prefix(days, size)
         label = f"{_si(size)} ({sum(len(d.raw) for d in subset):,} points, {len(subset)} days)"
@@ -150,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for name, why in peers.items()
             if isinstance(why, str)
         ]
-        tables.append((label, rows, _scan_share(subset)))
+        tables.append((label, rows, _kernel_share(subset)))
     check_size = max([s for s in sizes if s <= SMALL_POINTS] or [min(sizes)])
     behind_clean = _peers_behind_cleaning(peers, _prefix(days, check_size))
     machine = _machine(sources)
@@ -456,35 +456,45 @@ def _warm_up(day: BenchDay) -> None:
     detect_stay_points(clean_track(day.raw)[0], radius_m=RADIUS_M, min_stay_s=MIN_STAY_S)
 
 
-def _scan_share(days: Sequence[BenchDay]) -> tuple[float, float] | None:
-    """Where our detection spends its time: (points/s inside the compiled per-fix scan,
-    its share of the detection time), from one extra run with
-    ``trajectory.staypoints.scan_groups`` wrapped in a timer.  The wrapper needs only
-    the name, not the kernel's signature (private, and still changing); None when
-    the detector has no such step."""
+def _kernel_share(days: Sequence[BenchDay]) -> tuple[str, float, float] | None:
+    """Where our detection spends its time: (names of the compiled kernels it calls,
+    points/s inside them, their share of the detection time), from one extra run with
+    every numba function that ``trajectory.staypoints`` imports from
+    ``trajectory._kernels`` wrapped in a timer.  Found by module, not by name or
+    signature (both private and still changing); None when there are none."""
     from trajectory import staypoints
 
-    inner = getattr(staypoints, "scan_groups", None)
-    if inner is None:
+    kernels = {
+        name: obj
+        for name, obj in vars(staypoints).items()
+        if getattr(getattr(obj, "py_func", None), "__module__", "") == "trajectory._kernels"
+    }
+    if not kernels:
         return None
     spent = 0.0
 
-    def timed(*args: Any, **kwargs: Any) -> Any:
-        nonlocal spent
-        t0 = time.perf_counter()
-        try:
-            return inner(*args, **kwargs)
-        finally:
-            spent += time.perf_counter() - t0
+    def timed(inner: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            nonlocal spent
+            t0 = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                spent += time.perf_counter() - t0
 
-    staypoints.scan_groups = timed
+        return call
+
+    for name, inner in kernels.items():
+        setattr(staypoints, name, timed(inner))
     try:
         t0 = time.perf_counter()
         _run_ours([(d.day_id, d.clean) for d in days])
         total = time.perf_counter() - t0
     finally:
-        staypoints.scan_groups = inner
-    return sum(len(d.clean) for d in days) / spent, spent / total
+        for name, inner in kernels.items():
+            setattr(staypoints, name, inner)
+    names = ", ".join(f"`{n}`" for n in sorted(kernels))
+    return names, sum(len(d.clean) for d in days) / spent, spent / total
 
 
 def _score(stays: pd.DataFrame, days: Sequence[BenchDay]) -> Score:
@@ -534,7 +544,7 @@ def _peers_behind_cleaning(peers: dict[str, ModuleType | str], days: list[BenchD
 
 
 def _markdown(
-    tables: list[tuple[str, list[Row], tuple[float, float] | None]],
+    tables: list[tuple[str, list[Row], tuple[str, float, float] | None]],
     behind_clean: list[Row],
     check_label: str,
     machine: dict[str, str],
@@ -574,13 +584,13 @@ def _markdown(
     if shares:
         lines += [
             "",
-            "Where our detection spends its time (one extra run with the compiled per-fix scan "
-            "`scan_groups` timed from outside): "
+            f"Where our detection spends its time (one extra run with the compiled kernels it "
+            f"calls, {shares[0][1][0]}, timed from outside): "
             + ", ".join(
-                f"{size}: scan {_si(pps)} points/s, {frac:.0%} of detect time"
-                for size, (pps, frac) in shares
+                f"{size}: kernels {_si(pps)} points/s, {frac:.0%} of detect time"
+                for size, (_, pps, frac) in shares
             )
-            + ". The rest is per-stay NumPy/pandas work in Python.",
+            + ". The rest is NumPy/pandas work in Python around them.",
         ]
     if behind_clean:
         lines += [
