@@ -22,11 +22,12 @@ demo: setup
 	$(BIN)/trajcheck verify --track sample_tracks/late/track.csv --tasks sample_tracks/late/tasks.csv --json out/demo/late.full.json
 	@echo "  -> out/demo/late.full.json"
 
-test: setup
+test: lint
 	$(BIN)/pytest
 
 lint: setup
-	$(BIN)/ruff check trajectory api tests benchmarks sample_tracks
+	$(BIN)/ruff check trajectory api tests benchmarks/accuracy.py benchmarks/speed.py sample_tracks
+	$(BIN)/mypy
 
 bench-accuracy: setup
 	$(BIN)/python benchmarks/accuracy.py --seeds 20

@@ -47,39 +47,70 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("verify", help="verify one manager-day and print the result JSON")
-    v.add_argument("--track", required=True, type=Path,
-                   help="GPS track: CSV manager_id,timestamp,lat,lon[,accuracy_m,speed_mps], "
-                        "GeoJSON points, GPX or Parquet")
-    v.add_argument("--tasks", required=True, type=Path,
-                   help="task list: CSV manager_id,date,seq,store_id,store_name,lat,lon,method"
-                        "[,reported_visited] or JSON")
+    v.add_argument(
+        "--track",
+        required=True,
+        type=Path,
+        help="GPS track: CSV manager_id,timestamp,lat,lon[,accuracy_m,speed_mps], "
+        "GeoJSON points, GPX or Parquet",
+    )
+    v.add_argument(
+        "--tasks",
+        required=True,
+        type=Path,
+        help="task list: CSV manager_id,date,seq,store_id,store_name,lat,lon,method"
+        "[,reported_visited] or JSON",
+    )
     v.add_argument("--config", type=Path, help="TOML configuration (every key optional)")
-    v.add_argument("--track-crs", choices=CRS_NAMES, default="wgs84",
-                   help="coordinate system of the track (default wgs84)")
-    v.add_argument("--store-crs", choices=CRS_NAMES, default="wgs84",
-                   help="coordinate system of the stores (default wgs84)")
-    v.add_argument("--json", dest="json_out", type=Path, help="write the result JSON here "
-                   "instead of stdout")
+    v.add_argument(
+        "--track-crs",
+        choices=CRS_NAMES,
+        default="wgs84",
+        help="coordinate system of the track (default wgs84)",
+    )
+    v.add_argument(
+        "--store-crs",
+        choices=CRS_NAMES,
+        default="wgs84",
+        help="coordinate system of the stores (default wgs84)",
+    )
+    v.add_argument(
+        "--json", dest="json_out", type=Path, help="write the result JSON here instead of stdout"
+    )
     v.add_argument("--manager-id", help="select one manager when the task list holds several")
     v.add_argument("--date", help="select one date (YYYY-MM-DD) when the task list holds several")
-    v.add_argument("--skip-bad-rows", action="store_true",
-                   help="leave bad rows out and list them in the result instead of stopping "
-                        "at the first one")
-    v.add_argument("--include-track", action="store_true",
-                   help="add the cleaned fixes to the JSON (for map rendering elsewhere)")
+    v.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="leave bad rows out and list them in the result instead of stopping at the first one",
+    )
+    v.add_argument(
+        "--include-track",
+        action="store_true",
+        help="add the cleaned fixes to the JSON (for map rendering elsewhere)",
+    )
     v.set_defaults(func=_cmd_verify)
     d = sub.add_parser("demo", help="verify every bundled sample day and print a summary")
     d.add_argument("--samples", type=Path, default=SAMPLES_DIR, help="folder of sample days")
-    d.add_argument("--out", type=Path, default=Path("out/demo"),
-                   help="folder for each day's result JSON (default out/demo)")
+    d.add_argument(
+        "--out",
+        type=Path,
+        default=Path("out/demo"),
+        help="folder for each day's result JSON (default out/demo)",
+    )
     d.set_defaults(func=_cmd_demo)
     return parser
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
     result = _verify_files(
-        args.track, args.tasks, args.config, track_crs=args.track_crs, store_crs=args.store_crs,
-        manager_id=args.manager_id, date=args.date,
+        args.track,
+        args.tasks,
+        args.config,
+        track_crs=args.track_crs,
+        store_crs=args.store_crs,
+        manager_id=args.manager_id,
+        date=args.date,
         on_bad_row="skip" if args.skip_bad_rows else "raise",
     )
     data = result.to_dict(include_track=args.include_track)
@@ -92,9 +123,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _verify_files(
-    track: Path, tasks: Path, config: Path | None, **kwargs: Any
-) -> Any:
+def _verify_files(track: Path, tasks: Path, config: Path | None, **kwargs: Any) -> Any:
     from trajectory.io import read_tasks, read_track
     from trajectory.pipeline import verify_day
 
@@ -108,8 +137,10 @@ def _verify_files(
 def _cmd_demo(args: argparse.Namespace) -> int:
     days = sorted(p for p in args.samples.iterdir() if (p / "track.csv").is_file())
     if not days:
-        print(f"trajcheck: error: {args.samples}: no sample days (folders with track.csv)",
-              file=sys.stderr)
+        print(
+            f"trajcheck: error: {args.samples}: no sample days (folders with track.csv)",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     args.out.mkdir(parents=True, exist_ok=True)
     header = f"{'sample':<16} {'on_time':<13} {'clear':<13} {'count':<13} stays  verdict (expected)"
@@ -119,24 +150,40 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         expected = _read_expected(day)
         cfg = day / "config.toml"
         result = _verify_files(
-            day / "track.csv", day / "tasks.csv", cfg if cfg.is_file() else None,
-            track_crs=expected.get("track_crs", "wgs84"), store_crs=expected.get("store_crs", "wgs84"),
-            manager_id=None, date=None, on_bad_row="raise",
+            day / "track.csv",
+            day / "tasks.csv",
+            cfg if cfg.is_file() else None,
+            track_crs=expected.get("track_crs", "wgs84"),
+            store_crs=expected.get("store_crs", "wgs84"),
+            manager_id=None,
+            date=None,
+            on_bad_row="raise",
         )
         data = result.to_dict()
         (args.out / f"{day.name}.json").write_text(
-            json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
         checks = data["checks"]
         want = expected.get("expected", {})
-        wrong = [k for k, v in want.items()
-                 if checks[k]["status"] != "inconclusive" and checks[k]["passed"] != v]
+        wrong = [
+            k
+            for k, v in want.items()
+            if checks[k]["status"] != "inconclusive" and checks[k]["passed"] != v
+        ]
         unsure = [k for k in want if checks[k]["status"] == "inconclusive"]
-        note = "UNEXPECTED" if wrong else ("as expected" if not unsure else
-                                           "GPS cannot tell; expected " + _verdicts(want))
-        cells = [f"{checks[k]['status']:<13}" for k in ("on_time_arrival", "trajectory_clear",
-                                                      "visit_count_match")]
-        print(f"{day.name:<16} {' '.join(cells)} {len(data['stay_points']):>5}  "
-              f"{data['status']} ({note})")
+        note = (
+            "UNEXPECTED"
+            if wrong
+            else ("as expected" if not unsure else "GPS cannot tell; expected " + _verdicts(want))
+        )
+        cells = [
+            f"{checks[k]['status']:<13}"
+            for k in ("on_time_arrival", "trajectory_clear", "visit_count_match")
+        ]
+        print(
+            f"{day.name:<16} {' '.join(cells)} {len(data['stay_points']):>5}  "
+            f"{data['status']} ({note})"
+        )
     print(f"\nResult JSON for each day: {args.out}/")
     return EXIT_OK
 

@@ -10,7 +10,7 @@ folder is present.
 
 Usage::
 
-    python benchmarks/accuracy.py --seeds 20            # full table, writes benchmarks/results/accuracy.md
+    python benchmarks/accuracy.py --seeds 20   # full table -> benchmarks/results/accuracy.md
     python benchmarks/accuracy.py --seeds 3 --scenarios market late
 """
 
@@ -46,13 +46,17 @@ def run_scenario(scenario: str, seeds: range) -> dict[str, Any]:
     for seed in seeds:
         day = generate_day(scenario, seed)
         cfg = config_from_mapping(day.config) if day.config else None
-        result = verify_day(day.track, day.tasks, cfg, track_crs=day.track_crs, store_crs=day.store_crs)
+        result = verify_day(
+            day.track, day.tasks, cfg, track_crs=day.track_crs, store_crs=day.store_crs
+        )
         data = result.to_dict()
         truth = day.visits
         ts = _epoch(truth["arrival_utc"])
         te = _epoch(truth["departure_utc"])
         ds = _epoch(pd.Series([s.arrival for s in result.stay_points], dtype="datetime64[ns, UTC]"))
-        de = _epoch(pd.Series([s.departure for s in result.stay_points], dtype="datetime64[ns, UTC]"))
+        de = _epoch(
+            pd.Series([s.departure for s in result.stay_points], dtype="datetime64[ns, UTC]")
+        )
         scores.append(score_intervals(ts, te, ds, de))
         v = score_verdicts(data, day.expected)
         for name, outcome in v.items():
@@ -80,11 +84,15 @@ def run_real() -> dict[str, Any] | None:
     if not folder.is_dir():
         return None
     pts = pd.read_csv(folder / "normalized.csv")
-    track = pd.DataFrame({
-        "time": pd.to_datetime(pts["timestamp"], utc=True, format="ISO8601"),
-        "lat": pts["lat"], "lon": pts["lon"], "accuracy_m": np.nan,
-        "source_row": np.arange(1, len(pts) + 1),
-    })
+    track = pd.DataFrame(
+        {
+            "time": pd.to_datetime(pts["timestamp"], utc=True, format="ISO8601"),
+            "lat": pts["lat"],
+            "lon": pts["lon"],
+            "accuracy_m": np.nan,
+            "source_row": np.arange(1, len(pts) + 1),
+        }
+    )
     truth = pd.read_csv(folder / "ground_truth_stops.csv")
     out = {}
     for min_stay in (180.0, 300.0):
@@ -95,7 +103,8 @@ def run_real() -> dict[str, Any] | None:
         score = score_intervals(
             _epoch(pd.to_datetime(t["first_point_utc"], utc=True)),
             _epoch(pd.to_datetime(t["last_point_utc"], utc=True)),
-            _epoch(stays["arrival"]), _epoch(stays["departure"]),
+            _epoch(stays["arrival"]),
+            _epoch(stays["departure"]),
         )
         out[int(min_stay)] = summarise([score])
     return out
@@ -110,8 +119,9 @@ def _fmt(x: float) -> str:
     return f"{x:.3f}" if isinstance(x, float) else str(x)
 
 
-def render(results: dict[str, dict[str, Any]], real: dict[str, Any] | None, seeds: int,
-           seconds: float) -> str:
+def render(
+    results: dict[str, dict[str, Any]], real: dict[str, Any] | None, seeds: int, seconds: float
+) -> str:
     lines = [
         f"Generated days: {seeds} seeds per scenario ({seeds * len(results)} days), "
         f"default configuration, {seconds:.0f} s on this machine.",
@@ -130,24 +140,35 @@ def render(results: dict[str, dict[str, Any]], real: dict[str, Any] | None, seed
             + " |"
         )
     if real is not None:
-        lines += ["", "Real trace with diary-labelled stops (stopgo-diary-labeled, 697 fixes, ~10 s):", "",
-                  "| min_stay_s | true stops >= min | found | precision | recall | F1 | split "
-                  "| arrival p50/p90 s | departure p50/p90 s |",
-                  "|---|---|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "Real trace with diary-labelled stops (stopgo-diary-labeled, 697 fixes, ~10 s):",
+            "",
+            "| min_stay_s | true stops >= min | found | precision | recall | F1 | split "
+            "| arrival p50/p90 s | departure p50/p90 s |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
         for ms, s in real.items():
             lines.append(
-                f"| {ms} | {s['true']} | {s['detected']} | {s['precision']:.3f} | {s['recall']:.3f} "
-                f"| {s['f1']:.3f} | {s['split']} | {s['arrival_p50_s']:.0f}/{s['arrival_p90_s']:.0f} "
+                f"| {ms} | {s['true']} | {s['detected']} | {s['precision']:.3f} "
+                f"| {s['recall']:.3f} | {s['f1']:.3f} | {s['split']} "
+                f"| {s['arrival_p50_s']:.0f}/{s['arrival_p90_s']:.0f} "
                 f"| {s['departure_p50_s']:.0f}/{s['departure_p90_s']:.0f} |"
             )
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seeds", type=int, default=20, help="days per scenario (default 20)")
-    parser.add_argument("--first-seed", type=int, default=1000,
-                        help="first seed (default 1000: apart from the seeds the tests use)")
+    parser.add_argument(
+        "--first-seed",
+        type=int,
+        default=1000,
+        help="first seed (default 1000: apart from the seeds the tests use)",
+    )
     parser.add_argument("--scenarios", nargs="*", default=list(SCENARIOS))
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "accuracy.md")
     args = parser.parse_args(argv)
@@ -158,8 +179,11 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.scenarios:
         results[name] = run_scenario(name, seeds)
         all_wrong += results[name]["wrong_days"]
-        print(f"{name:20s} F1 {results[name]['f1']:.3f}  exact {results[name]['exact_days']:.0%}  "
-              f"wrong {len(results[name]['wrong_days'])}", file=sys.stderr)
+        print(
+            f"{name:20s} F1 {results[name]['f1']:.3f}  exact {results[name]['exact_days']:.0%}  "
+            f"wrong {len(results[name]['wrong_days'])}",
+            file=sys.stderr,
+        )
     real = run_real()
     text = render(results, real, args.seeds, time.perf_counter() - t0)
     if all_wrong:

@@ -52,8 +52,9 @@ def day_17k(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--days", type=int, default=6, help="manager-days to time (default 6)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "speed.md")
     args = parser.parse_args(argv)
@@ -65,8 +66,15 @@ def main(argv: list[str] | None = None) -> int:
     for c in cleaned:
         lat, lon = c["lat"].to_numpy(), c["lon"].to_numpy()
         x, y = LocalProjection.around(lat, lon).forward(lat, lon)
-        arrays.append((_seconds(c["time"]), x, y, _fix_radius(c, 50.0),
-                       c["speed_mps"].to_numpy(dtype=np.float64)))
+        arrays.append(
+            (
+                _seconds(c["time"]),
+                x,
+                y,
+                _fix_radius(c, 50.0),
+                c["speed_mps"].to_numpy(dtype=np.float64),
+            )
+        )
     points = sum(len(t) for t, _ in days)
     kept = sum(a[0].size for a in arrays)
 
@@ -76,34 +84,68 @@ def main(argv: list[str] | None = None) -> int:
 
     # one long track of >= 1M fixes: the days laid end to end, a day apart in time
     reps = int(np.ceil(1_000_000 / kept))
-    parts = [(a[0] + 86400.0 * (i * len(arrays) + j), *a[1:])
-             for i in range(reps) for j, a in enumerate(arrays)]
+    parts = [
+        (a[0] + 86400.0 * (i * len(arrays) + j), *a[1:])
+        for i in range(reps)
+        for j, a in enumerate(arrays)
+    ]
     big = [np.concatenate([p[q] for p in parts]) for q in range(5)]
 
     def kernel_big() -> None:
-        assemble_stays(big[0], big[1], big[2], big[3], big[4], 180.0, 10800.0, 90.0, 300.0, 60.0,
-                       30.0)
+        assemble_stays(
+            big[0], big[1], big[2], big[3], big[4], 180.0, 10800.0, 90.0, 300.0, 60.0, 30.0
+        )
 
     kernel_big()  # compile / warm up
     rows = []
     t_kernel = best_of(kernel_per_day)
-    rows.append(("stay kernel (compiled), one call per day", f"{kept / t_kernel / 1e6:.1f}M points/s",
-                 f"{t_kernel / len(days) * 1e3:.2f} ms/day"))
+    rows.append(
+        (
+            "stay kernel (compiled), one call per day",
+            f"{kept / t_kernel / 1e6:.1f}M points/s",
+            f"{t_kernel / len(days) * 1e3:.2f} ms/day",
+        )
+    )
     t_big = best_of(kernel_big, 3)
-    rows.append((f"stay kernel (compiled), one call over {big[0].size / 1e6:.2f}M points",
-                 f"{big[0].size / t_big / 1e6:.1f}M points/s", f"{t_big * 1e3:.0f} ms"))
+    rows.append(
+        (
+            f"stay kernel (compiled), one call over {big[0].size / 1e6:.2f}M points",
+            f"{big[0].size / t_big / 1e6:.1f}M points/s",
+            f"{t_big * 1e3:.0f} ms",
+        )
+    )
     t_detect = best_of(lambda: [detect_stay_points(c) for c in cleaned])
-    rows.append(("detect_stay_points (DataFrame in/out)", f"{kept / t_detect / 1e6:.2f}M points/s",
-                 f"{t_detect / len(days) * 1e3:.1f} ms/day"))
+    rows.append(
+        (
+            "detect_stay_points (DataFrame in/out)",
+            f"{kept / t_detect / 1e6:.2f}M points/s",
+            f"{t_detect / len(days) * 1e3:.1f} ms/day",
+        )
+    )
     t_clean = best_of(lambda: [clean_track(v.frame) for v, _ in validated])
-    rows.append(("clean_track", f"{points / t_clean / 1e6:.2f}M points/s",
-                 f"{t_clean / len(days) * 1e3:.1f} ms/day"))
+    rows.append(
+        (
+            "clean_track",
+            f"{points / t_clean / 1e6:.2f}M points/s",
+            f"{t_clean / len(days) * 1e3:.1f} ms/day",
+        )
+    )
     t_verify = best_of(lambda: [verify_day(v, k) for v, k in validated])
-    rows.append(("verify_day from validated frames", f"{points / t_verify / 1e6:.2f}M points/s",
-                 f"{t_verify / len(days) * 1e3:.1f} ms/day"))
+    rows.append(
+        (
+            "verify_day from validated frames",
+            f"{points / t_verify / 1e6:.2f}M points/s",
+            f"{t_verify / len(days) * 1e3:.1f} ms/day",
+        )
+    )
     t_raw = best_of(lambda: [verify_day(t, k) for t, k in days], 3)
-    rows.append(("verify_day from raw frames (ISO text timestamps)",
-                 f"{points / t_raw / 1e6:.2f}M points/s", f"{t_raw / len(days) * 1e3:.1f} ms/day"))
+    rows.append(
+        (
+            "verify_day from raw frames (ISO text timestamps)",
+            f"{points / t_raw / 1e6:.2f}M points/s",
+            f"{t_raw / len(days) * 1e3:.1f} ms/day",
+        )
+    )
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
         for i, (t, k) in enumerate(days):
@@ -112,15 +154,34 @@ def main(argv: list[str] | None = None) -> int:
             k.to_csv(kp, index=False)
             paths.append((tp, kp))
         t_io = best_of(lambda: [verify_day(read_track(tp), read_tasks(kp)) for tp, kp in paths], 3)
-    rows.append(("read CSV files + verify_day", f"{points / t_io / 1e6:.2f}M points/s",
-                 f"{t_io / len(days) * 1e3:.1f} ms/day"))
+    rows.append(
+        (
+            "read CSV files + verify_day",
+            f"{points / t_io / 1e6:.2f}M points/s",
+            f"{t_io / len(days) * 1e3:.1f} ms/day",
+        )
+    )
 
-    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-                if ln.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
-    text = [f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {cpu} "
-            f"(one core), Python {platform.python_version()}: {len(days)} generated 1 s-sampled "
-            f"manager-days, {points / len(days):,.0f} fixes each on average; best of several runs.", "",
-            "| what | throughput | time |", "|---|--:|--:|"]
+    cpu = (
+        next(
+            (
+                ln.split(":", 1)[1].strip()
+                for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        if Path("/proc/cpuinfo").exists()
+        else ""
+    )
+    text = [
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {cpu} "
+        f"(one core), Python {platform.python_version()}: {len(days)} generated 1 s-sampled "
+        f"manager-days, {points / len(days):,.0f} fixes each on average; best of several runs.",
+        "",
+        "| what | throughput | time |",
+        "|---|--:|--:|",
+    ]
     text += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     out = "\n".join(text) + "\n"
     print(out)

@@ -33,8 +33,14 @@ class TrackBuilder:
         for ti, la, lo in zip(ts, lat, lon, strict=True):
             self.rows.append((self.t + pd.Timedelta(seconds=float(ti)), float(la), float(lo)))
 
-    def stay(self, x: float, y: float, seconds: float, noise_m: float = 8.0,
-             gap: tuple[float, float] | None = None) -> TrackBuilder:
+    def stay(
+        self,
+        x: float,
+        y: float,
+        seconds: float,
+        noise_m: float = 8.0,
+        gap: tuple[float, float] | None = None,
+    ) -> TrackBuilder:
         ts = np.arange(0.0, seconds, self.step_s)
         if gap is not None:
             ts = ts[(ts < gap[0]) | (ts >= gap[0] + gap[1])]
@@ -45,7 +51,9 @@ class TrackBuilder:
         self.pos = (x, y)
         return self
 
-    def move(self, x: float, y: float, speed_mps: float = 8.0, noise_m: float = 3.0) -> TrackBuilder:
+    def move(
+        self, x: float, y: float, speed_mps: float = 8.0, noise_m: float = 3.0
+    ) -> TrackBuilder:
         x0, y0 = self.pos
         dist = float(np.hypot(x - x0, y - y0))
         seconds = max(dist / speed_mps, self.step_s)
@@ -74,16 +82,27 @@ class TrackBuilder:
         return df
 
 
-def tasks_frame(stores: list[tuple[str, float, float]], methods: list[str] | None = None,
-                reported: list[bool] | None = None, manager_id: str = "m1") -> pd.DataFrame:
+def tasks_frame(
+    stores: list[tuple[str, float, float]],
+    methods: list[str] | None = None,
+    reported: list[bool] | None = None,
+    manager_id: str = "m1",
+) -> pd.DataFrame:
     """A task list of stores given as (store_id, x_m, y_m)."""
     rows = []
     for i, (sid, x, y) in enumerate(stores):
         lat, lon = at(x, y)
-        rows.append({
-            "manager_id": manager_id, "date": DAY, "seq": i + 1, "store_id": sid,
-            "store_name": f"store {sid}", "lat": lat, "lon": lon,
-            "method": (methods[i] if methods else "onsite"),
-            "reported_visited": (reported[i] if reported else True),
-        })
+        rows.append(
+            {
+                "manager_id": manager_id,
+                "date": DAY,
+                "seq": i + 1,
+                "store_id": sid,
+                "store_name": f"store {sid}",
+                "lat": lat,
+                "lon": lon,
+                "method": (methods[i] if methods else "onsite"),
+                "reported_visited": (reported[i] if reported else True),
+            }
+        )
     return pd.DataFrame(rows)

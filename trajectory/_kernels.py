@@ -232,7 +232,11 @@ def spearman(a: np.ndarray, b: np.ndarray) -> float:
 
 @njit(cache=True, nogil=True)
 def is_creeping(
-    kept: np.ndarray, t: np.ndarray, x: np.ndarray, y: np.ndarray, speed: np.ndarray,
+    kept: np.ndarray,
+    t: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    speed: np.ndarray,
     creep_m: float,
 ) -> bool:
     """Creeping traffic or a slow walk: steady progress in one direction.
@@ -277,7 +281,9 @@ def is_creeping(
         return False
     along = (x[kept] * dx + y[kept] * dy) / apart
     rho = spearman(t[kept], along)
-    return (rho > CREEP_RHO and net_mps >= CREEP_MPS) or (moving_per_phone and rho > STRICT_CREEP_RHO)
+    return (rho > CREEP_RHO and net_mps >= CREEP_MPS) or (
+        moving_per_phone and rho > STRICT_CREEP_RHO
+    )
 
 
 @njit(cache=True, nogil=True)
@@ -372,18 +378,18 @@ def assemble_stays(
                 sub = mem[lo : hi + 1]
                 dd = d[lo : hi + 1]
                 kept = sub[dd <= 1.5 * r]
-                if kept.shape[0] >= 2 and t[kept[-1]] - t[kept[0]] >= min_stay_s:
-                    if not is_creeping(kept, t, x, y, speed, creep_m):
-                        fx = np.median(x[kept])
-                        fy = np.median(y[kept])
-                        out_first[ns] = kept[0]
-                        out_last[ns] = kept[-1]
-                        out_cx[ns] = fx
-                        out_cy[ns] = fy
-                        out_n[ns] = kept.shape[0]
-                        out_spread[ns] = np.percentile(np.hypot(x[kept] - fx, y[kept] - fy), 80.0)
-                        out_gap[ns] = np.max(np.diff(t[kept]))
-                        ns += 1
+                long_enough = kept.shape[0] >= 2 and t[kept[-1]] - t[kept[0]] >= min_stay_s
+                if long_enough and not is_creeping(kept, t, x, y, speed, creep_m):
+                    fx = np.median(x[kept])
+                    fy = np.median(y[kept])
+                    out_first[ns] = kept[0]
+                    out_last[ns] = kept[-1]
+                    out_cx[ns] = fx
+                    out_cy[ns] = fy
+                    out_n[ns] = kept.shape[0]
+                    out_spread[ns] = np.percentile(np.hypot(x[kept] - fx, y[kept] - fy), 80.0)
+                    out_gap[ns] = np.max(np.diff(t[kept]))
+                    ns += 1
         if k < nf:
             run_first = k
             wx = cx[k] * sizes[k]
@@ -397,8 +403,13 @@ def assemble_stays(
         if w > 0:
             j = w - 1
             gap = t[out_first[i]] - t[out_last[j]]
-            reach = max(max(out_spread[j], out_spread[i]), np.median(radius[out_first[j] : out_last[j] + 1]))
-            if gap <= 2.0 * merge_gap_s and np.hypot(out_cx[i] - out_cx[j], out_cy[i] - out_cy[j]) <= reach:
+            reach = max(
+                max(out_spread[j], out_spread[i]), np.median(radius[out_first[j] : out_last[j] + 1])
+            )
+            if (
+                gap <= 2.0 * merge_gap_s
+                and np.hypot(out_cx[i] - out_cx[j], out_cy[i] - out_cy[j]) <= reach
+            ):
                 nj, ni = out_n[j], out_n[i]
                 out_cx[j] = (out_cx[j] * nj + out_cx[i] * ni) / (nj + ni)
                 out_cy[j] = (out_cy[j] * nj + out_cy[i] * ni) / (nj + ni)
@@ -415,5 +426,12 @@ def assemble_stays(
         out_spread[w] = out_spread[i]
         out_gap[w] = out_gap[i]
         w += 1
-    return (out_first[:w], out_last[:w], out_cx[:w], out_cy[:w], out_n[:w],
-            out_spread[:w], out_gap[:w])
+    return (
+        out_first[:w],
+        out_last[:w],
+        out_cx[:w],
+        out_cy[:w],
+        out_n[:w],
+        out_spread[:w],
+        out_gap[:w],
+    )

@@ -52,58 +52,81 @@ def check_on_time_arrival(
     onsite = sorted((s for s in stores if s.method == "onsite"), key=lambda s: s.seq)
     base = {"deadline": iso(deadline, tz), "first_store_id": None, "arrival": None}
     if not onsite:
-        return CheckResult("on_time_arrival", "pass", "No on-site task on the list: nothing to be late for.", base)
+        return CheckResult(
+            "on_time_arrival", "pass", "No on-site task on the list: nothing to be late for.", base
+        )
     first = onsite[0]
     hhmm = deadline.strftime("%H:%M")
     stay = next((s for s in stays if s.id == first.stay_id), None) if first.stay_id else None
     if site_stay is not None and (stay is None or site_stay.arrival < stay.arrival):
         stay = site_stay
     arrival_at = stay.arrival if stay is not None else first.arrival
-    fields = {**base, "first_store_id": first.store_id, "arrival": iso(arrival_at, tz),
-              "stay_id": stay.id if stay is not None else None}
+    fields = {
+        **base,
+        "first_store_id": first.store_id,
+        "arrival": iso(arrival_at, tz),
+        "stay_id": stay.id if stay is not None else None,
+    }
     if arrival_at is not None:
         arrival = pd.Timestamp(arrival_at)
         earliest = stay.arrival_earliest if stay is not None else None
         local = arrival.tz_convert(tz).strftime("%H:%M")
         if arrival <= deadline:
             return CheckResult(
-                "on_time_arrival", "pass",
-                f"Reached the first store {first.store_id} at {local}, by the {hhmm} deadline.", fields,
+                "on_time_arrival",
+                "pass",
+                f"Reached the first store {first.store_id} at {local}, by the {hhmm} deadline.",
+                fields,
             )
         if earliest is not None and pd.Timestamp(earliest) <= deadline:
             fields["arrival_earliest"] = iso(earliest, tz)
             e_local = pd.Timestamp(earliest).tz_convert(tz).strftime("%H:%M")
             return CheckResult(
-                "on_time_arrival", "inconclusive",
+                "on_time_arrival",
+                "inconclusive",
                 f"GPS was lost before the first fix at store {first.store_id} ({local}); "
-                f"the manager arrived between {e_local} and {local}, and the {hhmm} deadline lies in between.",
+                f"the manager arrived between {e_local} and {local}, "
+                f"and the {hhmm} deadline lies in between.",
                 fields,
             )
         late_min = (arrival - pd.Timestamp(deadline)).total_seconds() / 60.0
         return CheckResult(
-            "on_time_arrival", "fail",
-            f"Reached the first store {first.store_id} at {local}, {late_min:.0f} min after the {hhmm} deadline.",
+            "on_time_arrival",
+            "fail",
+            f"Reached the first store {first.store_id} at {local}, "
+            f"{late_min:.0f} min after the {hhmm} deadline.",
             fields,
         )
     if first_fix is None:
-        return CheckResult("on_time_arrival", "inconclusive", "No usable GPS fixes for the day.", fields)
-    if first.status in ("ambiguous", "unseen"):
-        why = ("a stay covers it and a neighbouring store closer together than the GPS spread"
-               if first.status == "ambiguous" else "a gap in the GPS could have held the visit")
         return CheckResult(
-            "on_time_arrival", "inconclusive",
-            f"Cannot tell whether the first store {first.store_id} was reached: {why}.", fields,
+            "on_time_arrival", "inconclusive", "No usable GPS fixes for the day.", fields
+        )
+    if first.status in ("ambiguous", "unseen"):
+        why = (
+            "a stay covers it and a neighbouring store closer together than the GPS spread"
+            if first.status == "ambiguous"
+            else "a gap in the GPS could have held the visit"
+        )
+        return CheckResult(
+            "on_time_arrival",
+            "inconclusive",
+            f"Cannot tell whether the first store {first.store_id} was reached: {why}.",
+            fields,
         )
     if pd.Timestamp(first_fix) > deadline:
         local = pd.Timestamp(first_fix).tz_convert(tz).strftime("%H:%M")
         return CheckResult(
-            "on_time_arrival", "fail",
-            f"The first store {first.store_id} was not visited, and GPS starts only at {local}, after the {hhmm} deadline.",
+            "on_time_arrival",
+            "fail",
+            f"The first store {first.store_id} was not visited, and GPS starts only at {local}, "
+            f"after the {hhmm} deadline.",
             fields,
         )
     return CheckResult(
-        "on_time_arrival", "fail",
-        f"The first store {first.store_id} was never visited on the track.", fields,
+        "on_time_arrival",
+        "fail",
+        f"The first store {first.store_id} was never visited on the track.",
+        fields,
     )
 
 
@@ -117,16 +140,23 @@ def check_trajectory_clear(
     unvisited = [s.store_id for s in onsite if s.status != "visited"]
     hard = [s.store_id for s in onsite if s.status == "not_visited"]
     soft = [s for s in onsite if s.status in ("ambiguous", "unseen", "no_gps")]
-    fields = {"unmatched_stay_ids": unmatched, "unvisited_store_ids": unvisited,
-              "ambiguous_store_ids": [s.store_id for s in soft if s.status == "ambiguous"],
-              "unseen_store_ids": [s.store_id for s in soft if s.status == "unseen"]}
+    fields = {
+        "unmatched_stay_ids": unmatched,
+        "unvisited_store_ids": unvisited,
+        "ambiguous_store_ids": [s.store_id for s in soft if s.status == "ambiguous"],
+        "unseen_store_ids": [s.store_id for s in soft if s.status == "unseen"],
+    }
     if not has_gps:
         if not onsite:
             return CheckResult("trajectory_clear", "pass", "No on-site task and no stays.", fields)
-        return CheckResult("trajectory_clear", "inconclusive", "No usable GPS fixes for the day.", fields)
+        return CheckResult(
+            "trajectory_clear", "inconclusive", "No usable GPS fixes for the day.", fields
+        )
     problems = []
     if unmatched:
-        problems.append(f"{len(unmatched)} stay(s) at no task store (stay {', '.join(map(str, unmatched))})")
+        problems.append(
+            f"{len(unmatched)} stay(s) at no task store (stay {', '.join(map(str, unmatched))})"
+        )
     if hard:
         problems.append(f"{len(hard)} on-site store(s) not visited ({', '.join(hard)})")
     if problems:
@@ -136,14 +166,19 @@ def check_trajectory_clear(
         amb = [s.store_id for s in soft if s.status == "ambiguous"]
         unseen = [s.store_id for s in soft if s.status == "unseen"]
         if amb:
-            parts.append(f"stores {', '.join(amb)} are closer to a visited neighbour than the GPS can separate")
+            parts.append(
+                f"stores {', '.join(amb)} are closer to a visited neighbour "
+                "than the GPS can separate"
+            )
         if unseen:
             parts.append(f"stores {', '.join(unseen)} could have been visited during a GPS gap")
         return CheckResult("trajectory_clear", "inconclusive", _sentence(parts), fields)
     n = len(onsite)
     return CheckResult(
-        "trajectory_clear", "pass",
-        f"Every stay matches an on-site task store and all {n} on-site store(s) were visited.", fields,
+        "trajectory_clear",
+        "pass",
+        f"Every stay matches an on-site task store and all {n} on-site store(s) were visited.",
+        fields,
     )
 
 
@@ -163,10 +198,16 @@ def check_visit_count(
     revisits = sum(1 for s in counted if s.revisit)
     unmatched = sum(1 for s in counted if s.store_id is None)
     n = len(counted)
-    fields = {"stay_points": n, "onsite_visits": reported, "revisits": revisits,
-              "unmatched_stays": unmatched}
+    fields: dict[str, object] = {
+        "stay_points": n,
+        "onsite_visits": reported,
+        "revisits": revisits,
+        "unmatched_stays": unmatched,
+    }
     if not has_gps and reported > 0:
-        return CheckResult("visit_count_match", "inconclusive", "No usable GPS fixes for the day.", fields)
+        return CheckResult(
+            "visit_count_match", "inconclusive", "No usable GPS fixes for the day.", fields
+        )
     extra = []
     if revisits:
         extra.append(f"{revisits} revisit(s) of a store already visited")
@@ -185,19 +226,24 @@ def check_visit_count(
     fields["stay_points_range"] = [low, high]
     if n == reported and low == high:
         return CheckResult(
-            "visit_count_match", "pass",
-            f"{n} stay point(s){detail} for {reported} reported on-site visit(s).", fields,
+            "visit_count_match",
+            "pass",
+            f"{n} stay point(s){detail} for {reported} reported on-site visit(s).",
+            fields,
         )
     if low <= reported <= high:
         return CheckResult(
-            "visit_count_match", "inconclusive",
+            "visit_count_match",
+            "inconclusive",
             f"{n} stay point(s){detail} for {reported} reported on-site visit(s), but the GPS "
             f"allows {low} to {high}: market stalls too close to count, or a store in a GPS gap.",
             fields,
         )
     return CheckResult(
-        "visit_count_match", "fail",
-        f"{n} stay point(s){detail} for {reported} reported on-site visit(s).", fields,
+        "visit_count_match",
+        "fail",
+        f"{n} stay point(s){detail} for {reported} reported on-site visit(s).",
+        fields,
     )
 
 

@@ -6,7 +6,7 @@ dropped silently.
 
 from __future__ import annotations
 
-__all__ = ["CleaningReport", "DROP_REASONS", "clean_track"]
+__all__ = ["DROP_REASONS", "CleaningReport", "clean_track"]
 
 from dataclasses import dataclass, field
 
@@ -89,10 +89,16 @@ def clean_track(
     times = pd.DatetimeIndex(track["time"]).as_unit("ns").asi8
     lat_all = track["lat"].to_numpy(dtype=np.float64)
     lon_all = track["lon"].to_numpy(dtype=np.float64)
-    acc_all = (track["accuracy_m"].to_numpy(dtype=np.float64) if "accuracy_m" in track
-               else np.full(n_in, np.nan))
-    rows_all = (track["source_row"].to_numpy(dtype=np.int64) if "source_row" in track
-                else np.arange(1, n_in + 1, dtype=np.int64))
+    acc_all = (
+        track["accuracy_m"].to_numpy(dtype=np.float64)
+        if "accuracy_m" in track
+        else np.full(n_in, np.nan)
+    )
+    rows_all = (
+        track["source_row"].to_numpy(dtype=np.int64)
+        if "source_row" in track
+        else np.arange(1, n_in + 1, dtype=np.int64)
+    )
     reordered = bool(n_in > 1 and np.any(np.diff(times) < 0))
     # Sort on (time, accuracy, lat, lon) so shuffled or duplicated uploads give the
     # same order and, of fixes sharing an instant, the most accurate comes first.
@@ -130,8 +136,9 @@ def clean_track(
     # Both directions: a burst right after a signal gap looks reachable going
     # forward (the gap hides its speed) but not coming back from the fixes after it.
     forward = flag_bursts(t, x, y, max_speed_mps, jump_m, max_burst_n, max_burst_s)
-    backward = flag_bursts(-t[::-1], x[::-1], y[::-1], max_speed_mps, jump_m, max_burst_n,
-                           max_burst_s)[::-1]
+    backward = flag_bursts(
+        -t[::-1], x[::-1], y[::-1], max_speed_mps, jump_m, max_burst_n, max_burst_s
+    )[::-1]
     drop(forward | backward, "burst")
     for _ in range(3):  # a second pass catches a jump that sat next to another
         mask = _single_jumps(x_all[idx], y_all[idx], jump_m)

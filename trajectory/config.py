@@ -8,7 +8,7 @@ in which every key is optional.
 
 from __future__ import annotations
 
-__all__ = ["CRS_NAMES", "ExemptPlace", "VerifyConfig", "load_config", "config_from_mapping"]
+__all__ = ["CRS_NAMES", "ExemptPlace", "VerifyConfig", "config_from_mapping", "load_config"]
 
 import datetime as dt
 import math
@@ -155,7 +155,11 @@ def _validate(cfg: VerifyConfig) -> None:
         raise ConfigError(f"timezone: unknown IANA time zone {cfg.timezone!r}") from exc
     for name in _POSITIVE + _NON_NEGATIVE:
         value = getattr(cfg, name)
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             raise ConfigError(f"{name}: expected a finite number, got {value!r}")
         if name in _POSITIVE and value <= 0:
             raise ConfigError(f"{name}: must be > 0, got {value!r}")
@@ -210,8 +214,10 @@ def config_from_mapping(data: Mapping[str, Any]) -> VerifyConfig:
             kwargs[key] = _parse_time(key, value)
         elif key == "market_deadlines":
             if not isinstance(value, Mapping):
-                raise ConfigError("market_deadlines: expected a table of market_id = \"HH:MM\"")
-            kwargs[key] = {str(k): _parse_time(f"market_deadlines.{k}", v) for k, v in value.items()}
+                raise ConfigError('market_deadlines: expected a table of market_id = "HH:MM"')
+            kwargs[key] = {
+                str(k): _parse_time(f"market_deadlines.{k}", v) for k, v in value.items()
+            }
         elif key == "working_hours":
             if value is None:
                 kwargs[key] = None
@@ -223,7 +229,7 @@ def config_from_mapping(data: Mapping[str, Any]) -> VerifyConfig:
             kwargs[key] = tuple(_parse_place(i, v) for i, v in enumerate(value))
         elif key in ("timezone",):
             if not isinstance(value, str):
-                raise ConfigError("timezone: expected a string such as \"Asia/Shanghai\"")
+                raise ConfigError('timezone: expected a string such as "Asia/Shanghai"')
             kwargs[key] = value
         elif key == "resegment":
             if not isinstance(value, bool):
@@ -248,7 +254,7 @@ def _parse_time(name: str, value: Any) -> dt.time:
                 return dt.datetime.strptime(text, fmt).time()
             except ValueError:
                 pass
-    raise ConfigError(f"{name}: expected a local time \"HH:MM\", got {value!r}")
+    raise ConfigError(f'{name}: expected a local time "HH:MM", got {value!r}')
 
 
 def _parse_place(index: int, value: Any) -> ExemptPlace:

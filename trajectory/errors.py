@@ -35,7 +35,7 @@ class RowProblem:
             parts.append(f"row {self.row}")
         if self.field:
             parts.append(f"field {self.field}")
-        return f"{' '.join(parts[:1])}{', ' if len(parts) > 1 else ''}{', '.join(parts[1:])}: {self.reason}"
+        return f"{', '.join(parts)}: {self.reason}"
 
     def to_dict(self) -> dict[str, object]:
         return {"source": self.source, "row": self.row, "field": self.field, "reason": self.reason}

@@ -41,8 +41,10 @@ class IntervalScore:
 
 
 def score_intervals(
-    true_start: npt.ArrayLike, true_end: npt.ArrayLike,
-    det_start: npt.ArrayLike, det_end: npt.ArrayLike,
+    true_start: npt.ArrayLike,
+    true_end: npt.ArrayLike,
+    det_start: npt.ArrayLike,
+    det_end: npt.ArrayLike,
 ) -> IntervalScore:
     """Score detected [start, end] intervals (epoch seconds) against true ones."""
     ts, te = np.asarray(true_start, dtype=float), np.asarray(true_end, dtype=float)
@@ -85,8 +87,16 @@ def summarise(scores: list[IntervalScore]) -> dict[str, float]:
     precision = matched / det if det else 1.0
     recall = matched / true if true else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    arr = np.abs(np.concatenate([np.asarray(s.arrival_err_s) for s in scores])) if scores else np.zeros(0)
-    dep = np.abs(np.concatenate([np.asarray(s.departure_err_s) for s in scores])) if scores else np.zeros(0)
+    arr = (
+        np.abs(np.concatenate([np.asarray(s.arrival_err_s) for s in scores]))
+        if scores
+        else np.zeros(0)
+    )
+    dep = (
+        np.abs(np.concatenate([np.asarray(s.departure_err_s) for s in scores]))
+        if scores
+        else np.zeros(0)
+    )
     return {
         "days": len(scores),
         "true": true,

@@ -50,8 +50,16 @@ AMBIGUOUS_NATS = 3.0
 #: A bin further than this many sigmas from every stall is "elsewhere".
 ELSEWHERE_SIGMAS = 2.5
 
-_EXTRA = ("split_from", "state_store_id", "alt_store_ids", "margin_nats", "confirmed",
-          "market_period", "period_visits_min", "period_visits_max")
+_EXTRA = (
+    "split_from",
+    "state_store_id",
+    "alt_store_ids",
+    "margin_nats",
+    "confirmed",
+    "market_period",
+    "period_visits_min",
+    "period_visits_max",
+)
 
 
 def resegment_stays(
@@ -112,12 +120,16 @@ def resegment_stays(
     lon = track["lon"].to_numpy(dtype=np.float64)
     proj = LocalProjection.around(lat, lon)
     x, y = proj.forward(lat, lon)
-    sx, sy = proj.forward(stores["lat"].to_numpy(dtype=np.float64),
-                          stores["lon"].to_numpy(dtype=np.float64))
+    sx, sy = proj.forward(
+        stores["lat"].to_numpy(dtype=np.float64), stores["lon"].to_numpy(dtype=np.float64)
+    )
     ns = pd.DatetimeIndex(track["time"]).as_unit("ns").asi8
     t = (ns - ns[0]).astype(np.float64) / 1e9
-    acc = (track["accuracy_m"].to_numpy(dtype=np.float64) if "accuracy_m" in track
-           else np.full(len(track), np.nan))
+    acc = (
+        track["accuracy_m"].to_numpy(dtype=np.float64)
+        if "accuracy_m" in track
+        else np.full(len(track), np.nan)
+    )
     store_ids = stores["store_id"].astype(str).to_numpy()
     cx, cy = proj.forward(out["lat"].to_numpy(), out["lon"].to_numpy())
     near = np.hypot(cx[:, None] - sx[None, :], cy[:, None] - sy[None, :]) <= match_radius_m
@@ -127,53 +139,75 @@ def resegment_stays(
     times = pd.DatetimeIndex(track["time"])
     in_period = np.zeros(len(out), dtype=bool)
     rows: list[dict[str, object]] = []
-    period = 0
-    for members in periods:
+    for period, members in enumerate(periods, start=1):
         in_period[members] = True
         first = int(out["first_fix"].iloc[members[0]])
         last = int(out["last_fix"].iloc[members[-1]])
         cand = np.flatnonzero(near[members].any(axis=0))
         sl = slice(first, last + 1)
-        visits, count_range = _segment(t[sl], x[sl], y[sl], acc[sl], sx[cand], sy[cand],
-                                       min_stay_s=min_stay_s)
-        period += 1
+        visits, count_range = _segment(
+            t[sl], x[sl], y[sl], acc[sl], sx[cand], sy[cand], min_stay_s=min_stay_s
+        )
         for a, b, state, alts, margin, confirmed in visits:
             fa, fb = first + a, first + b
             px, py = float(np.median(x[fa : fb + 1])), float(np.median(y[fa : fb + 1]))
             plat, plon = proj.inverse(px, py)
             dist = np.hypot(x[fa : fb + 1] - px, y[fa : fb + 1] - py)
             gaps = np.diff(t[fa : fb + 1])
-            rows.append({
-                "lat": float(plat), "lon": float(plon),
-                "arrival": times[fa], "departure": times[fb],
-                "duration_s": float(t[fb] - t[fa]), "n_points": int(fb - fa + 1),
-                "spread_m": float(np.percentile(dist, 80)),
-                "max_gap_s": float(gaps.max()) if gaps.size else 0.0,
-                "arrival_gap_s": float(t[fa] - t[fa - 1]) if fa > 0 else np.inf,
-                "departure_gap_s": float(t[fb + 1] - t[fb]) if fb + 1 < t.size else np.inf,
-                "first_fix": fa, "last_fix": fb,
-                "split_from": int(out["stay_id"].iloc[members[0]]),
-                "state_store_id": None if state < 0 else store_ids[cand[state]],
-                "alt_store_ids": [str(store_ids[cand[q]]) for q in alts],
-                "margin_nats": margin,
-                "confirmed": confirmed,
-                "market_period": period,
-                "period_visits_min": count_range[0],
-                "period_visits_max": count_range[1],
-            })
+            rows.append(
+                {
+                    "lat": float(plat),
+                    "lon": float(plon),
+                    "arrival": times[fa],
+                    "departure": times[fb],
+                    "duration_s": float(t[fb] - t[fa]),
+                    "n_points": int(fb - fa + 1),
+                    "spread_m": float(np.percentile(dist, 80)),
+                    "max_gap_s": float(gaps.max()) if gaps.size else 0.0,
+                    "arrival_gap_s": float(t[fa] - t[fa - 1]) if fa > 0 else np.inf,
+                    "departure_gap_s": float(t[fb + 1] - t[fb]) if fb + 1 < t.size else np.inf,
+                    "first_fix": fa,
+                    "last_fix": fb,
+                    "split_from": int(out["stay_id"].iloc[members[0]]),
+                    "state_store_id": None if state < 0 else store_ids[cand[state]],
+                    "alt_store_ids": [str(store_ids[cand[q]]) for q in alts],
+                    "margin_nats": margin,
+                    "confirmed": confirmed,
+                    "market_period": period,
+                    "period_visits_min": count_range[0],
+                    "period_visits_max": count_range[1],
+                }
+            )
     kept = out.loc[~in_period]
     result = pd.concat([kept, pd.DataFrame(rows)], ignore_index=True) if rows else kept.copy()
     result = result.sort_values("first_fix", kind="stable").reset_index(drop=True)
     result["stay_id"] = np.arange(1, len(result) + 1)
     result["confirmed"] = result["confirmed"].astype(bool)
-    for col in ("n_points", "first_fix", "last_fix", "stay_id", "split_from", "market_period",
-                "period_visits_min", "period_visits_max"):
+    for col in (
+        "n_points",
+        "first_fix",
+        "last_fix",
+        "stay_id",
+        "split_from",
+        "market_period",
+        "period_visits_min",
+        "period_visits_max",
+    ):
         result[col] = result[col].astype("int64")
-    for col in ("lat", "lon", "duration_s", "spread_m", "max_gap_s", "arrival_gap_s",
-                "departure_gap_s", "margin_nats"):
+    for col in (
+        "lat",
+        "lon",
+        "duration_s",
+        "spread_m",
+        "max_gap_s",
+        "arrival_gap_s",
+        "departure_gap_s",
+        "margin_nats",
+    ):
         result[col] = result[col].astype("float64")
-    result["state_store_id"] = result["state_store_id"].astype(object).where(
-        result["state_store_id"].notna(), None)
+    result["state_store_id"] = (
+        result["state_store_id"].astype(object).where(result["state_store_id"].notna(), None)
+    )
     result["arrival"] = pd.to_datetime(result["arrival"], utc=True)
     result["departure"] = pd.to_datetime(result["departure"], utc=True)
     return result.loc[:, [*STAY_COLUMNS, *_EXTRA]]
@@ -240,7 +274,7 @@ def _segment(
     n = visits(runs)
     count_range = (min(n, visits(strict), visits(loose)), max(n, visits(strict), visits(loose)))
     hidden = _unresolved_stalls(loglik, runs, k, max(1, int(np.ceil(min_stay_s / BIN_S))))
-    out = []
+    out: list[tuple[int, int, int, list[int], float, bool]] = []
     for r, (s, e, state) in enumerate(runs):
         total = loglik[s:e].sum(axis=0)
         st = -1 if state == k else int(state)

@@ -77,8 +77,14 @@ def match_stores(
     exempt = np.full(n, None, dtype=object)
 
     def result() -> pd.DataFrame:
-        return stays.assign(store_id=col_store, distance_m=col_dist, revisit=col_revisit,
-                            exempt=exempt, ambiguous_store_ids=col_amb, confidence=col_conf)
+        return stays.assign(
+            store_id=col_store,
+            distance_m=col_dist,
+            revisit=col_revisit,
+            exempt=exempt,
+            ambiguous_store_ids=col_amb,
+            confidence=col_conf,
+        )
 
     if n == 0:
         return result()
@@ -92,7 +98,8 @@ def match_stores(
         return result()
     out = stays
     dist = haversine_m(
-        slat[candidates, None], slon[candidates, None],
+        slat[candidates, None],
+        slon[candidates, None],
         stores["lat"].to_numpy(dtype=np.float64)[None, :],
         stores["lon"].to_numpy(dtype=np.float64)[None, :],
     )
@@ -103,7 +110,11 @@ def match_stores(
         state = out["state_store_id"].to_numpy(dtype=object)[candidates]
         index = {sid: j for j, sid in enumerate(store_ids)}
         for k, sid in enumerate(state):
-            if sid is not None and not (isinstance(sid, float) and np.isnan(sid)) and str(sid) in index:
+            if (
+                sid is not None
+                and not (isinstance(sid, float) and np.isnan(sid))
+                and str(sid) in index
+            ):
                 matched_store[k] = index[str(sid)]
     free_stays = np.flatnonzero(matched_store < 0)
     free_stores = np.setdiff1d(np.arange(m), matched_store[matched_store >= 0])
@@ -127,17 +138,26 @@ def match_stores(
     for s in np.unique(matched_store[matched_store >= 0]):
         at = np.flatnonzero(matched_store == s)
         revisit[at[1:]] = True
-    alt = (out["alt_store_ids"].to_numpy(dtype=object)[candidates] if "alt_store_ids" in out.columns
-           else np.full(candidates.size, None, dtype=object))
-    margin_nats = (out["margin_nats"].to_numpy(dtype=np.float64)[candidates]
-                   if "margin_nats" in out.columns else np.full(candidates.size, np.nan))
+    alt = (
+        out["alt_store_ids"].to_numpy(dtype=object)[candidates]
+        if "alt_store_ids" in out.columns
+        else np.full(candidates.size, None, dtype=object)
+    )
+    margin_nats = (
+        out["margin_nats"].to_numpy(dtype=np.float64)[candidates]
+        if "margin_nats" in out.columns
+        else np.full(candidates.size, np.nan)
+    )
     spread = out["spread_m"].to_numpy(dtype=np.float64)[candidates]
     duration = out["duration_s"].to_numpy(dtype=np.float64)[candidates]
     # How well the stay's centre is known: spread over sqrt(independent fixes),
     # taking GPS errors to decorrelate over about a minute.
     n_eff = np.clip(duration / 60.0, 1.0, None)
     centre_sigma = np.maximum(spread / np.sqrt(n_eff), 5.0)
-    ids, dists, amb, conf = [], [], [], []
+    ids: list[str | None] = []
+    dists: list[float] = []
+    amb: list[list[str]] = []
+    conf: list[float] = []
     for k in range(candidates.size):
         s = matched_store[k]
         if s < 0:
@@ -160,8 +180,11 @@ def match_stores(
         dists.append(float(d_best))
         amb.append([store_ids[o] for o in others])
         gap = float(np.min(dist[k, others]) - d_best) if others.size else margin
-        conf.append(float(np.clip(0.5 + 0.5 * gap / margin, 0.0, 1.0)) if others.size else
-                    float(np.clip(1.0 - d_best / (2 * radius_m), 0.5, 1.0)))
+        conf.append(
+            float(np.clip(0.5 + 0.5 * gap / margin, 0.0, 1.0))
+            if others.size
+            else float(np.clip(1.0 - d_best / (2 * radius_m), 0.5, 1.0))
+        )
     col_store[candidates] = ids
     col_dist[candidates] = dists
     col_revisit[candidates] = revisit

@@ -16,14 +16,19 @@ import numpy as np
 import pandas as pd
 
 from trajectory import crs as crs_mod
-from trajectory.checks import check_on_time_arrival, check_trajectory_clear, check_visit_count
+from trajectory.checks import (
+    ARRIVAL_GAP_S,
+    check_on_time_arrival,
+    check_trajectory_clear,
+    check_visit_count,
+)
 from trajectory.cleaning import clean_track
 from trajectory.config import CRS_NAMES, ExemptPlace, VerifyConfig
 from trajectory.errors import InputError
 from trajectory.geodesy import haversine_m
 from trajectory.markets import resegment_stays
 from trajectory.matching import match_stores
-from trajectory.result import DayResult, StayPoint, StoreVisit
+from trajectory.result import DayResult, StayPoint, StoreStatus, StoreVisit
 from trajectory.schema import ValidatedTasks, ValidatedTrack, validate_tasks, validate_track
 from trajectory.staypoints import detect_stay_points
 
@@ -76,9 +81,12 @@ def verify_day(
     for name, value in (("track_crs", track_crs), ("store_crs", store_crs)):
         if value not in CRS_NAMES:
             raise InputError("<arguments>", None, name, f"unknown coordinate system {value!r}")
-    vtasks = tasks if isinstance(tasks, ValidatedTasks) else validate_tasks(tasks, on_bad_row=on_bad_row)
+    vtasks = (
+        tasks if isinstance(tasks, ValidatedTasks) else validate_tasks(tasks, on_bad_row=on_bad_row)
+    )
     vtrack = (
-        track if isinstance(track, ValidatedTrack)
+        track
+        if isinstance(track, ValidatedTrack)
         else validate_track(track, timezone=cfg.timezone, on_bad_row=on_bad_row)
     )
     task_df, mgr, day = _select_tasks(vtasks, manager_id, date)
@@ -86,25 +94,38 @@ def verify_day(
     if mgr is None:
         ids = points["manager_id"].unique()
         if len(ids) != 1:
-            raise InputError(vtrack.source, None, "manager_id",
-                             "the task list is empty and the track holds several managers; name one")
+            raise InputError(
+                vtrack.source,
+                None,
+                "manager_id",
+                "the task list is empty and the track holds several managers; name one",
+            )
         mgr = str(ids[0])
     if day is None:
-        raise InputError(vtasks.source, None, "date", "the task list is empty; name the date to verify")
-    ids = set(points["manager_id"].astype(str).unique())
-    if ids and mgr not in ids:
         raise InputError(
-            vtrack.source, None, "manager_id",
-            f"the track has no fixes of manager {mgr} (it holds {', '.join(sorted(ids)[:5])})",
+            vtasks.source, None, "date", "the task list is empty; name the date to verify"
+        )
+    held = set(points["manager_id"].astype(str).unique())
+    if held and mgr not in held:
+        raise InputError(
+            vtrack.source,
+            None,
+            "manager_id",
+            f"the track has no fixes of manager {mgr} (it holds {', '.join(sorted(held)[:5])})",
         )
     points = points.loc[points["manager_id"].astype(str) == mgr]
     # The local day (or its working hours) as a UTC interval: DST-safe, and an
     # integer comparison instead of converting every fix to local time.
     start_t, end_t = cfg.working_hours if cfg.working_hours is not None else (dt.time(0), None)
     lo = pd.Timestamp(dt.datetime.combine(day, start_t), tz=cfg.tz).as_unit("ns").value
-    hi = (pd.Timestamp(dt.datetime.combine(day, end_t), tz=cfg.tz).as_unit("ns").value if end_t
-          else pd.Timestamp(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0)),
-                            tz=cfg.tz).as_unit("ns").value - 1)
+    hi = (
+        pd.Timestamp(dt.datetime.combine(day, end_t), tz=cfg.tz).as_unit("ns").value
+        if end_t
+        else pd.Timestamp(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0)), tz=cfg.tz)
+        .as_unit("ns")
+        .value
+        - 1
+    )
     ns = pd.DatetimeIndex(points["time"]).as_unit("ns").asi8
     on_day = (ns >= lo) & (ns <= hi)
     outside = int((~on_day).sum())
@@ -119,18 +140,32 @@ def verify_day(
     exempt = tuple(_exempt_wgs84(p) for p in cfg.exempt_places)
 
     clean, report = clean_track(
-        points, max_speed_mps=cfg.max_speed_mps, jump_m=cfg.jump_m,
-        max_accuracy_m=cfg.max_accuracy_m, accuracy_factor=cfg.accuracy_factor,
+        points,
+        max_speed_mps=cfg.max_speed_mps,
+        jump_m=cfg.jump_m,
+        max_accuracy_m=cfg.max_accuracy_m,
+        accuracy_factor=cfg.accuracy_factor,
         accuracy_floor_m=cfg.stay_radius_m,
     )
     stays = detect_stay_points(
-        clean, radius_m=cfg.stay_radius_m, min_stay_s=cfg.min_stay_s, max_gap_s=cfg.max_gap_s,
-        excursion_s=cfg.excursion_s, merge_gap_s=cfg.merge_gap_s, creep_m=cfg.creep_m,
+        clean,
+        radius_m=cfg.stay_radius_m,
+        min_stay_s=cfg.min_stay_s,
+        max_gap_s=cfg.max_gap_s,
+        excursion_s=cfg.excursion_s,
+        merge_gap_s=cfg.merge_gap_s,
+        creep_m=cfg.creep_m,
     )
     onsite = task_df.loc[task_df["method"] == "onsite"].sort_values("seq", kind="stable")
     if cfg.resegment and len(stays):
-        stays = resegment_stays(stays, clean, onsite, min_stay_s=cfg.min_stay_s,
-                                match_radius_m=cfg.match_radius_m, merge_gap_s=cfg.merge_gap_s)
+        stays = resegment_stays(
+            stays,
+            clean,
+            onsite,
+            min_stay_s=cfg.min_stay_s,
+            match_radius_m=cfg.match_radius_m,
+            merge_gap_s=cfg.merge_gap_s,
+        )
     elif len(stays):
         stays = stays.assign(split_from=stays["stay_id"])
     else:
@@ -140,13 +175,16 @@ def verify_day(
     has_gps = len(clean) > 0
     store_visits = tuple(_store_visits(task_df, stay_points, clean, cfg))
     first_market = onsite["market_id"].iloc[0] if len(onsite) and "market_id" in onsite else None
-    deadline_t = cfg.deadline_for(None if first_market is None or pd.isna(first_market) else str(first_market))
+    deadline_t = cfg.deadline_for(
+        None if first_market is None or pd.isna(first_market) else str(first_market)
+    )
     deadline = dt.datetime.combine(day, deadline_t, tzinfo=cfg.tz)
     first_fix = pd.Timestamp(clean["time"].iloc[0]) if has_gps else None
     site_stay = _first_site_stay(onsite, stay_points, cfg.match_radius_m)
     checks = {
-        "on_time_arrival": check_on_time_arrival(store_visits, stay_points, deadline, first_fix=first_fix,
-                                                 site_stay=site_stay),
+        "on_time_arrival": check_on_time_arrival(
+            store_visits, stay_points, deadline, first_fix=first_fix, site_stay=site_stay
+        ),
         "trajectory_clear": check_trajectory_clear(store_visits, stay_points, has_gps=has_gps),
         "visit_count_match": check_visit_count(store_visits, stay_points, has_gps=has_gps),
     }
@@ -172,8 +210,12 @@ def _first_site_stay(
     if onsite.empty or not stays:
         return None
     first = onsite.iloc[0]
-    near = [s for s in stays if s.exempt is None
-            and float(haversine_m(s.lat, s.lon, first["lat"], first["lon"])) <= radius_m]
+    near = [
+        s
+        for s in stays
+        if s.exempt is None
+        and float(haversine_m(s.lat, s.lon, first["lat"], first["lon"])) <= radius_m
+    ]
     return min(near, key=lambda s: s.arrival) if near else None
 
 
@@ -190,7 +232,9 @@ def _select_tasks(
     if len(pairs) > 1:
         listed = ", ".join(f"{m} {d}" for m, d in pairs.head(5).itertuples(index=False))
         raise InputError(
-            vtasks.source, None, "manager_id",
+            vtasks.source,
+            None,
+            "manager_id",
             f"the task list holds several manager-days ({listed}); verify one at a time "
             "(select with manager_id and date)",
         )
@@ -210,31 +254,45 @@ def _exempt_wgs84(place: ExemptPlace) -> ExemptPlace:
 def _stay_points(matched: pd.DataFrame, clean: pd.DataFrame) -> list[StayPoint]:
     out = []
     times = pd.DatetimeIndex(clean["time"]) if len(clean) else None
-    for row in matched.itertuples(index=False):
+    for row in matched.to_dict("records"):
         earliest = None
-        if times is not None and np.isfinite(row.arrival_gap_s) and row.arrival_gap_s > 120.0:
-            earliest = times[int(row.first_fix) - 1]
-        out.append(StayPoint(
-            id=int(row.stay_id), lat=float(row.lat), lon=float(row.lon),
-            arrival=pd.Timestamp(row.arrival), departure=pd.Timestamp(row.departure),
-            duration_s=float(row.duration_s), n_points=int(row.n_points),
-            spread_m=float(row.spread_m), max_gap_s=float(row.max_gap_s),
-            store_id=None if _missing(row.store_id) else str(row.store_id),
-            distance_m=None if pd.isna(row.distance_m) else float(row.distance_m),
-            revisit=bool(row.revisit), exempt=None if _missing(row.exempt) else str(row.exempt),
-            ambiguous_store_ids=tuple(str(s) for s in row.ambiguous_store_ids),
-            confidence=None if pd.isna(row.confidence) else float(row.confidence),
-            arrival_earliest=earliest, split_from=int(row.split_from),
-            market_period=int(getattr(row, "market_period", 0)),
-            confirmed=bool(getattr(row, "confirmed", True)),
-            period_visits=(int(row.period_visits_min), int(row.period_visits_max))
-            if int(getattr(row, "market_period", 0)) else None,
-        ))
+        gap = float(row["arrival_gap_s"])
+        if times is not None and np.isfinite(gap) and gap > ARRIVAL_GAP_S:
+            earliest = times[int(row["first_fix"]) - 1]
+        period = int(row.get("market_period", 0))
+        out.append(
+            StayPoint(
+                id=int(row["stay_id"]),
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                arrival=pd.Timestamp(row["arrival"]),
+                departure=pd.Timestamp(row["departure"]),
+                duration_s=float(row["duration_s"]),
+                n_points=int(row["n_points"]),
+                spread_m=float(row["spread_m"]),
+                max_gap_s=float(row["max_gap_s"]),
+                store_id=None if _missing(row["store_id"]) else str(row["store_id"]),
+                distance_m=None if _missing(row["distance_m"]) else float(row["distance_m"]),
+                revisit=bool(row["revisit"]),
+                exempt=None if _missing(row["exempt"]) else str(row["exempt"]),
+                ambiguous_store_ids=tuple(str(s) for s in row["ambiguous_store_ids"]),
+                confidence=None if _missing(row["confidence"]) else float(row["confidence"]),
+                arrival_earliest=earliest,
+                split_from=int(row["split_from"]),
+                market_period=period,
+                confirmed=bool(row.get("confirmed", True)),
+                period_visits=(int(row["period_visits_min"]), int(row["period_visits_max"]))
+                if period
+                else None,
+            )
+        )
     return out
 
 
 def _missing(value: object) -> bool:
-    return value is None or (not isinstance(value, (list, tuple)) and bool(pd.isna(value)))
+    if value is None or isinstance(value, list | tuple):
+        return value is None
+    return bool(pd.isna(value))  # type: ignore[call-overload]
 
 
 def _store_visits(
@@ -242,35 +300,40 @@ def _store_visits(
 ) -> list[StoreVisit]:
     out = []
     gaps = _gps_gaps(clean, stays, cfg.min_stay_s)
-    for task in tasks.sort_values("seq", kind="stable").itertuples(index=False):
-        sid = str(task.store_id)
-        mine = [s for s in stays if s.store_id == sid]
-        common = dict(
-            store_id=sid, store_name=str(task.store_name), seq=int(task.seq), method=str(task.method),
-            lat=float(task.lat), lon=float(task.lon), reported_visited=bool(task.reported_visited),
-        )
-        if task.method != "onsite":
-            out.append(StoreVisit(**common, status="not_expected"))
-            continue
-        if mine and not any(s.confirmed for s in mine):
-            # Only a market visit that a stricter segmentation does not confirm.
-            first = min(mine, key=lambda s: s.arrival)
-            out.append(StoreVisit(**common, status="ambiguous", stay_id=first.id,
-                                  arrival=first.arrival, departure=first.departure, visits=len(mine)))
-            continue
-        if mine:
-            first = min(mine, key=lambda s: s.arrival)
-            out.append(StoreVisit(**common, status="visited", stay_id=first.id, arrival=first.arrival,
-                                  departure=first.departure, visits=len(mine)))
-            continue
-        if len(clean) == 0:
-            out.append(StoreVisit(**common, status="no_gps"))
+    for task in tasks.sort_values("seq", kind="stable").to_dict("records"):
+        sid = str(task["store_id"])
+        mine = sorted((s for s in stays if s.store_id == sid), key=lambda s: s.arrival)
+        status: StoreStatus
+        if task["method"] != "onsite":
+            status = "not_expected"
+        elif mine:
+            # only market visits a stricter segmentation does not confirm: ambiguous
+            status = "visited" if any(s.confirmed for s in mine) else "ambiguous"
+        elif len(clean) == 0:
+            status = "no_gps"
         elif any(sid in s.ambiguous_store_ids for s in stays):
-            out.append(StoreVisit(**common, status="ambiguous"))
-        elif _fits_in_gap(gaps, float(task.lat), float(task.lon), cfg.min_stay_s):
-            out.append(StoreVisit(**common, status="unseen"))
+            status = "ambiguous"
+        elif _fits_in_gap(gaps, float(task["lat"]), float(task["lon"]), cfg.min_stay_s):
+            status = "unseen"
         else:
-            out.append(StoreVisit(**common, status="not_visited"))
+            status = "not_visited"
+        first = mine[0] if mine and task["method"] == "onsite" else None
+        out.append(
+            StoreVisit(
+                store_id=sid,
+                store_name=str(task["store_name"]),
+                seq=int(task["seq"]),
+                method=str(task["method"]),
+                lat=float(task["lat"]),
+                lon=float(task["lon"]),
+                reported_visited=bool(task["reported_visited"]),
+                status=status,
+                stay_id=first.id if first else None,
+                arrival=first.arrival if first else None,
+                departure=first.departure if first else None,
+                visits=len(mine) if first else 0,
+            )
+        )
     return out
 
 
@@ -292,8 +355,15 @@ def _gps_gaps(clean: pd.DataFrame, stays: tuple[StayPoint, ...], min_stay_s: flo
     idx = np.flatnonzero((dt_s > min_stay_s) & ~inside)
     lat = clean["lat"].to_numpy()
     lon = clean["lon"].to_numpy()
-    return pd.DataFrame({"dt_s": dt_s[idx], "lat0": lat[idx], "lon0": lon[idx],
-                         "lat1": lat[idx + 1], "lon1": lon[idx + 1]})
+    return pd.DataFrame(
+        {
+            "dt_s": dt_s[idx],
+            "lat0": lat[idx],
+            "lon0": lon[idx],
+            "lat1": lat[idx + 1],
+            "lon1": lon[idx + 1],
+        }
+    )
 
 
 def _fits_in_gap(gaps: pd.DataFrame, lat: float, lon: float, min_stay_s: float) -> bool:

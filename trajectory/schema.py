@@ -524,7 +524,8 @@ class _Checks:
             reasons[matched & parsed.isna().to_numpy()] = "not a valid calendar date (got {got!r})"
             reasons[(raw == "").to_numpy()] = "missing"
         self.add(field, reasons, raw)
-        return parsed.dt.date.where(pd.isna(reasons), None)
+        out: pd.Series = parsed.dt.date.where(pd.isna(reasons), None)
+        return out
 
     def choice(
         self,

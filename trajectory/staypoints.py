@@ -111,9 +111,19 @@ def detect_stay_points(
     speed = track["speed_mps"].to_numpy(dtype=np.float64) if "speed_mps" in track else None
     radius = _fix_radius(track, radius_m)
     return _stays_from_xy(
-        t, x, y, proj, track["time"], speed, radius,
-        min_stay_s=min_stay_s, max_gap_s=max_gap_s,
-        excursion_s=excursion_s, merge_gap_s=merge_gap_s, creep_m=creep_m, settle_s=settle_s,
+        t,
+        x,
+        y,
+        proj,
+        track["time"],
+        speed,
+        radius,
+        min_stay_s=min_stay_s,
+        max_gap_s=max_gap_s,
+        excursion_s=excursion_s,
+        merge_gap_s=merge_gap_s,
+        creep_m=creep_m,
+        settle_s=settle_s,
     )
 
 
@@ -136,26 +146,31 @@ def _stays_from_xy(
     n = t.shape[0]
     sp = speed if speed is not None else np.full(n, np.nan)
     first, last, cx, cy, n_points, spread, max_gap = assemble_stays(
-        t, x, y, radius, sp, min_stay_s, max_gap_s, excursion_s, merge_gap_s, creep_m, settle_s)
+        t, x, y, radius, sp, min_stay_s, max_gap_s, excursion_s, merge_gap_s, creep_m, settle_s
+    )
     if first.size == 0:
         return _empty()
     lat, lon = proj.inverse(cx, cy)
     tz_times = pd.DatetimeIndex(times)
-    return pd.DataFrame({
-        "stay_id": np.arange(1, first.size + 1),
-        "lat": lat,
-        "lon": lon,
-        "arrival": tz_times[first],
-        "departure": tz_times[last],
-        "duration_s": t[last] - t[first],
-        "n_points": n_points,
-        "spread_m": spread,
-        "max_gap_s": max_gap,
-        "arrival_gap_s": np.where(first > 0, t[first] - t[np.maximum(first - 1, 0)], np.inf),
-        "departure_gap_s": np.where(last < n - 1, t[np.minimum(last + 1, n - 1)] - t[last], np.inf),
-        "first_fix": first,
-        "last_fix": last,
-    })
+    return pd.DataFrame(
+        {
+            "stay_id": np.arange(1, first.size + 1),
+            "lat": lat,
+            "lon": lon,
+            "arrival": tz_times[first],
+            "departure": tz_times[last],
+            "duration_s": t[last] - t[first],
+            "n_points": n_points,
+            "spread_m": spread,
+            "max_gap_s": max_gap,
+            "arrival_gap_s": np.where(first > 0, t[first] - t[np.maximum(first - 1, 0)], np.inf),
+            "departure_gap_s": np.where(
+                last < n - 1, t[np.minimum(last + 1, n - 1)] - t[last], np.inf
+            ),
+            "first_fix": first,
+            "last_fix": last,
+        }
+    )
 
 
 def _fix_radius(track: pd.DataFrame, radius_m: float) -> npt.NDArray[np.float64]:

@@ -202,7 +202,8 @@ def to_local(utc: pd.Series, timezone: str) -> pd.Series:
     '2026-11-20 07:12:03+08:00'
     """
     _check_timezone(timezone)
-    return utc.dt.tz_convert(timezone)
+    out: pd.Series = utc.dt.tz_convert(timezone)
+    return out
 
 
 def local_date(utc: pd.Series, timezone: str) -> pd.Series:
@@ -226,7 +227,8 @@ def local_date(utc: pd.Series, timezone: str) -> pd.Series:
     >>> local_date(s, "Asia/Shanghai").iloc[0]
     datetime.date(2026, 11, 20)
     """
-    return to_local(utc, timezone).dt.date
+    out: pd.Series = to_local(utc, timezone).dt.date
+    return out
 
 
 # --------------------------------------------------------------------------- private

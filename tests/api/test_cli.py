@@ -38,8 +38,17 @@ class TestVerifySamples:
     def test_sample_day_verdicts(self, name: str, capsys: pytest.CaptureFixture[str]) -> None:
         day = SAMPLES / name
         expected = json.loads((day / "expected.json").read_text(encoding="utf-8"))
-        argv = ["verify", "--track", str(day / "track.csv"), "--tasks", str(day / "tasks.csv"),
-                "--track-crs", expected["track_crs"], "--store-crs", expected["store_crs"]]
+        argv = [
+            "verify",
+            "--track",
+            str(day / "track.csv"),
+            "--tasks",
+            str(day / "tasks.csv"),
+            "--track-crs",
+            expected["track_crs"],
+            "--store-crs",
+            expected["store_crs"],
+        ]
         if (day / "config.toml").is_file():
             argv += ["--config", str(day / "config.toml")]
         code, out, err = _run(argv, capsys)
@@ -60,25 +69,58 @@ class TestVerifySamples:
         else:
             assert visited <= set(expected["visited_store_ids"])
 
-    def test_json_file_output_and_contract_keys(self, tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+    def test_json_file_output_and_contract_keys(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         day = SAMPLES / "late"
         out_file = tmp_path / "r" / "late.json"
-        code, out, _ = _run(["verify", "--track", str(day / "track.csv"), "--tasks",
-                             str(day / "tasks.csv"), "--json", str(out_file)], capsys)
+        code, out, _ = _run(
+            [
+                "verify",
+                "--track",
+                str(day / "track.csv"),
+                "--tasks",
+                str(day / "tasks.csv"),
+                "--json",
+                str(out_file),
+            ],
+            capsys,
+        )
         assert code == 0
         assert out == ""
         result = json.loads(out_file.read_text(encoding="utf-8"))
-        assert {"manager_id", "date", "timezone", "stay_points", "stores", "checks",
-                "passed"} <= set(result)
-        assert {"id", "lat", "lon", "arrival", "departure", "duration_s", "n_points", "store_id",
-                "distance_m"} <= set(result["stay_points"][0])
-        assert {"store_id", "visited", "stay_id", "arrival", "departure"} <= set(result["stores"][0])
+        assert {
+            "manager_id",
+            "date",
+            "timezone",
+            "stay_points",
+            "stores",
+            "checks",
+            "passed",
+        } <= set(result)
+        assert {
+            "id",
+            "lat",
+            "lon",
+            "arrival",
+            "departure",
+            "duration_s",
+            "n_points",
+            "store_id",
+            "distance_m",
+        } <= set(result["stay_points"][0])
+        assert {"store_id", "visited", "stay_id", "arrival", "departure"} <= set(
+            result["stores"][0]
+        )
         assert {"passed", "deadline", "first_store_id", "arrival", "status", "reason"} <= set(
-            result["checks"]["on_time_arrival"])
+            result["checks"]["on_time_arrival"]
+        )
         assert {"passed", "unmatched_stay_ids", "unvisited_store_ids"} <= set(
-            result["checks"]["trajectory_clear"])
-        assert {"passed", "stay_points", "onsite_visits"} <= set(result["checks"]["visit_count_match"])
+            result["checks"]["trajectory_clear"]
+        )
+        assert {"passed", "stay_points", "onsite_visits"} <= set(
+            result["checks"]["visit_count_match"]
+        )
         assert result["stay_points"][0]["arrival"].endswith("+08:00")
         assert result["checks"]["on_time_arrival"]["deadline"] == "2026-11-20T07:30:00+08:00"
 
@@ -86,8 +128,12 @@ class TestVerifySamples:
         exe = shutil.which("trajcheck") or str(Path(sys.executable).parent / "trajcheck")
         (tmp_path / "t.csv").write_text(GOOD_TRACK, encoding="utf-8")
         (tmp_path / "k.csv").write_text(TASKS, encoding="utf-8")
-        proc = subprocess.run([exe, "verify", "--track", str(tmp_path / "t.csv"), "--tasks",
-                               str(tmp_path / "k.csv")], capture_output=True, text=True, check=False)
+        proc = subprocess.run(
+            [exe, "verify", "--track", str(tmp_path / "t.csv"), "--tasks", str(tmp_path / "k.csv")],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert proc.returncode == 0, proc.stderr
         assert json.loads(proc.stdout)["manager_id"] == "m1"
 
@@ -125,9 +171,13 @@ BAD_TRACKS = {
 
 class TestVerifyBadInput:
     @pytest.mark.parametrize("case", sorted(BAD_TRACKS))
-    def test_bad_track_exits_2_with_one_line(self, case: str, tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_bad_track_exits_2_with_one_line(
+        self,
+        case: str,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
         text, message = BAD_TRACKS[case]
         monkeypatch.chdir(tmp_path)
         Path("t.csv").write_text(text, encoding="utf-8")
@@ -137,51 +187,70 @@ class TestVerifyBadInput:
         assert out == ""
         assert err == f"trajcheck: error: {message}\n"
 
-    def test_skip_bad_rows_keeps_the_good_rows(self, tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str],
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_skip_bad_rows_keeps_the_good_rows(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         monkeypatch.chdir(tmp_path)
-        Path("t.csv").write_text(GOOD_TRACK + "m1,2026-11-20T07:00:10+08:00,999,121.47\n",
-                                 encoding="utf-8")
+        Path("t.csv").write_text(
+            GOOD_TRACK + "m1,2026-11-20T07:00:10+08:00,999,121.47\n", encoding="utf-8"
+        )
         Path("k.csv").write_text(TASKS, encoding="utf-8")
-        code, out, _ = _run(["verify", "--track", "t.csv", "--tasks", "k.csv", "--skip-bad-rows"],
-                            capsys)
+        code, out, _ = _run(
+            ["verify", "--track", "t.csv", "--tasks", "k.csv", "--skip-bad-rows"], capsys
+        )
         assert code == 0
         result = json.loads(out)
         assert result["rejected_rows"] == [
-            {"source": "t.csv", "row": 3, "field": "lat", "reason": "out of range [-90, 90] (got 999)"}]
+            {
+                "source": "t.csv",
+                "row": 3,
+                "field": "lat",
+                "reason": "out of range [-90, 90] (got 999)",
+            }
+        ]
         assert result["cleaning"]["input_points"] == 2
 
-    def test_missing_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                          monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_missing_file(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         monkeypatch.chdir(tmp_path)
         Path("k.csv").write_text(TASKS, encoding="utf-8")
         code, _, err = _run(["verify", "--track", "nope.csv", "--tasks", "k.csv"], capsys)
         assert (code, err) == (2, "trajcheck: error: nope.csv: no such file\n")
 
-    def test_bad_config(self, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                        monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_bad_config(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         monkeypatch.chdir(tmp_path)
         Path("t.csv").write_text(GOOD_TRACK, encoding="utf-8")
         Path("k.csv").write_text(TASKS, encoding="utf-8")
-        Path("c.toml").write_text('stay_radius_m = -5\n', encoding="utf-8")
-        code, _, err = _run(["verify", "--track", "t.csv", "--tasks", "k.csv", "--config", "c.toml"],
-                            capsys)
-        assert (code, err) == (2, "trajcheck: error: c.toml: stay_radius_m: must be > 0, got -5.0\n")
+        Path("c.toml").write_text("stay_radius_m = -5\n", encoding="utf-8")
+        code, _, err = _run(
+            ["verify", "--track", "t.csv", "--tasks", "k.csv", "--config", "c.toml"], capsys
+        )
+        assert (code, err) == (
+            2,
+            "trajcheck: error: c.toml: stay_radius_m: must be > 0, got -5.0\n",
+        )
 
-    def test_track_of_another_manager(self, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_track_of_another_manager(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         monkeypatch.chdir(tmp_path)
         Path("t.csv").write_text(GOOD_TRACK.replace("m1,", "m2,"), encoding="utf-8")
         Path("k.csv").write_text(TASKS, encoding="utf-8")
         code, _, err = _run(["verify", "--track", "t.csv", "--tasks", "k.csv"], capsys)
         assert (code, err) == (
-            2, "trajcheck: error: t.csv, field manager_id: the track has no fixes of manager m1 "
-               "(it holds m2)\n")
+            2,
+            "trajcheck: error: t.csv, field manager_id: the track has no fixes of manager m1 "
+            "(it holds m2)\n",
+        )
 
 
 class TestDemo:
-    def test_demo_verifies_every_sample(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_demo_verifies_every_sample(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         code, out, _ = _run(["demo", "--out", str(tmp_path)], capsys)
         assert code == 0
         for name in SAMPLE_DAYS:

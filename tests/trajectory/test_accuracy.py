@@ -30,12 +30,20 @@ def runs() -> dict[str, list[tuple[object, dict[str, str]]]]:
     for scenario in SCENARIOS:
         for seed in SEEDS:
             d = generate_day(scenario, seed)
-            r = verify_day(d.track, d.tasks, config_from_mapping(d.config) if d.config else None,
-                           track_crs=d.track_crs, store_crs=d.store_crs)
+            r = verify_day(
+                d.track,
+                d.tasks,
+                config_from_mapping(d.config) if d.config else None,
+                track_crs=d.track_crs,
+                store_crs=d.store_crs,
+            )
             score = score_intervals(
-                _epoch(d.visits["arrival_utc"]), _epoch(d.visits["departure_utc"]),
+                _epoch(d.visits["arrival_utc"]),
+                _epoch(d.visits["departure_utc"]),
                 _epoch(pd.Series([s.arrival for s in r.stay_points], dtype="datetime64[ns, UTC]")),
-                _epoch(pd.Series([s.departure for s in r.stay_points], dtype="datetime64[ns, UTC]")),
+                _epoch(
+                    pd.Series([s.departure for s in r.stay_points], dtype="datetime64[ns, UTC]")
+                ),
             )
             out.setdefault(scenario, []).append((score, score_verdicts(r.to_dict(), d.expected)))
     return out
@@ -50,15 +58,28 @@ class TestAccuracy:
         assert summary["arrival_p50_s"] <= 60
 
     def test_ordinary_days_verdicts(self, runs: dict[str, list]) -> None:  # type: ignore[type-arg]
-        outcomes = Counter(o for name, rs in runs.items() if name not in MARKETS
-                           for _, v in rs for o in v.values())
+        outcomes = Counter(
+            o for name, rs in runs.items() if name not in MARKETS for _, v in rs for o in v.values()
+        )
         total = sum(outcomes.values())
         assert outcomes["wrong"] / total <= 0.03
         assert outcomes["right"] / total >= 0.95
 
-    @pytest.mark.parametrize("scenario", ["compliant", "late", "skipped_store", "extra_stop",
-                                          "revisit", "messy_rows", "phone_chat_tasks",
-                                          "gcj02_stores", "track_gcj02", "indoor_gaps"])
+    @pytest.mark.parametrize(
+        "scenario",
+        [
+            "compliant",
+            "late",
+            "skipped_store",
+            "extra_stop",
+            "revisit",
+            "messy_rows",
+            "phone_chat_tasks",
+            "gcj02_stores",
+            "track_gcj02",
+            "indoor_gaps",
+        ],
+    )
     def test_scenario_verdicts_all_right(self, runs: dict[str, list], scenario: str) -> None:  # type: ignore[type-arg]
         for _, verdicts in runs[scenario]:
             assert set(verdicts.values()) == {"right"}, verdicts

@@ -56,8 +56,12 @@ class TestCleanTrack:
         assert report.dropped["burst"] == 5
 
     def test_fast_real_drive_is_kept(self) -> None:
-        df = TrackBuilder(seed=7, step_s=30).move(6000, 0, speed_mps=20).move(6000, 6000,
-                                                                            speed_mps=20).frame()
+        df = (
+            TrackBuilder(seed=7, step_s=30)
+            .move(6000, 0, speed_mps=20)
+            .move(6000, 6000, speed_mps=20)
+            .frame()
+        )
         _, report = clean_track(df)
         assert report.dropped["jump"] == 0
         assert report.dropped["burst"] == 0

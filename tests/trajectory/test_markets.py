@@ -50,14 +50,21 @@ class TestResegmentStays:
     def test_no_split_shorter_than_min_stay(self) -> None:
         clean, _ = clean_track(_market_day([0, 1, 2, 3], seed=3))
         stays = detect_stay_points(clean)
-        split = resegment_stays(stays, clean, tasks_frame(STALLS), min_stay_s=180, match_radius_m=100)
+        split = resegment_stays(
+            stays, clean, tasks_frame(STALLS), min_stay_s=180, match_radius_m=100
+        )
         assert (split["duration_s"] >= 170).all()
 
     def test_single_store_stay_is_untouched(self) -> None:
         df = TrackBuilder(seed=4).stay(0, 0, 900).move(900, 0).frame()
         clean, _ = clean_track(df)
         stays = detect_stay_points(clean)
-        split = resegment_stays(stays, clean, tasks_frame([("A", 0, 0), ("B", 800, 0)]),
-                                min_stay_s=180, match_radius_m=100)
+        split = resegment_stays(
+            stays,
+            clean,
+            tasks_frame([("A", 0, 0), ("B", 800, 0)]),
+            min_stay_s=180,
+            match_radius_m=100,
+        )
         assert len(split) == len(stays) == 1
         assert split["split_from"].tolist() == [1]

@@ -13,8 +13,16 @@ def _stays(points: list[tuple[float, float]], spread: float = 10.0) -> pd.DataFr
     rows = []
     for i, (x, y) in enumerate(points):
         lat, lon = at(x, y)
-        rows.append({"stay_id": i + 1, "lat": lat, "lon": lon, "spread_m": spread,
-                     "duration_s": 600.0, "n_points": 100})
+        rows.append(
+            {
+                "stay_id": i + 1,
+                "lat": lat,
+                "lon": lon,
+                "spread_m": spread,
+                "duration_s": 600.0,
+                "n_points": 100,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -50,7 +58,9 @@ class TestMatchStores:
         assert out["store_id"].tolist() == [None]
 
     def test_revisit_takes_nearest_store_in_gate(self) -> None:
-        out = match_stores(_stays([(0, 0), (500, 0), (5, 0)]), _stores([("A", 0, 0), ("B", 500, 0)]))
+        out = match_stores(
+            _stays([(0, 0), (500, 0), (5, 0)]), _stores([("A", 0, 0), ("B", 500, 0)])
+        )
         assert out["store_id"].tolist() == ["A", "B", "A"]
         assert out["revisit"].tolist() == [False, False, True]
 
@@ -61,8 +71,11 @@ class TestMatchStores:
 
     def test_exempt_place_is_never_matched(self) -> None:
         lat, lon = at(0, 0)
-        out = match_stores(_stays([(0, 0)]), _stores([("A", 5, 0)]),
-                           exempt_places=[ExemptPlace("office", lat, lon, 50.0)])
+        out = match_stores(
+            _stays([(0, 0)]),
+            _stores([("A", 5, 0)]),
+            exempt_places=[ExemptPlace("office", lat, lon, 50.0)],
+        )
         assert out["exempt"].tolist() == ["office"]
         assert out["store_id"].tolist() == [None]
 
@@ -77,6 +90,7 @@ class TestMatchStores:
         assert out["confidence"].iloc[0] > 0.9
 
     def test_no_stores(self) -> None:
-        out = match_stores(_stays([(0, 0)]), _stores([]).reindex(columns=["store_id", "seq", "lat",
-                                                                            "lon"]))
+        out = match_stores(
+            _stays([(0, 0)]), _stores([]).reindex(columns=["store_id", "seq", "lat", "lon"])
+        )
         assert out["store_id"].tolist() == [None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -20,9 +21,16 @@ STORES = [("A", 0.0, 0.0), ("B", 1500.0, 0.0), ("C", 1500.0, 1500.0)]
 
 
 def _day(seed: int = 0, start: str = "07:00:00") -> pd.DataFrame:
-    return (TrackBuilder(start=start, seed=seed).stay(0, 0, 900, noise_m=12).move(1500, 0)
-            .stay(1500, 0, 700, noise_m=12).move(1500, 1500).stay(1500, 1500, 600, noise_m=12)
-            .move(3000, 1500).frame())
+    return (
+        TrackBuilder(start=start, seed=seed)
+        .stay(0, 0, 900, noise_m=12)
+        .move(1500, 0)
+        .stay(1500, 0, 700, noise_m=12)
+        .move(1500, 1500)
+        .stay(1500, 1500, 600, noise_m=12)
+        .move(3000, 1500)
+        .frame()
+    )
 
 
 def _statuses(result: object) -> dict[str, str]:
@@ -32,8 +40,11 @@ def _statuses(result: object) -> dict[str, str]:
 class TestVerifyDay:
     def test_compliant_day_passes(self) -> None:
         r = verify_day(_day(), tasks_frame(STORES))
-        assert _statuses(r) == {"on_time_arrival": "pass", "trajectory_clear": "pass",
-                                "visit_count_match": "pass"}
+        assert _statuses(r) == {
+            "on_time_arrival": "pass",
+            "trajectory_clear": "pass",
+            "visit_count_match": "pass",
+        }
         assert r.passed
         assert [s.store_id for s in r.stay_points] == ["A", "B", "C"]
 
@@ -44,14 +55,24 @@ class TestVerifyDay:
 
     def test_deadline_from_config_and_market(self) -> None:
         tasks = tasks_frame(STORES).assign(market_id="M1")
-        cfg = config_from_mapping({"arrival_deadline": "06:30", "market_deadlines": {"M1": "07:20"}})
+        cfg = config_from_mapping(
+            {"arrival_deadline": "06:30", "market_deadlines": {"M1": "07:20"}}
+        )
         assert verify_day(_day(), tasks, cfg).checks["on_time_arrival"].passed
         cfg = config_from_mapping({"arrival_deadline": "06:30"})
         assert not verify_day(_day(), tasks, cfg).checks["on_time_arrival"].passed
 
     def test_skipped_store_and_extra_stop(self) -> None:
-        df = (TrackBuilder(seed=3).stay(0, 0, 900).move(800, 800).stay(800, 800, 900)
-              .move(1500, 0).stay(1500, 0, 700).move(3000, 0).frame())
+        df = (
+            TrackBuilder(seed=3)
+            .stay(0, 0, 900)
+            .move(800, 800)
+            .stay(800, 800, 900)
+            .move(1500, 0)
+            .stay(1500, 0, 700)
+            .move(3000, 0)
+            .frame()
+        )
         r = verify_day(df, tasks_frame(STORES))
         clear = r.checks["trajectory_clear"]
         assert clear.status == "fail"
@@ -155,12 +176,16 @@ def messy_day() -> tuple[pd.DataFrame, pd.DataFrame, dict[str, object]]:
 
 def _signature(track: pd.DataFrame, tasks: pd.DataFrame, cfg: dict[str, object]) -> object:
     r = verify_day(track, tasks, config_from_mapping(cfg) if cfg else None)
-    return ([(s.store_id, s.arrival, s.departure, s.n_points) for s in r.stay_points],
-            {k: c.status for k, c in r.checks.items()})
+    return (
+        [(s.store_id, s.arrival, s.departure, s.n_points) for s in r.stay_points],
+        {k: c.status for k, c in r.checks.items()},
+    )
 
 
 class TestInvariance:
-    @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
     @given(seed=st.integers(0, 2**31 - 1), dup=st.floats(0.0, 0.3))
     def test_shuffling_and_duplicating_rows_changes_nothing(
         self, messy_day: tuple[pd.DataFrame, pd.DataFrame, dict[str, object]], seed: int, dup: float
@@ -173,15 +198,30 @@ class TestInvariance:
         assert _signature(shuffled.reset_index(drop=True), tasks, cfg) == base
 
     @settings(max_examples=6, deadline=None)
-    @given(scenario=st.sampled_from(["compliant", "heavy_outliers", "indoor_gaps", "market",
-                                     "traffic_jam", "irregular_sampling"]),
-           seed=st.integers(0, 10_000))
+    @given(
+        scenario=st.sampled_from(
+            [
+                "compliant",
+                "heavy_outliers",
+                "indoor_gaps",
+                "market",
+                "traffic_jam",
+                "irregular_sampling",
+            ]
+        ),
+        seed=st.integers(0, 10_000),
+    )
     def test_stays_ordered_non_overlapping_within_radius(self, scenario: str, seed: int) -> None:
         d = generate_day(scenario, seed)
-        r = verify_day(d.track, d.tasks, config_from_mapping(d.config) if d.config else None,
-                       track_crs=d.track_crs, store_crs=d.store_crs)
+        r = verify_day(
+            d.track,
+            d.tasks,
+            config_from_mapping(d.config) if d.config else None,
+            track_crs=d.track_crs,
+            store_crs=d.store_crs,
+        )
         stays = r.stay_points
-        for a, b in zip(stays, stays[1:], strict=False):
+        for a, b in pairwise(stays):
             assert a.departure < b.arrival
         for s in stays:
             assert s.arrival <= s.departure

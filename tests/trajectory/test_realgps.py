@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +17,11 @@ from trajectory.staypoints import detect_stay_points
 REAL = Path(__file__).resolve().parents[3] / "shared" / "real-gps"
 pytestmark = [
     pytest.mark.realgps,
-    pytest.mark.skipif(not REAL.is_dir(), reason=f"real GPS traces not present at {REAL} "
-                       "(they live beside the project, not in it; their licences are their owners')"),
+    pytest.mark.skipif(
+        not REAL.is_dir(),
+        reason=f"real GPS traces not present at {REAL} "
+        "(they live beside the project, not in it; their licences are their owners')",
+    ),
 ]
 
 
@@ -25,11 +29,15 @@ def _track(path: Path, user: str | None = None) -> pd.DataFrame:
     pts = pd.read_csv(path)
     if user is not None:
         pts = pts.loc[pts["user_id"].astype(str) == user]
-    return pd.DataFrame({
-        "time": pd.to_datetime(pts["timestamp"], utc=True, format="ISO8601").to_numpy(),
-        "lat": pts["lat"].to_numpy(), "lon": pts["lon"].to_numpy(), "accuracy_m": np.nan,
-        "source_row": np.arange(1, len(pts) + 1),
-    })
+    return pd.DataFrame(
+        {
+            "time": pd.to_datetime(pts["timestamp"], utc=True, format="ISO8601").to_numpy(),
+            "lat": pts["lat"].to_numpy(),
+            "lon": pts["lon"].to_numpy(),
+            "accuracy_m": np.nan,
+            "source_row": np.arange(1, len(pts) + 1),
+        }
+    )
 
 
 def _epoch(values: pd.Series) -> np.ndarray:
@@ -43,8 +51,12 @@ class TestDiaryLabelledStops:
         stays = detect_stay_points(clean, min_stay_s=180)
         truth = pd.read_csv(folder / "ground_truth_stops.csv")
         truth = truth.loc[truth["duration_s"] >= 180]
-        score = score_intervals(_epoch(truth["first_point_utc"]), _epoch(truth["last_point_utc"]),
-                                _epoch(stays["arrival"]), _epoch(stays["departure"]))
+        score = score_intervals(
+            _epoch(truth["first_point_utc"]),
+            _epoch(truth["last_point_utc"]),
+            _epoch(stays["arrival"]),
+            _epoch(stays["departure"]),
+        )
         assert score.matched >= len(truth) - 1
         assert score.detected <= len(truth) + 1
         assert score.split == 0
@@ -56,10 +68,19 @@ class TestGeoLife:
         track = _track(REAL / "movingpandas-geolife" / "normalized.csv")
         track.insert(0, "manager_id", "geolife")
         day = pd.Timestamp(track["time"].iloc[0]).tz_convert("Asia/Shanghai").date()
-        tasks = pd.DataFrame({"manager_id": ["geolife"], "date": [day.isoformat()], "seq": [1],
-                              "store_id": ["X"], "store_name": ["x"], "lat": [track["lat"].iloc[0]],
-                              "lon": [track["lon"].iloc[0]], "method": ["onsite"]})
+        tasks = pd.DataFrame(
+            {
+                "manager_id": ["geolife"],
+                "date": [day.isoformat()],
+                "seq": [1],
+                "store_id": ["X"],
+                "store_name": ["x"],
+                "lat": [track["lat"].iloc[0]],
+                "lon": [track["lon"].iloc[0]],
+                "method": ["onsite"],
+            }
+        )
         r = verify_day(track, tasks)
         stays = r.stay_points
-        assert all(a.departure < b.arrival for a, b in zip(stays, stays[1:], strict=False))
+        assert all(a.departure < b.arrival for a, b in pairwise(stays))
         assert r.cleaning.kept_points > 0

@@ -28,15 +28,23 @@ class TestDetectStayPoints:
         assert detect_stay_points(df).empty
 
     def test_two_visits_and_a_drive(self) -> None:
-        df = (TrackBuilder(seed=1).stay(0, 0, 600).move(1000, 0).stay(1000, 0, 900)
-              .move(1000, 800).frame())
+        df = (
+            TrackBuilder(seed=1)
+            .stay(0, 0, 600)
+            .move(1000, 0)
+            .stay(1000, 0, 900)
+            .move(1000, 800)
+            .frame()
+        )
         out = _stays(df)
         assert len(out) == 2
         assert out["duration_s"].between(500, 960).all()
 
     @pytest.mark.parametrize("seconds", [30, 60, 90])
     def test_traffic_light_stop_is_not_a_stay(self, seconds: float) -> None:
-        df = TrackBuilder(seed=2).move(500, 0).stay(500, 0, seconds, noise_m=4).move(1500, 0).frame()
+        df = (
+            TrackBuilder(seed=2).move(500, 0).stay(500, 0, seconds, noise_m=4).move(1500, 0).frame()
+        )
         assert _stays(df).empty
 
     def test_min_stay_boundary_is_inclusive(self) -> None:
@@ -47,8 +55,13 @@ class TestDetectStayPoints:
 
     def test_indoor_signal_gap_continues_the_stay(self) -> None:
         # 15 min without fixes inside the store; the next fix is back inside the group
-        df = (TrackBuilder(seed=4).move(0, 0).stay(0, 0, 1500, noise_m=12, gap=(300, 900))
-              .move(1200, 0).frame())
+        df = (
+            TrackBuilder(seed=4)
+            .move(0, 0)
+            .stay(0, 0, 1500, noise_m=12, gap=(300, 900))
+            .move(1200, 0)
+            .frame()
+        )
         out = _stays(df)
         assert len(out) == 1
         assert out["duration_s"].iloc[0] > 1400
@@ -57,8 +70,14 @@ class TestDetectStayPoints:
     def test_noisy_visit_with_approach_fix_is_one_stay(self) -> None:
         # Li's anchor (first fix) sits 45 m out on the approach path; noise 25 m
         # puts half the visit beyond 50 m of that anchor: a running median keeps it whole.
-        df = (TrackBuilder(seed=5).move(-400, 0).point(-45, 0, 5).stay(0, 0, 1200, noise_m=25)
-              .move(800, 0).frame())
+        df = (
+            TrackBuilder(seed=5)
+            .move(-400, 0)
+            .point(-45, 0, 5)
+            .stay(0, 0, 1200, noise_m=25)
+            .move(800, 0)
+            .frame()
+        )
         assert len(_stays(df)) == 1
 
     def test_single_outlier_inside_a_stay_does_not_split_it(self) -> None:
@@ -66,14 +85,26 @@ class TestDetectStayPoints:
         assert len(_stays(b.move(1500, 0).frame())) == 1
 
     def test_short_excursion_to_the_car_is_tolerated(self) -> None:
-        b = (TrackBuilder(seed=7).stay(0, 0, 500).move(90, 0, speed_mps=1.5)
-             .move(0, 0, speed_mps=1.5).stay(0, 0, 500).move(1500, 0))
+        b = (
+            TrackBuilder(seed=7)
+            .stay(0, 0, 500)
+            .move(90, 0, speed_mps=1.5)
+            .move(0, 0, speed_mps=1.5)
+            .stay(0, 0, 500)
+            .move(1500, 0)
+        )
         assert len(_stays(b.frame())) == 1
 
     def test_creeping_traffic_queue_is_not_a_stay(self) -> None:
         # 8 minutes crawling 150 m at 0.3 m/s past a store
-        df = TrackBuilder(seed=8).move(-600, 0).move(-450, 0).move(-300, 0, speed_mps=0.3).move(
-            800, 0).frame()
+        df = (
+            TrackBuilder(seed=8)
+            .move(-600, 0)
+            .move(-450, 0)
+            .move(-300, 0, speed_mps=0.3)
+            .move(800, 0)
+            .frame()
+        )
         assert _stays(df).empty
 
     def test_stays_are_ordered_non_overlapping_within_radius(self) -> None:
