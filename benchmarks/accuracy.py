@@ -27,9 +27,13 @@ import numpy as np
 import pandas as pd
 
 from trajectory.cleaning import clean_track
-from trajectory.config import config_from_mapping
-from trajectory.evaluation import IntervalScore, score_intervals, score_verdicts, summarise
-from trajectory.pipeline import verify_day
+from trajectory.evaluation import (
+    IntervalScore,
+    score_intervals,
+    score_verdicts,
+    summarise,
+    verify_generated,
+)
 from trajectory.simulate import SCENARIOS, generate_day
 from trajectory.staypoints import detect_stay_points
 
@@ -45,10 +49,7 @@ def run_scenario(scenario: str, seeds: range) -> dict[str, Any]:
     wrong_days: list[str] = []
     for seed in seeds:
         day = generate_day(scenario, seed)
-        cfg = config_from_mapping(day.config) if day.config else None
-        result = verify_day(
-            day.track, day.tasks, cfg, track_crs=day.track_crs, store_crs=day.store_crs
-        )
+        result = verify_generated(day)
         data = result.to_dict()
         truth = day.visits
         ts = _epoch(truth["arrival_utc"])

@@ -7,7 +7,13 @@ traces with diary-labelled stops are scored the same way.
 
 from __future__ import annotations
 
-__all__ = ["IntervalScore", "score_intervals", "score_verdicts", "summarise"]
+__all__ = [
+    "IntervalScore",
+    "score_intervals",
+    "score_verdicts",
+    "summarise",
+    "verify_generated",
+]
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +21,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment
+
+from trajectory.config import config_from_mapping
+from trajectory.pipeline import verify_day
+from trajectory.result import DayResult
+from trajectory.simulate import SimulatedDay
 
 
 @dataclass(frozen=True)
@@ -112,3 +123,14 @@ def summarise(scores: list[IntervalScore]) -> dict[str, float]:
         "departure_p50_s": float(np.median(dep)) if dep.size else float("nan"),
         "departure_p90_s": float(np.percentile(dep, 90)) if dep.size else float("nan"),
     }
+
+
+def verify_generated(day: SimulatedDay) -> DayResult:
+    """Verify a generated day with its own configuration and coordinate systems."""
+    return verify_day(
+        day.track,
+        day.tasks,
+        config_from_mapping(day.config) if day.config else None,
+        track_crs=day.track_crs,
+        store_crs=day.store_crs,
+    )

@@ -11,9 +11,7 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from trajectory.config import config_from_mapping
-from trajectory.evaluation import score_intervals, score_verdicts, summarise
-from trajectory.pipeline import verify_day
+from trajectory.evaluation import score_intervals, score_verdicts, summarise, verify_generated
 from trajectory.simulate import SCENARIOS, generate_day
 
 MARKETS = ("market", "market_skip")
@@ -30,13 +28,7 @@ def runs() -> dict[str, list[tuple[object, dict[str, str]]]]:
     for scenario in SCENARIOS:
         for seed in SEEDS:
             d = generate_day(scenario, seed)
-            r = verify_day(
-                d.track,
-                d.tasks,
-                config_from_mapping(d.config) if d.config else None,
-                track_crs=d.track_crs,
-                store_crs=d.store_crs,
-            )
+            r = verify_generated(d)
             score = score_intervals(
                 _epoch(d.visits["arrival_utc"]),
                 _epoch(d.visits["departure_utc"]),

@@ -15,6 +15,7 @@ from tests.tracks import DAY, TrackBuilder, at, tasks_frame
 from trajectory import InputError, VerifyConfig, verify_day
 from trajectory.config import ExemptPlace, config_from_mapping
 from trajectory.crs import wgs84_to_gcj02
+from trajectory.evaluation import verify_generated
 from trajectory.simulate import generate_day
 
 STORES = [("A", 0.0, 0.0), ("B", 1500.0, 0.0), ("C", 1500.0, 1500.0)]
@@ -213,13 +214,7 @@ class TestInvariance:
     )
     def test_stays_ordered_non_overlapping_within_radius(self, scenario: str, seed: int) -> None:
         d = generate_day(scenario, seed)
-        r = verify_day(
-            d.track,
-            d.tasks,
-            config_from_mapping(d.config) if d.config else None,
-            track_crs=d.track_crs,
-            store_crs=d.store_crs,
-        )
+        r = verify_generated(d)
         stays = r.stay_points
         for a, b in pairwise(stays):
             assert a.departure < b.arrival
