@@ -100,10 +100,10 @@ def clean_track(
         else np.arange(1, n_in + 1, dtype=np.int64)
     )
     reordered = bool(n_in > 1 and np.any(np.diff(times) < 0))
-    # Sort on (time, accuracy, lat, lon) so shuffled or duplicated uploads give the
-    # same order and, of fixes sharing an instant, the most accurate comes first.
+    # Sort on (time, lat, lon, accuracy) so shuffled or duplicated uploads give the
+    # same order and exact duplicates sit next to each other.
     acc_key = np.where(np.isnan(acc_all), np.inf, acc_all)
-    idx = np.lexsort((rows_all, lon_all, lat_all, acc_key, times))
+    idx = np.lexsort((rows_all, acc_key, lon_all, lat_all, times))
     dropped: dict[str, npt.NDArray[np.int64]] = {}
 
     def drop(mask: npt.NDArray[np.bool_], reason: str) -> None:
@@ -112,14 +112,24 @@ def clean_track(
         dropped[reason] = np.concatenate([dropped[reason], found]) if reason in dropped else found
         idx = idx[~mask]
 
-    # Exact duplicates: same instant and position (not always adjacent when their
-    # accuracies differ, hence the hash of the three keys).
-    keys = pd.DataFrame({"t": times[idx], "lat": lat_all[idx], "lon": lon_all[idx]})
-    drop(keys.duplicated(keep="first").to_numpy(), "duplicate")
-    ts = times[idx]
-    same_instant = np.zeros(ts.size, dtype=bool)
-    same_instant[1:] = ts[1:] == ts[:-1]
-    drop(same_instant, "conflicting_duplicate")
+    # Exact duplicates: same instant and position, adjacent after the sort.
+    ts, la, lo = times[idx], lat_all[idx], lon_all[idx]
+    repeat = np.zeros(idx.size, dtype=bool)
+    repeat[1:] = (ts[1:] == ts[:-1]) & (la[1:] == la[:-1]) & (lo[1:] == lo[:-1])
+    drop(repeat, "duplicate")
+    # Same instant, different positions: keep the most accurate (ties: the first).
+    ts, acc_k = times[idx], acc_key[idx]
+    starts = np.flatnonzero(np.r_[True, ts[1:] != ts[:-1]]) if idx.size else np.zeros(0, np.int64)
+    best_acc = np.minimum.reduceat(acc_k, starts) if idx.size else acc_k
+    run = np.cumsum(np.r_[True, ts[1:] != ts[:-1]]) - 1 if idx.size else np.zeros(0, np.int64)
+    is_best = acc_k == best_acc[run]
+    # first best in each run
+    first_best = np.zeros(idx.size, dtype=bool)
+    if idx.size:
+        best_pos = np.flatnonzero(is_best)
+        keep = best_pos[np.r_[True, run[best_pos][1:] != run[best_pos][:-1]]]
+        first_best[keep] = True
+    drop(~first_best, "conflicting_duplicate")
     drop((lat_all[idx] == 0) & (lon_all[idx] == 0), "zero_coordinates")
     acc = acc_all[idx]
     poor = np.zeros(idx.size, dtype=bool)
