@@ -223,3 +223,26 @@ class TestInvariance:
             assert s.duration_s >= 180.0 - 1e-9
             assert s.spread_m <= 2.5 * 50.0
         assert [s.id for s in stays] == list(range(1, len(stays) + 1))
+
+
+class TestUnseenStores:
+    def test_store_reachable_during_a_gps_gap_is_unseen_not_skipped(self) -> None:
+        # A and B visited, then 40 minutes without fixes while driving; C lies on the
+        # way, so the gap could have held its visit: inconclusive, not a fail.
+        b = TrackBuilder(seed=21).stay(0, 0, 900).move(1500, 0).stay(1500, 0, 700)
+        b.t += pd.Timedelta(minutes=40)
+        b.pos = (3000, 1500)
+        df = b.stay(3000, 1500, 600).frame()
+        stores = [("A", 0.0, 0.0), ("B", 1500.0, 0.0), ("C", 1500.0, 1500.0), ("D", 3000.0, 1500.0)]
+        r = verify_day(df, tasks_frame(stores))
+        status = {s.store_id: s.status for s in r.stores}
+        assert status["C"] == "unseen"
+        assert r.checks["trajectory_clear"].status == "inconclusive"
+        assert r.checks["visit_count_match"].status == "inconclusive"
+
+    def test_store_out_of_reach_of_any_gap_is_not_visited(self) -> None:
+        df = _day()
+        stores = [*STORES, ("Z", 20000.0, 20000.0)]
+        r = verify_day(df, tasks_frame(stores))
+        assert {s.store_id: s.status for s in r.stores}["Z"] == "not_visited"
+        assert r.checks["trajectory_clear"].status == "fail"

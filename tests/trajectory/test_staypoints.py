@@ -133,3 +133,13 @@ class TestDetectStayPoints:
         out = _stays(TrackBuilder(seed=12).stay(0, 0, 400).frame())
         assert str(out["arrival"].dt.tz) == "UTC"
         assert np.issubdtype(out["duration_s"].dtype, np.floating)
+
+    def test_approach_fixes_are_trimmed_from_the_arrival(self) -> None:
+        # Crawling the last 80 m to the door at 1 m/s: the stay starts at the door,
+        # not where the crawl entered the radius.
+        b = TrackBuilder(seed=13).move(-600, 0).move(-80, 0).move(0, 0, speed_mps=1.0, noise_m=2)
+        arrive = b.t
+        df = b.stay(0, 0, 900, noise_m=8).move(900, 0).frame()
+        out = _stays(df)
+        assert len(out) == 1
+        assert abs((out["arrival"].iloc[0] - arrive).total_seconds()) <= 45
