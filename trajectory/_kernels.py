@@ -136,19 +136,30 @@ def scan_groups(
         members[0] = i
         group[i] = ng
         last_in = i
-        next_update = 2
+        next_update = 8
+        sx = x[i]
+        sy = y[i]
         j = i + 1
         while j < n:
             if t[j] - t[last_in] > max_gap_s:
                 break
-            if np.hypot(x[j] - cx, y[j] - cy) <= radius_m[j]:
+            dx = x[j] - cx
+            dy = y[j] - cy
+            rj = radius_m[j]
+            if dx * dx + dy * dy <= rj * rj:  # squared: no libm hypot per fix
                 members[cnt] = j
                 cnt += 1
                 group[j] = ng
                 last_in = j
-                if cnt >= next_update:
+                sx += x[j]
+                sy += y[j]
+                if cnt < 8:
+                    # a young group (or a moving fix's): its running mean is cheap and
+                    # close enough; the median takes over once outliers can matter
+                    cx, cy = sx / cnt, sy / cnt
+                elif cnt >= next_update:
                     cx, cy = _center(x, y, members, cnt, bx, by)
-                    next_update = cnt + 1 if cnt < 8 else cnt + max(2, min(cnt // 4, 64))
+                    next_update = cnt + max(2, min(cnt // 4, 64))
                 j += 1
                 continue
             # j is outside: tolerate a short excursion of an established group
@@ -159,7 +170,9 @@ def scan_groups(
             while k < n:
                 if t[k] - t[last_in] > max_gap_s:
                     break
-                inside = np.hypot(x[k] - cx, y[k] - cy) <= radius_m[k]
+                ex = x[k] - cx
+                ey = y[k] - cy
+                inside = ex * ex + ey * ey <= radius_m[k] * radius_m[k]
                 if inside:
                     if k == j + 1 or t[k] - t[last_in] <= excursion_s:
                         found = k
