@@ -1,1 +1,11 @@
-"""trajcheck: maps."""
+"""trajcheck map reports: HTML pages drawn from a verified day, never recomputing it.
+
+``render_day`` / ``write_day`` draw one manager-day (:mod:`maps.day`); the labels
+in English and Chinese live in :mod:`maps.i18n`.
+"""
+
+from __future__ import annotations
+
+__all__ = ["render_day", "write_day"]
+
+from maps.day import render_day, write_day
