@@ -52,13 +52,19 @@ class LocalProjection:
 
     @classmethod
     def around(cls, lat: npt.ArrayLike, lon: npt.ArrayLike) -> LocalProjection:
-        """A projection centred on the median of the given coordinates (0, 0 when empty)."""
+        """A projection centred on the mean of the given coordinates (0, 0 when empty).
+
+        Any point within tens of kilometres serves as the centre; the mean is
+        cheaper than the median and a few far-off fixes barely move it.
+        """
         lat_a = np.asarray(lat, dtype=np.float64)
         lon_a = np.asarray(lon, dtype=np.float64)
         ok = np.isfinite(lat_a) & np.isfinite(lon_a)
         if not ok.any():
             return cls(0.0, 0.0)
-        return cls(float(np.median(lat_a[ok])), float(np.median(lon_a[ok])))
+        if ok.all():
+            return cls(float(lat_a.mean()), float(lon_a.mean()))
+        return cls(float(lat_a[ok].mean()), float(lon_a[ok].mean()))
 
     @property
     def _kx(self) -> float:
