@@ -163,22 +163,23 @@ def iso(value: pd.Timestamp | dt.datetime | None, tz: ZoneInfo) -> str | None:
     ts = pd.Timestamp(value)
     if ts.tzinfo is None:
         ts = ts.tz_localize("UTC")
-    return ts.tz_convert(tz).floor("s").isoformat()
+    return ts.tz_convert("UTC").floor("s").tz_convert(tz).isoformat()
 
 
 def iso_many(times: pd.DatetimeIndex, tz: ZoneInfo) -> list[str]:
     """:func:`iso` for many instants at once (vectorised; per-fix Python is too slow)."""
     if len(times) == 0:
         return []
-    local = times.tz_convert(tz).floor("s")
-    wall = local.tz_localize(None).to_numpy(dtype="datetime64[s]")
-    offset_s = (wall.astype("int64") - times.floor("s").as_unit("s").asi8).astype("int64")
+    utc_s = times.tz_convert("UTC").floor("s")  # floor in UTC: local times can be ambiguous
+    wall = utc_s.tz_convert(tz).tz_localize(None).to_numpy(dtype="datetime64[s]")
+    offset_s = (wall.astype("int64") - utc_s.as_unit("s").asi8).astype("int64")
     text = np.datetime_as_string(wall, unit="s")
     sign = np.where(offset_s < 0, "-", "+")
     hh = np.char.zfill((np.abs(offset_s) // 3600).astype(str), 2)
     mm = np.char.zfill((np.abs(offset_s) % 3600 // 60).astype(str), 2)
     suffix = np.char.add(np.char.add(np.char.add(sign, hh), ":"), mm)
-    return np.char.add(text.astype(str), suffix).tolist()
+    out: list[str] = np.char.add(text.astype(str), suffix).tolist()
+    return out
 
 
 def _num(value: float | None, digits: int) -> float | None:
