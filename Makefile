@@ -18,15 +18,15 @@ $(STAMP): pyproject.toml
 demo: setup
 	$(BIN)/trajcheck demo
 	@echo
-	@echo "One day in full (the late sample):"
-	$(BIN)/trajcheck verify --track sample_tracks/late/track.csv --tasks sample_tracks/late/tasks.csv --json out/demo/late.full.json
-	@echo "  -> out/demo/late.full.json"
+	@echo "One day in full (the late sample), with its map report in Chinese:"
+	$(BIN)/trajcheck verify --track sample_tracks/late/track.csv --tasks sample_tracks/late/tasks.csv --json out/demo/late.full.json --html out/demo/late.zh.html --lang zh
+	@echo "  -> out/demo/late.full.json, out/demo/late.zh.html (open in a browser)"
 
 test: lint
 	$(BIN)/pytest
 
 lint: setup
-	$(BIN)/ruff check trajectory api tests benchmarks/accuracy.py benchmarks/speed.py sample_tracks
+	$(BIN)/ruff check trajectory api maps tests benchmarks sample_tracks
 	$(BIN)/mypy
 
 bench-accuracy: setup

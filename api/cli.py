@@ -89,6 +89,14 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="add the cleaned fixes to the JSON (for map rendering elsewhere)",
     )
+    v.add_argument("--html", type=Path, help="also write the day's map report (one HTML file) here")
+    v.add_argument("--lang", choices=("en", "zh"), default="en", help="map report labels")
+    v.add_argument(
+        "--tiles",
+        choices=("osm", "amap", "none"),
+        default="osm",
+        help="map background: OpenStreetMap, Amap/Gaode (GCJ-02; overlays are shifted), or none",
+    )
     v.set_defaults(func=_cmd_verify)
     d = sub.add_parser("demo", help="verify every bundled sample day and print a summary")
     d.add_argument("--samples", type=Path, default=SAMPLES_DIR, help="folder of sample days")
@@ -113,6 +121,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         date=args.date,
         on_bad_row="skip" if args.skip_bad_rows else "raise",
     )
+    if args.html is not None:
+        from maps.day import write_day
+
+        write_day(result, args.html, lang=args.lang, tiles=args.tiles)
     data = result.to_dict(include_track=args.include_track)
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if args.json_out is not None:
@@ -135,6 +147,8 @@ def _verify_files(track: Path, tasks: Path, config: Path | None, **kwargs: Any) 
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    from maps.day import write_day
+
     days = sorted(p for p in args.samples.iterdir() if (p / "track.csv").is_file())
     if not days:
         print(
@@ -163,6 +177,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         (args.out / f"{day.name}.json").write_text(
             json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
+        write_day(result, args.out / f"{day.name}.html")
         checks = data["checks"]
         want = expected.get("expected", {})
         wrong = [
@@ -184,7 +199,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             f"{day.name:<16} {' '.join(cells)} {len(data['stay_points']):>5}  "
             f"{data['status']} ({note})"
         )
-    print(f"\nResult JSON for each day: {args.out}/")
+    print(f"\nResult JSON and map report (.html) for each day: {args.out}/")
     return EXIT_OK
 
 

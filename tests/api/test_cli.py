@@ -124,6 +124,29 @@ class TestVerifySamples:
         assert result["stay_points"][0]["arrival"].endswith("+08:00")
         assert result["checks"]["on_time_arrival"]["deadline"] == "2026-11-20T07:30:00+08:00"
 
+    def test_html_map_report(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        day = SAMPLES / "late"
+        html = tmp_path / "maps" / "late.html"
+        code, out, _ = _run(
+            [
+                "verify",
+                "--track",
+                str(day / "track.csv"),
+                "--tasks",
+                str(day / "tasks.csv"),
+                "--html",
+                str(html),
+                "--lang",
+                "zh",
+            ],
+            capsys,
+        )
+        assert code == 0
+        page = html.read_text(encoding="utf-8")
+        assert "leaflet" in page.lower()
+        assert "准时到达" in page
+        assert json.loads(out)["manager_id"] in page
+
     def test_console_script_runs(self, tmp_path: Path) -> None:
         exe = shutil.which("trajcheck") or str(Path(sys.executable).parent / "trajcheck")
         (tmp_path / "t.csv").write_text(GOOD_TRACK, encoding="utf-8")
@@ -256,4 +279,5 @@ class TestDemo:
         for name in SAMPLE_DAYS:
             assert name in out
             assert (tmp_path / f"{name}.json").is_file()
+            assert (tmp_path / f"{name}.html").is_file()
         assert "UNEXPECTED" not in out
