@@ -27,6 +27,10 @@ TASKS = (
 )
 
 
+def _verify_argv(day: Path) -> list[str]:
+    return ["verify", "--track", str(day / "track.csv"), "--tasks", str(day / "tasks.csv")]
+
+
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = main(argv)
     out, err = capsys.readouterr()
@@ -76,11 +80,7 @@ class TestVerifySamples:
         out_file = tmp_path / "r" / "late.json"
         code, out, _ = _run(
             [
-                "verify",
-                "--track",
-                str(day / "track.csv"),
-                "--tasks",
-                str(day / "tasks.csv"),
+                *_verify_argv(day),
                 "--json",
                 str(out_file),
             ],
@@ -129,11 +129,7 @@ class TestVerifySamples:
         html = tmp_path / "maps" / "late.html"
         code, out, _ = _run(
             [
-                "verify",
-                "--track",
-                str(day / "track.csv"),
-                "--tasks",
-                str(day / "tasks.csv"),
+                *_verify_argv(day),
                 "--html",
                 str(html),
                 "--lang",
