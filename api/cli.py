@@ -1,7 +1,8 @@
 """The ``trajcheck`` command line.
 
 ``trajcheck verify`` verifies one manager-day from files and prints the result
-JSON; ``trajcheck demo`` verifies every bundled sample day.  Every
+JSON; ``trajcheck demo`` verifies every bundled sample day; ``trajcheck report``
+writes the team's day (index page and overview map) from a folder of results.  Every
 :class:`~trajectory.errors.TrajcheckError` (bad input, bad configuration)
 becomes one line on stderr naming the file, row and field, and exit status 2.
 """
@@ -107,6 +108,24 @@ def _parser() -> argparse.ArgumentParser:
         help="folder for each day's result JSON (default out/demo)",
     )
     d.set_defaults(func=_cmd_demo)
+    r = sub.add_parser(
+        "report", help="write the team's day: an index of every manager and an overview map"
+    )
+    r.add_argument(
+        "--results", required=True, type=Path, help="folder of result JSON files (and day maps)"
+    )
+    r.add_argument(
+        "--out", required=True, type=Path, help="folder for index.html and overview.html"
+    )
+    r.add_argument("--date", help="the day to report (YYYY-MM-DD); default: the only date present")
+    r.add_argument("--lang", choices=("en", "zh"), default="en", help="report labels")
+    r.add_argument(
+        "--tiles",
+        choices=("osm", "amap", "none"),
+        default="osm",
+        help="overview map background: OpenStreetMap, Amap/Gaode (GCJ-02), or none",
+    )
+    r.set_defaults(func=_cmd_report)
     return parser
 
 
@@ -200,6 +219,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             f"{data['status']} ({note})"
         )
     print(f"\nResult JSON and map report (.html) for each day: {args.out}/")
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from maps.team import write_team_report
+
+    index = write_team_report(
+        args.results, args.out, date=args.date, lang=args.lang, tiles=args.tiles
+    )
+    print(index)
     return EXIT_OK
 
 

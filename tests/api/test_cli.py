@@ -277,3 +277,34 @@ class TestDemo:
             assert (tmp_path / f"{name}.json").is_file()
             assert (tmp_path / f"{name}.html").is_file()
         assert "UNEXPECTED" not in out
+
+
+class TestReport:
+    def test_report_on_the_demo_results(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, _, _ = _run(["demo", "--out", str(tmp_path)], capsys)
+        assert code == 0
+        team = tmp_path / "team"
+        code, out, err = _run(["report", "--results", str(tmp_path), "--out", str(team)], capsys)
+        assert (code, err) == (0, "")
+        index = team / "index.html"
+        assert out.strip() == str(index)
+        assert index.is_file()
+        assert (team / "overview.html").is_file()
+        page = index.read_text(encoding="utf-8")
+        for name in SAMPLE_DAYS:
+            data = json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))
+            assert f'data-manager="{data["manager_id"]}"' in page
+            assert f'href="../{name}.html"' in page
+
+    def test_bad_results_folder_exits_2_with_one_line(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        (tmp_path / "broken.json").write_text("{", encoding="utf-8")
+        argv = ["report", "--results", str(tmp_path), "--out", str(tmp_path / "team")]
+        code, out, err = _run(argv, capsys)
+        assert code == 2
+        assert out == ""
+        assert err.startswith(f"trajcheck: error: {tmp_path / 'broken.json'}: not valid JSON")
+        assert err.count("\n") == 1
