@@ -219,6 +219,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             f"{data['status']} ({note})"
         )
     print(f"\nResult JSON and map report (.html) for each day: {args.out}/")
+    from maps.team import write_team_report
+
+    index = write_team_report(args.out, args.out / "team")
+    print(f"The team's day (sortable index and overview map): {index}")
     return EXIT_OK
 
 

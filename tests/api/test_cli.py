@@ -276,6 +276,8 @@ class TestDemo:
             assert name in out
             assert (tmp_path / f"{name}.json").is_file()
             assert (tmp_path / f"{name}.html").is_file()
+        assert (tmp_path / "team" / "index.html").is_file()
+        assert "index.html" in out
         assert "UNEXPECTED" not in out
 
 
