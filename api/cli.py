@@ -91,13 +91,7 @@ def _parser() -> argparse.ArgumentParser:
         help="add the cleaned fixes to the JSON (for map rendering elsewhere)",
     )
     v.add_argument("--html", type=Path, help="also write the day's map report (one HTML file) here")
-    v.add_argument("--lang", choices=("en", "zh"), default="en", help="map report labels")
-    v.add_argument(
-        "--tiles",
-        choices=("osm", "amap", "none"),
-        default="osm",
-        help="map background: OpenStreetMap, Amap/Gaode (GCJ-02; overlays are shifted), or none",
-    )
+    _add_map_options(v)
     v.set_defaults(func=_cmd_verify)
     d = sub.add_parser("demo", help="verify every bundled sample day and print a summary")
     d.add_argument("--samples", type=Path, default=SAMPLES_DIR, help="folder of sample days")
@@ -118,15 +112,20 @@ def _parser() -> argparse.ArgumentParser:
         "--out", required=True, type=Path, help="folder for index.html and overview.html"
     )
     r.add_argument("--date", help="the day to report (YYYY-MM-DD); default: the only date present")
-    r.add_argument("--lang", choices=("en", "zh"), default="en", help="report labels")
-    r.add_argument(
+    _add_map_options(r)
+    r.set_defaults(func=_cmd_report)
+    return parser
+
+
+def _add_map_options(parser: argparse.ArgumentParser) -> None:
+    """``--lang`` and ``--tiles``, shared by every command that draws maps."""
+    parser.add_argument("--lang", choices=("en", "zh"), default="en", help="map labels")
+    parser.add_argument(
         "--tiles",
         choices=("osm", "amap", "none"),
         default="osm",
-        help="overview map background: OpenStreetMap, Amap/Gaode (GCJ-02), or none",
+        help="map background: OpenStreetMap, Amap/Gaode (GCJ-02; overlays are shifted), or none",
     )
-    r.set_defaults(func=_cmd_report)
-    return parser
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:

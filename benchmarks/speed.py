@@ -31,7 +31,8 @@ from trajectory.io import read_tasks, read_track
 from trajectory.pipeline import verify_day
 from trajectory.schema import validate_tasks, validate_track
 from trajectory.simulate import generate_day
-from trajectory.staypoints import _fix_radius, _seconds, detect_stay_points
+from trajectory.staypoints import _fix_radius, detect_stay_points
+from trajectory.timestamps import elapsed_s
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         x, y = LocalProjection.around(lat, lon).forward(lat, lon)
         arrays.append(
             (
-                _seconds(c["time"]),
+                elapsed_s(c["time"]),
                 x,
                 y,
                 _fix_radius(c, 50.0),

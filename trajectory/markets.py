@@ -33,6 +33,7 @@ from scipy.optimize import linear_sum_assignment
 
 from trajectory.geodesy import LocalProjection
 from trajectory.staypoints import STAY_COLUMNS
+from trajectory.timestamps import elapsed_s
 
 BIN_S = 30.0
 #: Correlation time (s) of phone GPS errors; bins closer than this share evidence.
@@ -123,8 +124,7 @@ def resegment_stays(
     sx, sy = proj.forward(
         stores["lat"].to_numpy(dtype=np.float64), stores["lon"].to_numpy(dtype=np.float64)
     )
-    ns = pd.DatetimeIndex(track["time"]).as_unit("ns").asi8
-    t = (ns - ns[0]).astype(np.float64) / 1e9
+    t = elapsed_s(track["time"])
     acc = (
         track["accuracy_m"].to_numpy(dtype=np.float64)
         if "accuracy_m" in track

@@ -25,6 +25,7 @@ import pandas as pd
 
 from trajectory._kernels import assemble_stays
 from trajectory.geodesy import LocalProjection
+from trajectory.timestamps import elapsed_s
 
 #: Columns of the stay table returned by :func:`detect_stay_points`.
 STAY_COLUMNS: tuple[str, ...] = (
@@ -103,7 +104,7 @@ def detect_stay_points(
     n = len(track)
     if n == 0:
         return _empty()
-    t = _seconds(track["time"])
+    t = elapsed_s(track["time"])
     lat = track["lat"].to_numpy(dtype=np.float64)
     lon = track["lon"].to_numpy(dtype=np.float64)
     proj = LocalProjection.around(lat, lon)
@@ -195,11 +196,6 @@ def _fix_radius(track: pd.DataFrame, radius_m: float) -> npt.NDArray[np.float64]
         local = np.where(count > 0, total / count, np.nan)
     r = np.where(np.isfinite(local), 1.5 * local, radius_m)
     return np.clip(r, radius_m, 2.5 * radius_m)
-
-
-def _seconds(times: pd.Series) -> npt.NDArray[np.float64]:
-    values = pd.DatetimeIndex(times).as_unit("ns").asi8
-    return (values - values[0]).astype(np.float64) / 1e9 if values.size else np.zeros(0)
 
 
 def _empty() -> pd.DataFrame:

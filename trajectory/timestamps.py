@@ -16,7 +16,7 @@ usually means two exports were pasted together with different clocks.
 
 from __future__ import annotations
 
-__all__ = ["TimestampParse", "local_date", "parse_timestamps", "to_local"]
+__all__ = ["TimestampParse", "elapsed_s", "local_date", "parse_timestamps", "to_local"]
 
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -433,3 +433,10 @@ def _with_got(reason: str, display: pd.Series | None, i: int) -> str:
     if len(text) > 40:
         text = text[:37] + "..."
     return reason.replace("{got}", repr(text))
+
+
+def elapsed_s(times: pd.Series | pd.DatetimeIndex) -> np.ndarray:
+    """Seconds since the first instant, as float64 (the time axis of the compiled scans)."""
+    ns = pd.DatetimeIndex(times).as_unit("ns").asi8
+    out: np.ndarray = (ns - ns[0]).astype(np.float64) / 1e9 if ns.size else np.zeros(0)
+    return out
