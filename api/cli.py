@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from api.service_cli import add_service_commands
 from trajectory.config import CRS_NAMES, load_config
 from trajectory.errors import TrajcheckError
 
@@ -114,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--date", help="the day to report (YYYY-MM-DD); default: the only date present")
     _add_map_options(r)
     r.set_defaults(func=_cmd_report)
+    add_service_commands(sub)
     return parser
 
 

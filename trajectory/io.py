@@ -12,7 +12,7 @@ order (all track segments, then all routes), Parquet counts table rows.
 
 from __future__ import annotations
 
-__all__ = ["TASK_SUFFIXES", "TRACK_SUFFIXES", "read_tasks", "read_track"]
+__all__ = ["TASK_SUFFIXES", "TRACK_SUFFIXES", "read_tasks", "read_track", "split_track_csv"]
 
 import codecs
 import csv
@@ -166,7 +166,9 @@ def read_tasks(path: str | PathLike[str], *, on_bad_row: OnBadRow = "raise") -> 
     file = _existing_file(path, source)
     suffix = file.suffix.lower()
     if suffix in (".csv", ".txt"):
-        table = _read_csv(file, source, TASK_COLUMNS, TASK_OPTIONAL_COLUMNS, TASK_ALIASES)
+        table = _read_csv(
+            _read_bytes(file, source), source, TASK_COLUMNS, TASK_OPTIONAL_COLUMNS, TASK_ALIASES
+        )
     elif suffix == ".json":
         table = _read_task_json(file, source)
     else:
@@ -235,7 +237,29 @@ def _no_rows(source: str) -> InputError:
 
 
 def _read_track_csv(file: Path, source: str) -> _Table:
-    return _read_csv(file, source, TRACK_COLUMNS, TRACK_OPTIONAL_COLUMNS, TRACK_ALIASES)
+    return _read_csv(
+        _read_bytes(file, source), source, TRACK_COLUMNS, TRACK_OPTIONAL_COLUMNS, TRACK_ALIASES
+    )
+
+
+def split_track_csv(raw: bytes, source: str) -> tuple[pd.DataFrame, tuple[RowProblem, ...]]:
+    """Split the bytes of a track CSV into text columns, as :func:`read_track` does.
+
+    For callers that receive a CSV body rather than a file (the HTTP service).
+
+    Returns
+    -------
+    tuple
+        The raw frame (text cells, ``source_row`` numbering data rows from 1)
+        and the problems of rows the reader could not split (ragged rows).
+
+    Raises
+    ------
+    InputError
+        Not text, no header, a missing required column or no data rows.
+    """
+    table = _read_csv(raw, source, TRACK_COLUMNS, TRACK_OPTIONAL_COLUMNS, TRACK_ALIASES)
+    return table.frame, tuple(table.problems)
 
 
 def _decode(raw: bytes, source: str) -> str:
@@ -255,7 +279,7 @@ def _decode(raw: bytes, source: str) -> str:
 
 
 def _read_csv(
-    file: Path,
+    raw: bytes,
     source: str,
     required: tuple[str, ...],
     optional: tuple[str, ...],
@@ -267,7 +291,7 @@ def _read_csv(
     separators and newlines, and unlike pandas' reader it tells a short row from
     a row of empty fields); everything after that is column-wise.
     """
-    text = _decode(_read_bytes(file, source), source)
+    text = _decode(raw, source)
     lines = text.lstrip("\r\n\t ").splitlines()
     if not lines:
         raise InputError(source, None, None, "empty file: no header")

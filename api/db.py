@@ -1,0 +1,203 @@
+"""Tables, engine and migrations of the service (SQLAlchemy 2 Core + Alembic).
+
+Points are the bulk of the data (think 10,000 managers x 17,000 fixes a day), so
+a fix is stored as integers keyed by ``(manager_pk, t_ms)``: the primary key is
+both the idempotency key (the same fix sent twice is stored once) and the index
+a manager-day read walks.  On SQLite the table is ``WITHOUT ROWID`` (clustered
+on that key); on PostgreSQL it is a heap with the primary-key B-tree.
+
+=============  ========  ===================================================
+column         type      meaning
+=============  ========  ===================================================
+manager_pk     int       ``managers.pk``
+t_ms           bigint    UTC instant, milliseconds since the epoch
+lat_e7/lon_e7  int       WGS-84 degrees x 1e7 (1.1 cm steps)
+acc_dm         int|null  reported accuracy, decimetres
+speed_cms      int|null  reported speed, cm/s
+=============  ========  ===================================================
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "api_keys",
+    "key_teams",
+    "make_engine",
+    "managers",
+    "metadata",
+    "points",
+    "results",
+    "stores",
+    "tasks",
+    "teams",
+    "upgrade",
+]
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+    }
+)
+
+teams = sa.Table(
+    "teams",
+    metadata,
+    sa.Column("team_id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, server_default=""),
+)
+
+managers = sa.Table(
+    "managers",
+    metadata,
+    sa.Column("pk", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("manager_id", sa.String(64), nullable=False, unique=True),
+    sa.Column(
+        "team_id", sa.String(64), sa.ForeignKey("teams.team_id", ondelete="SET NULL"), index=True
+    ),
+)
+
+points = sa.Table(
+    "points",
+    metadata,
+    sa.Column("manager_pk", sa.Integer, sa.ForeignKey("managers.pk"), primary_key=True),
+    sa.Column("t_ms", sa.BigInteger, primary_key=True),
+    sa.Column("lat_e7", sa.Integer, nullable=False),
+    sa.Column("lon_e7", sa.Integer, nullable=False),
+    sa.Column("acc_dm", sa.Integer),
+    sa.Column("speed_cms", sa.Integer),
+    sqlite_with_rowid=False,
+)
+
+stores = sa.Table(
+    "stores",
+    metadata,
+    sa.Column("store_id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, server_default=""),
+    sa.Column("lat", sa.Float, nullable=False),
+    sa.Column("lon", sa.Float, nullable=False),
+    sa.Column("market_id", sa.String(64)),
+)
+
+tasks = sa.Table(
+    "tasks",
+    metadata,
+    sa.Column("manager_pk", sa.Integer, sa.ForeignKey("managers.pk"), primary_key=True),
+    sa.Column("date", sa.Date, primary_key=True),
+    sa.Column("store_id", sa.String(64), primary_key=True),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("store_name", sa.String(200), nullable=False, server_default=""),
+    sa.Column("lat", sa.Float, nullable=False),
+    sa.Column("lon", sa.Float, nullable=False),
+    sa.Column("method", sa.String(8), nullable=False),
+    sa.Column("reported_visited", sa.Boolean, nullable=False),
+    sa.Column("market_id", sa.String(64)),
+)
+
+results = sa.Table(
+    "results",
+    metadata,
+    sa.Column("manager_pk", sa.Integer, sa.ForeignKey("managers.pk"), primary_key=True),
+    sa.Column("date", sa.Date, primary_key=True, index=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("on_time_arrival", sa.String(16), nullable=False),
+    sa.Column("trajectory_clear", sa.String(16), nullable=False),
+    sa.Column("visit_count_match", sa.String(16), nullable=False),
+    sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+)
+
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("key_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False, server_default=""),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False, unique=True),
+    sa.Column("prefix", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
+)
+
+key_teams = sa.Table(
+    "key_teams",
+    metadata,
+    sa.Column(
+        "key_id", sa.Integer, sa.ForeignKey("api_keys.key_id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "team_id",
+        sa.String(64),
+        sa.ForeignKey("teams.team_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+)
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys.
+
+    SQLite write transactions start with ``BEGIN IMMEDIATE`` when the connection
+    carries the execution option ``write=True`` (see :func:`api.repo.writing`),
+    so two concurrent writers queue on the busy timeout instead of one failing
+    with "database is locked" when it upgrades a read lock; readers start a
+    plain deferred transaction and never block writers (WAL).
+    """
+    if url.startswith("sqlite"):
+        path = sa.engine.make_url(url).database
+        if path and path != ":memory:":
+            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(
+            url, connect_args={"timeout": 60, "check_same_thread": False}, **kwargs
+        )
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=60000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: sa.Connection) -> None:
+            write = conn.get_execution_options().get("write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
+    return sa.create_engine(url, **kwargs)
+
+
+def alembic_config(url: str) -> Any:
+    """An Alembic ``Config`` for this package's migrations and ``url``."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the database to the newest migration (``alembic upgrade head``)."""
+    from alembic import command
+
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
