@@ -40,6 +40,7 @@ __all__ = [
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -179,16 +180,24 @@ def day_bounds_ms(day: dt.date, timezone: str) -> tuple[int, int]:
 def load_track(conn: Connection, manager_id: str, day: dt.date, timezone: str) -> ValidatedTrack:
     """The stored fixes of one manager's local day as a :class:`ValidatedTrack`."""
     lo, hi = day_bounds_ms(day, timezone)
+    missing = -(2**31)  # stands for NULL so every cell is an integer
     stmt = (
         sa.select(
-            points.c.t_ms, points.c.lat_e7, points.c.lon_e7, points.c.acc_dm, points.c.speed_cms
+            points.c.t_ms,
+            points.c.lat_e7,
+            points.c.lon_e7,
+            sa.func.coalesce(points.c.acc_dm, missing),
+            sa.func.coalesce(points.c.speed_cms, missing),
         )
         .join(managers, managers.c.pk == points.c.manager_pk)
         .where(managers.c.manager_id == manager_id, points.c.t_ms >= lo, points.c.t_ms < hi)
         .order_by(points.c.t_ms)
     )
     rows = conn.execute(stmt).all()
-    arr = np.array(rows, dtype=float).reshape(-1, 5)
+    # One C-level pass over the rows (np.array on Row objects is 10x slower).
+    ints = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=5 * len(rows))
+    arr = ints.reshape(-1, 5).astype(float)
+    arr[:, 3:][ints.reshape(-1, 5)[:, 3:] == missing] = np.nan
     n = len(arr)
     frame = pd.DataFrame(
         {
