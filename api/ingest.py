@@ -186,6 +186,10 @@ def parse_tasks(
         return Parsed(frame=frame, rejected=tuple(problems), received=len(items))
     frame["manager_id"] = manager_id
     frame["date"] = day.isoformat()
+    # Filled in below from the master data: an absent column is all-NaN float64,
+    # an all-integer one int64, and pandas refuses to put text or floats in those.
+    for name in ("lat", "lon", "store_name", "market_id"):
+        frame[name] = frame[name].astype(object)
     sent = frame["lat"].notna() & frame["lon"].notna()
     if crs != "wgs84" and sent.any():
         lat = pd.to_numeric(frame.loc[sent, "lat"], errors="coerce").to_numpy(float)
