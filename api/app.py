@@ -11,7 +11,7 @@ __all__ = ["create_app"]
 import datetime as dt
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
 
@@ -19,14 +19,23 @@ import sqlalchemy as sa
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.engine import Connection, Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import repo
+from api import repo, strictjson
 from api.auth import ROLES, Principal, new_secret
 from api.db import make_engine, upgrade
-from api.ingest import Parsed, parse_points_csv, parse_points_json, parse_tasks
+from api.ingest import (
+    MAX_DAY,
+    MIN_DAY,
+    Parsed,
+    parse_points_csv,
+    parse_points_json,
+    parse_tasks,
+)
 from api.settings import Settings, get_settings
 from trajectory.config import VerifyConfig, load_config
 from trajectory.errors import InputError, RowProblem, TrajcheckError
@@ -39,17 +48,20 @@ VERSION = "0.1.0"
 Crs = Literal["wgs84", "gcj02", "bd09"]
 ManagerId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[^\x00/]+$")]
 TeamId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[^\x00/]+$")]
-MIN_DAY, MAX_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
 # ------------------------------------------------------------------ errors
 
 
-class ApiError(Exception):
-    """A client error: status, one-sentence detail and the row problems behind it."""
+class ApiError(HTTPException):
+    """A client error: status, one-sentence detail and the row problems behind it.
+
+    An ``HTTPException``, so that FastAPI passes it on when it is raised while
+    the body is read (the body limit, strict JSON) instead of answering 400.
+    """
 
     def __init__(self, status: int, detail: str, errors: list[RowProblem] | None = None) -> None:
-        super().__init__(detail)
+        super().__init__(status, detail)
         self.status = status
         self.detail = detail
         self.errors = errors or []
@@ -63,7 +75,7 @@ def _problem_from_loc(loc: tuple[Any, ...], msg: str, kind: str = "") -> RowProb
     """``("body", "stores", 3, "lat")`` -> stores, row 4, field lat."""
     if kind == "json_invalid":
         where = f" at character {loc[1]}" if len(loc) > 1 else ""
-        return RowProblem("body", None, None, f"not valid JSON{where}")
+        return RowProblem("body", None, None, f"not valid JSON{where} ({msg})")
     parts = [p for p in loc if p != "body"] or ["body"]
     source = str(parts[0]) if isinstance(parts[0], str) else "body"
     row = next((p + 1 for p in parts if isinstance(p, int)), None)
@@ -79,11 +91,37 @@ def _problem_from_loc(loc: tuple[Any, ...], msg: str, kind: str = "") -> RowProb
 
 
 class Problem(BaseModel):
-    source: str
-    row: int | None
-    field: str | None
+    source: str = Field(description="where: body, query, path, points, tasks, stores, ...")
+    row: int | None = Field(description="row of a list, counted from 1 (None: not a row)")
+    field: str | None = Field(description="field at fault (None: the whole row or body)")
     reason: str
-    message: str
+    message: str = Field(description="source, row, field and reason in one sentence")
+
+
+class ErrorBody(BaseModel):
+    """The body of every 4xx answer."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "detail": "points, row 3, field lat: out of range [-90, 90] (got 999) "
+                    "(1 bad rows; no good rows)",
+                    "errors": [
+                        {
+                            "source": "points",
+                            "row": 3,
+                            "field": "lat",
+                            "reason": "out of range [-90, 90] (got 999)",
+                            "message": "points, row 3, field lat: out of range [-90, 90] (got 999)",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+    detail: str = Field(description="one sentence naming source, row and field")
+    errors: list[Problem] = Field(description="every problem found (may be empty)")
 
 
 class PointsIn(BaseModel):
@@ -204,13 +242,13 @@ class TeamIn(BaseModel):
 
 
 class ManagerIn(BaseModel):
-    team_id: str | None = Field(None, min_length=1, max_length=64)
+    team_id: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[^\x00]+$")
 
 
 class KeyIn(BaseModel):
     name: str = Field("", max_length=200, pattern=r"^[^\x00]*$")
     role: Literal["platform", "supervisor", "admin"]
-    team_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = []
+    team_ids: list[Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00]+$")]] = []
 
 
 class KeyOut(BaseModel):
@@ -272,6 +310,58 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
+# ------------------------------------------------------------------ strict JSON bodies
+
+
+class _StrictJSONRequest(Request):
+    """A request whose JSON body is parsed by :func:`api.strictjson.loads`."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_strict_json"):
+            try:
+                self._strict_json = strictjson.loads(await self.body())
+            except InputError as exc:
+                raise ApiError(422, str(exc), [exc.problem]) from exc
+        return self._strict_json
+
+
+class _StrictJSONRoute(APIRoute):
+    """Routes that refuse NaN/Infinity, repeated keys and lone surrogates (see strictjson)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def strict(request: Request) -> Response:
+            return await handler(_StrictJSONRequest(request.scope, request.receive))
+
+        return strict
+
+
+def _document_errors(app: FastAPI) -> None:
+    """Put the 4xx answers each route can give, with :class:`ErrorBody`, in OpenAPI."""
+
+    def doc(text: str) -> dict[str, Any]:
+        return {"model": ErrorBody, "description": text}
+
+    for route in app.routes:
+        if not isinstance(route, APIRoute) or not route.path.startswith("/v1/"):
+            continue
+        found: dict[int | str, dict[str, Any]] = {
+            401: doc("no API key, or an unknown or revoked one"),
+            422: doc("a bad parameter or body; detail names the field (and row)"),
+        }
+        if route.path != "/v1/session":
+            found[403] = doc("this key's role or teams do not allow it")
+        if "{" in route.path or route.path in ("/v1/keys", "/v1/managers/{manager_id}"):
+            found[404] = doc("no such manager, team, key or result")
+        if route.body_field is not None or route.path == "/v1/points.csv":
+            found[413] = doc("body larger than TRAJCHECK_MAX_BODY_BYTES, or too many rows")
+        for status, response in found.items():
+            known = route.responses.setdefault(status, {})
+            known.setdefault("model", response["model"])
+            known.setdefault("description", response["description"])
+
+
 # ------------------------------------------------------------------ the app
 
 
@@ -310,6 +400,7 @@ def create_app(
         summary="Verify field managers' GPS tracks against their daily task lists.",
         lifespan=lifespan,
     )
+    app.router.route_class = _StrictJSONRoute
     app.state.engine = db
     app.state.settings = cfg_settings
     app.state.verify_config = verify_cfg
@@ -548,7 +639,14 @@ def create_app(
         day = check_day(date)
         too_many(len(body.tasks), cfg_settings.max_tasks_per_request, "tasks")
         with db.connect() as conn:
-            ids = [str(t.get("store_id")) for t in body.tasks if isinstance(t, dict)]
+            ids = [
+                t["store_id"]
+                for t in body.tasks
+                if isinstance(t, dict)
+                and isinstance(t.get("store_id"), str)
+                and 0 < len(t["store_id"]) <= 64
+                and "\x00" not in t["store_id"]
+            ]
             known = repo.store_lookup(conn, ids)
         parsed = parse_tasks(
             body.tasks, manager_id=manager_id, day=day, crs=body.crs, known_stores=known
@@ -609,7 +707,9 @@ def create_app(
         who: Who,
         conn: Conn,
         date: dt.date | None = None,
-        team_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+        team_id: Annotated[
+            str | None, Query(min_length=1, max_length=64, pattern=r"^[^\x00]+$")
+        ] = None,
         status: Literal["pass", "fail", "inconclusive"] | None = None,
         check: Literal["on_time_arrival", "trajectory_clear", "visit_count_match"] | None = None,
         verdict: Literal["pass", "fail", "inconclusive"] | None = None,
@@ -667,7 +767,9 @@ def create_app(
         request: Request,
         who: Who,
         conn: Conn,
-        team_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+        team_id: Annotated[
+            str | None, Query(min_length=1, max_length=64, pattern=r"^[^\x00]+$")
+        ] = None,
         lang: Literal["en", "zh"] = "en",
     ) -> HTMLResponse:
         from maps.team import render_team_index
@@ -759,10 +861,19 @@ def create_app(
         return Response(status_code=204)
 
     assert set(ROLES) == {"platform", "supervisor", "admin"}
+    _document_errors(app)
     return app
 
 
 def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code in (204, 304):
+            return Response(status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse(
+            _error_body(str(exc.detail), []), status_code=exc.status_code, headers=exc.headers
+        )
+
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse(_error_body(exc.detail, exc.errors), status_code=exc.status)
@@ -771,7 +882,13 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [
             _problem_from_loc(
-                tuple(e.get("loc", ())), str(e.get("msg", "")), str(e.get("type", ""))
+                tuple(e.get("loc", ())),
+                str(
+                    (e.get("ctx") or {}).get("error")
+                    if e.get("type") == "json_invalid"
+                    else e.get("msg", "")
+                ),
+                str(e.get("type", "")),
             )
             for e in exc.errors()
         ]

@@ -6,7 +6,7 @@ body the header is not a row), as in the CLI's messages.
 
 from __future__ import annotations
 
-__all__ = ["Parsed", "parse_points_csv", "parse_points_json", "parse_tasks"]
+__all__ = ["MAX_DAY", "MIN_DAY", "Parsed", "parse_points_csv", "parse_points_json", "parse_tasks"]
 
 import datetime as dt
 import re
@@ -27,6 +27,16 @@ _ZONED = re.compile(r"(?:[zZ]|[+-]\d{2}(?::?\d{2})?)\s*$")
 #: Epoch seconds or milliseconds (UTC by definition).
 _EPOCH = re.compile(r"^\s*-?\d+(?:\.\d*)?\s*$")
 POINT_FIELDS = ("manager_id", "timestamp", "lat", "lon", "accuracy_m", "speed_mps")
+#: The days the service knows (path dates outside are refused too).
+MIN_DAY, MAX_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+#: Fixes are kept from the first to the last of those days in any zone (UTC-14 .. UTC+14).
+_FIRST_INSTANT = pd.Timestamp(MIN_DAY, tz="UTC") - pd.Timedelta(days=1)
+_END_INSTANT = pd.Timestamp(MAX_DAY, tz="UTC") + pd.Timedelta(days=2)
+#: Longest text the database columns hold (``api.db``); a NUL no PostgreSQL text holds.
+_MANAGER_ID_MAX = 64
+_TASK_TEXT_MAX = {"store_id": 64, "store_name": 200, "market_id": 64}
+#: ``tasks.seq`` is a 32-bit integer column.
+_SEQ_RANGE = (-(2**31), 2**31 - 1)
 TASK_FIELDS = (
     "seq",
     "store_id",
@@ -48,13 +58,25 @@ class Parsed:
     received: int
 
 
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool | np.bool_):
+        return "true/false"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    return "a number"
+
+
 def _object_rows(
-    items: Sequence[Any], source: str, fields: Sequence[str]
+    items: Sequence[Any], source: str, fields: Sequence[str], text_fields: Sequence[str] = ()
 ) -> tuple[pd.DataFrame, list[RowProblem]]:
     """A frame of the known fields of the items that are JSON objects.
 
-    Values that are not scalars (lists, objects) become a marker string, which
-    the schema then rejects as "not a number"/"not text" for that row and field.
+    A row whose ``text_fields`` hold anything but a string (or null) is a
+    problem and left out.  Other values that are not scalars (lists, objects)
+    become a marker string, which the schema then rejects as "not a number" (or
+    an unknown word) for that row and field.
     """
     rows = np.arange(1, len(items) + 1, dtype=np.int64)
     is_obj = np.fromiter((isinstance(x, Mapping) for x in items), dtype=bool, count=len(items))
@@ -65,14 +87,76 @@ def _object_rows(
         if objs
         else pd.DataFrame(columns=list(fields))
     )
-    for name in frame.columns:
+    frame["source_row"] = rows[is_obj]
+    wrong = np.zeros(len(frame), dtype=bool)
+    frame_rows = frame["source_row"].to_numpy(np.int64)
+    for name in text_fields:
+        values = frame[name].to_numpy(dtype=object)
+        not_text = np.fromiter(
+            (not (v is None or isinstance(v, str) or v != v) for v in values),
+            dtype=bool,
+            count=len(values),
+        )
+        for i in np.flatnonzero(not_text & ~wrong):
+            kind = _json_kind(values[i])
+            reason = f"expected a JSON string (got {kind})"
+            problems.append(RowProblem(source, int(frame_rows[i]), name, reason))
+        wrong |= not_text
+    if wrong.any():
+        frame = frame.loc[~wrong].reset_index(drop=True)
+    for name in fields:
         col = frame[name]
         if col.dtype == object:
             nested = col.map(lambda v: isinstance(v, (list, dict))).to_numpy(bool)
             if nested.any():
                 frame[name] = col.where(~nested, "<a JSON list or object>")
-    frame["source_row"] = rows[is_obj]
     return frame, problems
+
+
+def _text_problems(
+    frame: pd.DataFrame, limits: Mapping[str, int], source: str, *, no_slash: bool = False
+) -> tuple[pd.DataFrame, list[RowProblem]]:
+    """Leave out the rows whose text is longer than its column or holds a NUL (or a ``/``)."""
+    if frame.empty:
+        return frame, []
+    rows = frame["source_row"].to_numpy(np.int64)
+    bad = np.zeros(len(frame), dtype=bool)
+    problems = []
+    for name, most in limits.items():
+        col = frame[name].astype(object)
+        text = col.where(col.notna(), "").astype(str)
+        long = (text.str.len() > most).to_numpy(bool)
+        nul = text.str.contains("\x00", regex=False).to_numpy(bool)
+        slash = text.str.contains("/", regex=False).to_numpy(bool) if no_slash else nul & False
+        for i in np.flatnonzero(long | nul | slash):
+            if nul[i]:
+                reason = "contains a NUL character"
+            elif slash[i]:
+                reason = "contains '/', which the URLs of its days cannot hold"
+            else:
+                reason = f"longer than {most} characters"
+            problems.append(RowProblem(source, int(rows[i]), name, reason))
+        bad |= long | nul | slash
+    return frame.loc[~bad].reset_index(drop=True), problems
+
+
+def _time_problems(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[RowProblem]]:
+    """Leave out fixes outside the service's days (e.g. 1900, or epoch 0 sent by mistake)."""
+    if frame.empty:
+        return frame, []
+    time = pd.DatetimeIndex(frame["time"])
+    out = np.asarray((time < _FIRST_INSTANT) | (time >= _END_INSTANT), dtype=bool)
+    rows = frame["source_row"].to_numpy(np.int64)
+    problems = [
+        RowProblem(
+            source,
+            int(rows[i]),
+            "timestamp",
+            f"{time[int(i)].isoformat()} is outside the days {MIN_DAY} .. {MAX_DAY}",
+        )
+        for i in np.flatnonzero(out)
+    ]
+    return frame.loc[~out].reset_index(drop=True), problems
 
 
 def _naive_problems(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[RowProblem]]:
@@ -116,6 +200,11 @@ def _validated_points(
             on_bad_row="skip",
         )
         good, bad = checked.frame, checked.rejected
+        good, too_long = _text_problems(
+            good, {"manager_id": _MANAGER_ID_MAX}, source, no_slash=True
+        )
+        good, out_of_range = _time_problems(good, source)
+        bad = (*bad, *too_long, *out_of_range)
     else:
         good, bad = (
             pd.DataFrame(
@@ -142,7 +231,7 @@ def parse_points_json(
     items: Sequence[Any], *, crs: str, naive_timezone: str | None, source: str = "points"
 ) -> Parsed:
     """Validate a JSON list of fixes (objects with :data:`POINT_FIELDS`)."""
-    frame, problems = _object_rows(items, source, POINT_FIELDS)
+    frame, problems = _object_rows(items, source, POINT_FIELDS, text_fields=("manager_id",))
     for name in ("manager_id",):
         frame[name] = frame[name].where(frame[name].notna(), "")
     return _validated_points(
@@ -181,9 +270,14 @@ def parse_tasks(
     Coordinates sent with a task are in ``crs``; master-data coordinates are
     already WGS-84.
     """
-    frame, problems = _object_rows(items, source, TASK_FIELDS)
+    frame, problems = _object_rows(
+        items, source, TASK_FIELDS, text_fields=("store_id", "store_name", "method", "market_id")
+    )
     if frame.empty:
         return Parsed(frame=frame, rejected=tuple(problems), received=len(items))
+    if not any(isinstance(x, Mapping) and "reported_visited" in x for x in items):
+        # as in a CSV without the column: every task reads as reported visited
+        frame = frame.drop(columns=["reported_visited"])
     frame["manager_id"] = manager_id
     frame["date"] = day.isoformat()
     # Filled in below from the master data: an absent column is all-NaN float64,
@@ -228,5 +322,17 @@ def parse_tasks(
     bad_rows = {p.row for p in problems}
     frame = frame.loc[~frame["source_row"].isin(bad_rows)]
     checked = validate_tasks(frame.reset_index(drop=True), source=source, on_bad_row="skip")
-    rejected = sorted([*problems, *checked.rejected], key=lambda p: (p.row or 0, p.field or ""))
-    return Parsed(frame=checked.frame, rejected=tuple(rejected), received=len(items))
+    good, too_long = _text_problems(checked.frame, _TASK_TEXT_MAX, source)
+    seq = good["seq"].to_numpy(np.int64)
+    big = (seq < _SEQ_RANGE[0]) | (seq > _SEQ_RANGE[1])
+    rows = good["source_row"].to_numpy(np.int64)
+    too_big = [
+        RowProblem(source, int(rows[i]), "seq", f"out of range {list(_SEQ_RANGE)} (got {seq[i]})")
+        for i in np.flatnonzero(big)
+    ]
+    good = good.loc[~big].reset_index(drop=True)
+    rejected = sorted(
+        [*problems, *checked.rejected, *too_long, *too_big],
+        key=lambda p: (p.row or 0, p.field or ""),
+    )
+    return Parsed(frame=good, rejected=tuple(rejected), received=len(items))
