@@ -17,6 +17,13 @@ Markers carry hooks for tests and browser checks: each stay label contains the
 token ``tc-stay-n<k>`` (``k`` its number in time order) and each store label
 ``tc-store-n<seq>``; paths carry the classes ``tc-track``, ``tc-gap``, ``tc-stay``,
 ``tc-store-radius`` and ``tc-link``.
+
+The **timeline** (:mod:`maps.timeline`) is one more layer: a clock control plays the
+day back minute by minute, a marker (``tc-timeline-now``) moving along the track and
+each stay's ring (``tc-timeline-stay``) appearing at its arrival, over the static map.
+
+Folium's icon assets that these pages never use (Leaflet awesome-markers, the Font
+Awesome and Glyphicons icon fonts) are left out: see :data:`UNUSED_FOLIUM_ASSETS`.
 """
 
 from __future__ import annotations
@@ -29,6 +36,8 @@ __all__ = [
     "STORE_MARKER_TOKEN",
     "TRACK_COLOURS",
     "TRACK_GAP_S",
+    "UNUSED_FOLIUM_ASSETS",
+    "ReportMap",
     "render_day",
     "write_day",
 ]
@@ -47,6 +56,7 @@ from folium.plugins import PolyLineTextPath
 from shapely import LineString
 
 from maps.i18n import Lang, labels
+from maps.timeline import TRAIL_COLOUR, Timeline, TimelineStay, build_timeline
 from trajectory.crs import wgs84_to_gcj02
 from trajectory.geodesy import LocalProjection
 from trajectory.result import CHECK_NAMES, DayResult
@@ -67,6 +77,17 @@ AMAP_TILES_URL = (
     "?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
 )
 AMAP_ATTRIBUTION = "© 高德地图 AutoNavi"
+#: folium's default assets that no report uses (icons of ``folium.Icon``, i.e. Leaflet
+#: awesome-markers, and the Font Awesome and Glyphicons icon fonts): not loaded.
+UNUSED_FOLIUM_ASSETS = frozenset(
+    {
+        "awesome_markers",
+        "awesome_markers_css",
+        "awesome_markers_font_css",
+        "glyphicons_css",
+        "awesome_rotate_css",
+    }
+)
 #: Token followed by the stay's number inside each stay label.
 STAY_MARKER_TOKEN = "tc-stay-n"
 #: Token followed by the store's seq inside each store label.
@@ -93,7 +114,7 @@ box-shadow:0 1px 5px rgba(0,0,0,.4);font:13px/1.35 system-ui,sans-serif}
 text-align:left;vertical-align:top;border-bottom:1px solid #eee}
 .tc-check{margin:4px 0;padding:4px 6px;border-left:4px solid #999}.tc-check p{margin:2px 0 0}
 .tc-badge{display:inline-block;padding:0 6px;border-radius:8px;color:#fff;font-weight:600}
-.tc-legend{position:fixed;bottom:24px;left:10px;z-index:1000;background:#fff;padding:6px 10px;
+.tc-legend{position:fixed;bottom:56px;left:10px;z-index:1000;background:#fff;padding:6px 10px;
 border-radius:6px;box-shadow:0 1px 5px rgba(0,0,0,.4);font:12px/1.5 system-ui,sans-serif}
 .tc-sw{display:inline-block;width:22px;height:4px;margin-right:6px;vertical-align:middle}
 .tc-dot{display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:6px}
@@ -106,7 +127,22 @@ white-space:nowrap;box-shadow:0 0 0 1.5px #fff}
 font-weight:normal}
 path.tc-store-radius{pointer-events:none!important}
 .folium-map{background:#f2efe9}
+.tc-now{width:16px;height:16px;margin:-8px 0 0 -8px;border-radius:50%;background:#e6550d;
+border:3px solid #fff;box-shadow:0 0 0 1.5px #e6550d,0 1px 4px rgba(0,0,0,.5)}
 </style>"""
+
+
+class ReportMap(folium.Map):
+    """``folium.Map`` without the assets in :data:`UNUSED_FOLIUM_ASSETS`.
+
+    Leaflet, jQuery (folium's popups use it) and Bootstrap stay.  A report that starts
+    using ``folium.Icon`` must take its assets out of :data:`UNUSED_FOLIUM_ASSETS`
+    (and vendor them for an offline build).
+    """
+
+    # folium reads these per class: ClassVar would clash with its annotation
+    default_js = [(k, u) for k, u in folium.Map.default_js if k not in UNUSED_FOLIUM_ASSETS]  # noqa: RUF012
+    default_css = [(k, u) for k, u in folium.Map.default_css if k not in UNUSED_FOLIUM_ASSETS]  # noqa: RUF012
 
 
 def render_day(result: DayResult, *, lang: Lang = "en", tiles: Tiles = "osm") -> str:
@@ -122,8 +158,8 @@ def render_day(result: DayResult, *, lang: Lang = "en", tiles: Tiles = "osm") ->
         sentences of the checks stay in English.
     tiles
         ``"osm"`` (OpenStreetMap, WGS-84), ``"amap"`` (Amap/Gaode tiles, which are
-        GCJ-02: every overlay is then shifted to GCJ-02 so that it sits on the right
-        street) or ``"none"`` (no background tiles, for offline use).
+        GCJ-02: every overlay, the timeline too, is then shifted to GCJ-02 so that it
+        sits on the right street) or ``"none"`` (no background tiles, for offline use).
 
     Returns
     -------
@@ -148,7 +184,7 @@ def render_day(result: DayResult, *, lang: Lang = "en", tiles: Tiles = "osm") ->
         raise ValueError(f"tiles must be one of osm, amap, none, got {tiles!r}")
     data = result.to_dict()
     shift: Shift = _to_gcj02 if tiles == "amap" else _identity
-    fmap = folium.Map(location=None, tiles=None, control_scale=True, zoom_start=13)
+    fmap = ReportMap(location=None, tiles=None, control_scale=True, zoom_start=13)
     _add_tiles(fmap, tiles)
     groups = {
         key: folium.FeatureGroup(name=text[f"layer_{key}"])
@@ -159,12 +195,16 @@ def render_day(result: DayResult, *, lang: Lang = "en", tiles: Tiles = "osm") ->
     bounds: list[list[float]] = []
     bins = _add_track(groups["track"], result.track, data["timezone"], shift, text, bounds)
     store_at = _add_stores(groups["stores"], data, shift, text, bounds)
-    _add_stays(groups["stays"], groups["links"], data, store_at, shift, text, bounds)
+    stays = _add_stays(groups["stays"], groups["links"], data, store_at, shift, text, bounds)
+    timeline = build_timeline(result.track, stays, data["timezone"], shift)
+    if timeline is not None:
+        title = text["timeline_clock"].format(zone=data["timezone"])
+        Timeline(timeline, name=text["layer_timeline"], title=title).add_to(fmap)
     folium.LayerControl(position="topleft", collapsed=False).add_to(fmap)
     root = cast(Figure, fmap.get_root())
     root.header.add_child(folium.Element(_CSS))
     root.html.add_child(folium.Element(_panel_html(data, text)))
-    root.html.add_child(folium.Element(_legend_html(bins, text)))
+    root.html.add_child(folium.Element(_legend_html(bins, text, timeline is not None)))
     if bounds:
         arr = np.asarray(bounds)
         fmap.fit_bounds([arr.min(axis=0).tolist(), arr.max(axis=0).tolist()], padding=(30, 30))
@@ -364,11 +404,15 @@ def _add_stays(
     shift: Shift,
     text: Mapping[str, str],
     bounds: list[list[float]],
-) -> None:
-    """Draw the stays numbered in time order, and a dashed link to each matched store."""
+) -> list[TimelineStay]:
+    """Draw the stays numbered in time order, and a dashed link to each matched store.
+
+    Returns the stays as the timeline shows them (same numbers, places and tooltips).
+    """
     stays = sorted(data["stay_points"], key=lambda s: (s["arrival"] or "", s["id"]))
+    out: list[TimelineStay] = []
     if not stays:
-        return
+        return out
     where = _latlon(shift, [s["lat"] for s in stays], [s["lon"] for s in stays])
     for number, (stay, loc) in enumerate(zip(stays, where, strict=True), start=1):
         matched = store_at.get(str(stay["store_id"])) if stay["store_id"] is not None else None
@@ -420,6 +464,8 @@ def _add_stays(
         )
         folium.Marker(loc, icon=icon, interactive=False).add_to(group)
         bounds.append(loc)
+        if stay["arrival"]:
+            out.append(TimelineStay(number, loc[0], loc[1], str(stay["arrival"]), tip))
         if matched is not None:
             _polyline(
                 [loc, matched[0]],
@@ -429,6 +475,7 @@ def _add_stays(
                 className="tc-link",
                 tooltip=tip,
             ).add_to(links)
+    return out
 
 
 def _polyline(locations: list[list[float]], **kwargs: Any) -> folium.PolyLine:
@@ -536,7 +583,7 @@ def _tasks_html(data: Mapping[str, Any], text: Mapping[str, str]) -> str:
     )
 
 
-def _legend_html(bins: list[tuple[str, str, str]], text: Mapping[str, str]) -> str:
+def _legend_html(bins: list[tuple[str, str, str]], text: Mapping[str, str], timeline: bool) -> str:
     def row(swatch: str, colour: str, label: str, extra: str = "") -> str:
         return (
             f'<div><span class="{swatch}" style="background:{colour};{extra}"></span>{label}</div>'
@@ -561,5 +608,12 @@ def _legend_html(bins: list[tuple[str, str, str]], text: Mapping[str, str]) -> s
         )
     )
     parts.append(row("tc-sw", "#222", _esc(text["link"]), "height:2px"))
+    if timeline:
+        parts.append(f"<div>{_esc(text['layer_timeline'])}</div>")
+        ring = f"border:2px solid {TRAIL_COLOUR}"
+        now = _esc(text["timeline_now"])
+        parts.append(row("tc-dot", TRAIL_COLOUR, now, "border:2px solid #fff"))
+        parts.append(row("tc-sw", TRAIL_COLOUR, _esc(text["timeline_trail"]), "height:3px"))
+        parts.append(row("tc-dot", "transparent", _esc(text["timeline_stay"]), ring))
     parts.append("</div>")
     return "".join(parts)

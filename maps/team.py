@@ -42,7 +42,17 @@ import folium
 import numpy as np
 from branca.element import Figure
 
-from maps.day import Shift, Tiles, _add_tiles, _esc, _hhmm, _identity, _latlon, _to_gcj02
+from maps.day import (
+    ReportMap,
+    Shift,
+    Tiles,
+    _add_tiles,
+    _esc,
+    _hhmm,
+    _identity,
+    _latlon,
+    _to_gcj02,
+)
 from maps.i18n import Lang, labels
 from trajectory.errors import InputError
 from trajectory.result import CHECK_NAMES
@@ -241,7 +251,7 @@ def render_team_map(
     if tiles not in ("osm", "amap", "none"):
         raise ValueError(f"tiles must be one of osm, amap, none, got {tiles!r}")
     shift: Shift = _to_gcj02 if tiles == "amap" else _identity
-    fmap = folium.Map(location=None, tiles=None, control_scale=True, zoom_start=12)
+    fmap = ReportMap(location=None, tiles=None, control_scale=True, zoom_start=12)
     _add_tiles(fmap, tiles)
     bounds: list[list[float]] = []
     ordered = sorted(results, key=lambda r: str(r["manager_id"]))

@@ -7,10 +7,12 @@ import html
 import json
 import re
 from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
@@ -21,10 +23,13 @@ from maps.day import (
     STORE_MARKER_TOKEN,
     TRACK_COLOURS,
     TRACK_GAP_S,
+    UNUSED_FOLIUM_ASSETS,
     render_day,
     write_day,
 )
 from maps.i18n import LABELS
+from maps.timeline import TIMELINE_SAMPLE_S, TIMELINE_STEP_S
+from trajectory.crs import wgs84_to_gcj02
 from trajectory.evaluation import verify_generated
 from trajectory.geodesy import LocalProjection, haversine_m
 from trajectory.result import CHECK_NAMES, DayResult
@@ -81,6 +86,34 @@ def _div_icons(page: str) -> list[str]:
 
 def _tile_urls(page: str) -> list[str]:
     return [json.loads(url) for url in re.findall(r'L\.tileLayer\(\s*("[^"]*")', page)]
+
+
+def _timeline(page: str) -> dict[str, Any] | None:
+    """The object the page hands to the timeline (Leaflet.TimeDimension), decoded."""
+    found = re.findall(r"var (timeline_[0-9a-f]+)_data = (\{.*?\});\n", page)
+    if not found:
+        return None
+    assert len(found) == 1
+    data: dict[str, Any] = json.loads(found[0][1])
+    return data
+
+
+def _track_feature(data: dict[str, Any]) -> dict[str, Any]:
+    track = [f for f in data["features"]["features"] if f["properties"]["kind"] == "track"]
+    assert len(track) == 1
+    return track[0]
+
+
+def _asset_refs(page: str) -> list[tuple[str, str, str]]:
+    """(tag, attribute, value) of every src/href on a tag (script text is not parsed)."""
+    found: list[tuple[str, str, str]] = []
+
+    class Refs(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.extend((tag, k, v or "") for k, v in attrs if k in ("src", "href"))
+
+    Refs().feed(page)
+    return found
 
 
 def _panel(page: str) -> str:
@@ -314,3 +347,124 @@ class TestRenderDay:
         assert out == tmp_path / "reports" / "day.html"
         page = out.read_text(encoding="utf-8")
         assert "L.map(" in page and "准时到达" in page
+
+
+class TestTimeline:
+    """The data handed to Leaflet.TimeDimension (the browser side is in test_browser)."""
+
+    def test_one_track_and_one_point_per_stay(self) -> None:
+        result = _result("skipped_store")
+        data = _timeline(render_day(result))
+        assert data is not None
+        features = data["features"]["features"]
+        stays = sorted(result.stay_points, key=lambda s: s.arrival)
+        assert len(features) == 1 + len(stays)
+        assert features[0]["properties"]["kind"] == "track"
+        points = features[1:]
+        assert [f["properties"]["number"] for f in points] == list(range(1, len(stays) + 1))
+        tz = result.to_dict()["timezone"]
+        for stay, point in zip(stays, points, strict=True):
+            assert point["geometry"]["type"] == "Point"
+            np.testing.assert_allclose(
+                point["geometry"]["coordinates"], [stay.lon, stay.lat], rtol=0, atol=1e-6
+            )
+            # a stay appears at its arrival, given in the day's zone
+            (arrival,) = point["properties"]["times"]
+            assert pd.Timestamp(arrival) == stay.arrival.floor("s")
+            assert arrival == stay.arrival.tz_convert(tz).floor("s").isoformat()
+
+    def test_times_monotonic_and_local(self) -> None:
+        result = _result("compliant")
+        assert result.track is not None
+        data = _timeline(render_day(result))
+        assert data is not None
+        assert data["timezone"] == "Asia/Shanghai" and data["offset_min"] == 480
+        times = _track_feature(data)["properties"]["times"]
+        coords = _track_feature(data)["geometry"]["coordinates"]
+        assert len(times) == len(coords) > 2
+        assert all(t.endswith("+08:00") for t in times)  # Shanghai wall clock, not UTC
+        instants = pd.DatetimeIndex([pd.Timestamp(t) for t in times])
+        assert instants.is_monotonic_increasing and instants.is_unique
+        fix_times = pd.DatetimeIndex(result.track["time"]).floor("s")
+        assert instants[0] == fix_times[0] and instants[-1] == fix_times[-1]
+        shanghai = instants.tz_convert("Asia/Shanghai")
+        assert [t[11:19] for t in times] == shanghai.strftime("%H:%M:%S").tolist()
+        # the player runs over whole minutes that cover the track
+        start, end = pd.Timestamp(data["start"]), pd.Timestamp(data["end"])
+        assert data["start"].endswith(":00+08:00") and data["end"].endswith(":00+08:00")
+        assert start <= instants[0] < start + pd.Timedelta(seconds=TIMELINE_STEP_S)
+        assert end - pd.Timedelta(seconds=TIMELINE_STEP_S) < instants[-1] <= end
+        assert data["step"] == "PT1M"
+
+    def test_thinned_track_is_real_fixes_every_sample(self) -> None:
+        result = _result("phone_gap")
+        assert result.track is not None
+        data = _timeline(render_day(result))
+        assert data is not None
+        track = _track_feature(data)
+        kept = pd.DatetimeIndex([pd.Timestamp(t) for t in track["properties"]["times"]])
+        fix_times = pd.DatetimeIndex(result.track["time"]).floor("s")
+        position = fix_times.get_indexer(kept)
+        assert (position >= 0).all()  # every point is a fix of the cleaned track
+        lat = result.track["lat"].to_numpy()[position]
+        lon = result.track["lon"].to_numpy()[position]
+        np.testing.assert_allclose(
+            track["geometry"]["coordinates"], np.column_stack([lon, lat]), rtol=0, atol=1e-6
+        )
+        step_s = np.diff(kept.as_unit("s").asi8)
+        # a point in every sample window, except across a GPS gap (both sides kept)
+        wide = step_s >= 2 * TIMELINE_SAMPLE_S
+        assert (np.diff(position)[wide] == 1).all()
+        assert (step_s > TRACK_GAP_S).any()  # the phone_gap day has long gaps
+        span_s = (fix_times[-1] - fix_times[0]).total_seconds()
+        assert len(kept) <= span_s / TIMELINE_SAMPLE_S + 2 * int(wide.sum()) + 2
+
+    def test_amap_shifts_timeline_to_gcj02(self) -> None:
+        result = _result("compliant")
+        osm = _timeline(render_day(result))
+        amap = _timeline(render_day(result, tiles="amap"))
+        assert osm is not None and amap is not None
+        for a, b in zip(osm["features"]["features"], amap["features"]["features"], strict=True):
+            assert a["properties"] == b["properties"]
+            lonlat = np.array(a["geometry"]["coordinates"], dtype=float).reshape(-1, 2)
+            shifted = np.array(b["geometry"]["coordinates"], dtype=float).reshape(-1, 2)
+            lat, lon = wgs84_to_gcj02(lonlat[:, 1], lonlat[:, 0])
+            np.testing.assert_allclose(shifted, np.column_stack([lon, lat]), rtol=0, atol=2e-6)
+            moved = haversine_m(lonlat[:, 1], lonlat[:, 0], shifted[:, 1], shifted[:, 0])
+            assert np.all((moved > 100) & (moved < 700))
+
+    def test_a_toggleable_layer_with_its_labels(self) -> None:
+        result = _result("compliant")
+        for lang in ("en", "zh"):
+            page = render_day(result, lang=lang)
+            name = json.dumps(LABELS[lang]["layer_timeline"])
+            assert re.search(rf"{re.escape(name)} : timeline_[0-9a-f]+,", page)  # layer control
+            legend = page[page.index('<div class="tc-legend">') :]
+            for key in ("timeline_now", "timeline_trail", "timeline_stay"):
+                assert html.escape(LABELS[lang][key]) in legend
+        assert "时间轴" in LABELS["zh"]["layer_timeline"]
+        assert "leaflet.timedimension.min.js" in page
+
+    def test_no_timeline_without_gps(self) -> None:
+        day = generate_day("compliant", 1)
+        page = render_day(verify_generated(dataclasses.replace(day, track=day.track.iloc[:0])))
+        assert _timeline(page) is None
+        assert "timedimension" not in page
+
+    def test_size_bound_17000_point_day(self) -> None:
+        result = _result("sampling_1s", 5)
+        assert result.track is not None and len(result.track) > 15_000
+        page = render_day(result)
+        data = re.search(r"var timeline_[0-9a-f]+_data = (\{.*?\});\n", page)
+        assert data is not None
+        assert len(data.group(1).encode("utf-8")) < 120_000
+        track = _track_feature(_timeline(page) or {})
+        assert len(track["geometry"]["coordinates"]) < len(result.track) / 10
+
+    def test_unused_icon_assets_left_out(self) -> None:
+        page = render_day(_result("compliant"))
+        for name in ("awesome-markers", "fontawesome", "glyphicons.css", "bootstrap-glyphicons"):
+            assert name not in page
+        assert "awesome_markers" in UNUSED_FOLIUM_ASSETS
+        loaded = [v for _, _, v in _asset_refs(page) if v.startswith("https://")]
+        assert len(loaded) == 9 and any(v.endswith("/leaflet.js") for v in loaded)

@@ -1,0 +1,290 @@
+"""Timeline playback of one manager-day, a layer of the day's map report.
+
+A clock control (play, pause, step, a time slider and a speed slider) replays the day
+in whole minutes: a marker moves along the cleaned track, the part of the track already
+played is drawn over the static one, and each stay's ring appears at its arrival time.
+The static map stays as it is underneath; the timeline is one entry in the layer
+control, and unticking it removes its drawing and its clock.
+
+It runs on Leaflet.TimeDimension, the library behind folium's ``TimestampedGeoJson``
+plugin, and loads the same files from the same URLs (no jQuery UI or moment.js, which
+only that plugin's own template needs).  Our template differs from the plugin's in three
+ways: the clock shows the day's own time zone (the plugin's shows the browser's zone or
+UTC), the layer is toggleable, and the player's steps are whole minutes from the first
+fix to the last, whatever the data's spacing.
+
+Only a thinned track is handed to the browser: the first fix in every
+:data:`TIMELINE_SAMPLE_S` seconds, plus the fixes on either side of a gap, which keeps
+a 17,000-fix day to about 1,500 points.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "TIMELINE_SAMPLE_S",
+    "TIMELINE_STEP_S",
+    "TRAIL_COLOUR",
+    "Timeline",
+    "TimelineData",
+    "TimelineStay",
+    "build_timeline",
+]
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from folium.plugins import TimestampedGeoJson
+from folium.template import Template
+
+from trajectory.result import iso_many
+
+FloatArray = npt.NDArray[np.float64]
+Shift = Callable[[FloatArray, FloatArray], tuple[FloatArray, FloatArray]]
+
+#: At most one track point per this many seconds is handed to the browser.
+TIMELINE_SAMPLE_S = 30
+#: The clock's step (s): the player shows whole minutes.
+TIMELINE_STEP_S = 60
+#: Colour of the moving marker, of the track already played and of the stays' rings.
+TRAIL_COLOUR = "#e6550d"
+
+_COORD_DIGITS = 6  # 0.1 m
+_PLUGIN_JS = ("iso8601", "leaflet.timedimension")
+_PLUGIN_CSS = ("leaflet.timedimension_css",)
+
+
+@dataclass(frozen=True)
+class TimelineStay:
+    """A stay as the timeline shows it (coordinates already shifted for the tiles)."""
+
+    number: int
+    lat: float
+    lon: float
+    arrival: str  # ISO 8601 in the day's zone, with its offset
+    tooltip: str  # already HTML-escaped
+
+
+@dataclass(frozen=True)
+class TimelineData:
+    """What the timeline hands to the browser.
+
+    ``features`` is a GeoJSON FeatureCollection: first the thinned track, a LineString
+    whose ``properties.times`` give each vertex's time, then one Point per stay with
+    ``properties.times == [arrival]``.  Times are ISO 8601 in the day's zone with its
+    offset (``2026-11-20T07:12:03+08:00``), so they are both the local wall clock and
+    the exact instant.  ``start`` and ``end`` (same form) bound the player: the first
+    fix's time floored, and the last fix's time ceiled, to the minute.
+    """
+
+    features: dict[str, Any]
+    start: str
+    end: str
+    timezone: str
+    offset_min: int  # UTC offset at ``start``: the clock's fallback if the browser lacks the zone
+
+    def to_json(self) -> str:
+        """The object the template embeds, safe inside an HTML ``<script>``."""
+        payload = {
+            "start": self.start,
+            "end": self.end,
+            "step": f"PT{TIMELINE_STEP_S // 60}M",
+            "timezone": self.timezone,
+            "offset_min": self.offset_min,
+            "colour": TRAIL_COLOUR,
+            "features": self.features,
+        }
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        return text.replace("<", "\\u003c")  # no "</script>" or "<!--" can form
+
+
+def build_timeline(
+    track: pd.DataFrame | None,
+    stays: Sequence[TimelineStay],
+    timezone: str,
+    shift: Shift,
+) -> TimelineData | None:
+    """Thin the cleaned track and collect the timeline's features.
+
+    Parameters
+    ----------
+    track
+        The cleaned fixes (``time`` tz-aware, ``lat``, ``lon`` WGS-84), sorted by time,
+        as in :attr:`trajectory.result.DayResult.track`.
+    stays
+        The stays in time order, as drawn on the static map.
+    timezone
+        IANA zone of the day; the times handed over are in it.
+    shift
+        The coordinate shift of the map's tiles (identity, or WGS-84 to GCJ-02).
+
+    Returns
+    -------
+    TimelineData or None
+        None when the track has fewer than two fixes (nothing to play).
+    """
+    if track is None or len(track) < 2:
+        return None
+    tz = ZoneInfo(timezone)
+    times = pd.DatetimeIndex(track["time"])
+    t_s = times.as_unit("ns").asi8 // 1_000_000_000  # epoch seconds, whatever the unit
+    keep = _thin(t_s)
+    lat, lon = shift(
+        track["lat"].to_numpy(dtype=np.float64)[keep], track["lon"].to_numpy(dtype=np.float64)[keep]
+    )
+    coords = np.column_stack([lon, lat]).round(_COORD_DIGITS).tolist()
+    features: list[dict[str, Any]] = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": coords},
+            "properties": {"kind": "track", "times": iso_many(times[keep], tz)},
+        }
+    ]
+    features += [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [round(s.lon, _COORD_DIGITS), round(s.lat, _COORD_DIGITS)],
+            },
+            "properties": {
+                "kind": "stay",
+                "number": s.number,
+                "times": [s.arrival],
+                "tooltip": s.tooltip,
+            },
+        }
+        for s in stays
+    ]
+    step = TIMELINE_STEP_S
+    bounds_s = np.array([t_s[0] // step * step, -(-t_s[-1] // step) * step], dtype=np.int64)
+    bounds = pd.DatetimeIndex(pd.to_datetime(bounds_s, unit="s", utc=True))
+    start, end = iso_many(bounds, tz)
+    offset = bounds[0].tz_convert(tz).utcoffset()
+    offset_min = 0 if offset is None else int(offset.total_seconds() // 60)
+    return TimelineData(
+        features={"type": "FeatureCollection", "features": features},
+        start=start,
+        end=end,
+        timezone=timezone,
+        offset_min=offset_min,
+    )
+
+
+def _thin(t_s: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
+    """Indices kept: the first fix of each sample window, both sides of longer gaps, the last."""
+    window = (t_s - t_s[0]) // TIMELINE_SAMPLE_S
+    first = np.flatnonzero(np.diff(window, prepend=-1) != 0)
+    before_gap = np.flatnonzero(np.diff(t_s) > TIMELINE_SAMPLE_S)
+    keep: npt.NDArray[np.intp] = np.unique(np.concatenate([first, before_gap, [len(t_s) - 1]]))
+    return keep
+
+
+class Timeline(JSCSSMixin, Layer):
+    """The timeline layer: Leaflet.TimeDimension's player over :class:`TimelineData`.
+
+    Parameters
+    ----------
+    data
+        The features and clock bounds, from :func:`build_timeline`.
+    name
+        Its entry in the layer control.
+    title
+        Tooltip of the clock control (already plain text; it is JSON-encoded).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        // Markers are made with constructors (new L.Marker), not the factories
+        // (L.marker), which the tests count as the static map's markers.
+        var {{ this.get_name() }}_data = {{ this.data.to_json() }};
+        var {{ this.get_name() }} = (function (map, cfg) {
+            var fmt = null;
+            try {
+                fmt = new Intl.DateTimeFormat("en-GB", {
+                    timeZone: cfg.timezone, hourCycle: "h23", year: "numeric",
+                    month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit"
+                });
+            } catch (e) { fmt = null; }
+            function clock(date) {
+                if (fmt && fmt.formatToParts) {
+                    var p = {};
+                    fmt.formatToParts(date).forEach(function (x) { p[x.type] = x.value; });
+                    return p.year + "-" + p.month + "-" + p.day + " " + p.hour + ":" + p.minute;
+                }
+                var local = new Date(date.getTime() + cfg.offset_min * 60000);
+                return local.toISOString().slice(0, 16).replace("T", " ");
+            }
+            var td = L.timeDimension({
+                timeInterval: cfg.start + "/" + cfg.end,
+                period: cfg.step,
+                currentTime: Date.parse(cfg.start)
+            });
+            map.timeDimension = td;
+            var Control = L.Control.TimeDimension.extend({
+                _getDisplayDateFormat: function (date) { return clock(date); }
+            });
+            var control = new Control({
+                timeDimension: td, position: "topleft", title: {{ this.title|tojson }},
+                autoPlay: false, loopButton: false, timeSliderDragUpdate: true,
+                speedSlider: true, minSpeed: 1, maxSpeed: 30, speedStep: 1,
+                timeZones: [cfg.timezone],
+                playerOptions: {transitionTime: 100, loop: false, startOver: true}
+            });
+            var base = L.geoJson(cfg.features, {
+                style: function (feature) {
+                    if (feature.properties.kind !== "track") { return {}; }
+                    return {color: cfg.colour, weight: 3, opacity: 0.9,
+                            className: "tc-timeline-trail"};
+                },
+                pointToLayer: function (feature, latlng) {
+                    if (feature.properties.kind === "track") {
+                        return new L.Marker(latlng, {
+                            icon: new L.DivIcon({className: "tc-timeline-now",
+                                                 html: '<div class="tc-now"></div>',
+                                                 iconSize: [0, 0]}),
+                            interactive: false, keyboard: false, zIndexOffset: 2000
+                        });
+                    }
+                    return new L.CircleMarker(latlng, {
+                        radius: 15, color: cfg.colour, weight: 3, opacity: 0.95, fill: false,
+                        className: "tc-timeline-stay tc-timeline-stay-n" + feature.properties.number
+                    });
+                },
+                onEachFeature: function (feature, layer) {
+                    if (feature.properties.kind === "stay") {
+                        layer.bindTooltip(feature.properties.tooltip);
+                    }
+                }
+            });
+            var layer = L.timeDimension.layer.geoJson(base, {
+                timeDimension: td, addlastPoint: true, updateTimeDimension: false
+            });
+            layer.on("add", function () { control.addTo(map); });
+            layer.on("remove", function () {
+                if (control._player) { control._player.stop(); }
+                control.remove();
+            });
+            return layer;
+        })({{ this._parent.get_name() }}, {{ this.get_name() }}_data);
+        {% endmacro %}
+        """
+    )
+
+    # the plugin's own URLs, so that a folium upgrade moves both together
+    default_js = [(k, u) for k, u in TimestampedGeoJson.default_js if k in _PLUGIN_JS]  # noqa: RUF012
+    default_css = [(k, u) for k, u in TimestampedGeoJson.default_css if k in _PLUGIN_CSS]  # noqa: RUF012
+
+    def __init__(self, data: TimelineData, *, name: str, title: str) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "Timeline"
+        self.data = data
+        self.title = title
