@@ -102,6 +102,11 @@ def _parser() -> argparse.ArgumentParser:
         default=Path("out/demo"),
         help="folder for each day's result JSON (default out/demo)",
     )
+    d.add_argument(
+        "--offline",
+        action="store_true",
+        help="write map reports that need no network (scripts inlined, no background tiles)",
+    )
     d.set_defaults(func=_cmd_demo)
     r = sub.add_parser(
         "report", help="write the team's day: an index of every manager and an overview map"
@@ -120,13 +125,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_map_options(parser: argparse.ArgumentParser) -> None:
-    """``--lang`` and ``--tiles``, shared by every command that draws maps."""
+    """``--lang``, ``--tiles`` and ``--offline``, shared by every command that draws maps."""
     parser.add_argument("--lang", choices=("en", "zh"), default="en", help="map labels")
     parser.add_argument(
         "--tiles",
         choices=("osm", "amap", "none"),
-        default="osm",
-        help="map background: OpenStreetMap, Amap/Gaode (GCJ-02; overlays are shifted), or none",
+        default=None,
+        help="map background: OpenStreetMap, Amap/Gaode (GCJ-02; overlays are shifted), or "
+        "none (default osm; none with --offline, as tiles always need the network)",
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="inline every script and stylesheet into the map pages (vendored copies), so "
+        "they open without a network",
     )
 
 
@@ -144,7 +156,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if args.html is not None:
         from maps.day import write_day
 
-        write_day(result, args.html, lang=args.lang, tiles=args.tiles)
+        write_day(result, args.html, lang=args.lang, tiles=args.tiles, offline=args.offline)
     data = result.to_dict(include_track=args.include_track)
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if args.json_out is not None:
@@ -197,7 +209,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         (args.out / f"{day.name}.json").write_text(
             json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
-        write_day(result, args.out / f"{day.name}.html")
+        write_day(result, args.out / f"{day.name}.html", offline=args.offline)
         checks = data["checks"]
         want = expected.get("expected", {})
         wrong = [
@@ -222,7 +234,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print(f"\nResult JSON and map report (.html) for each day: {args.out}/")
     from maps.team import write_team_report
 
-    index = write_team_report(args.out, args.out / "team")
+    index = write_team_report(args.out, args.out / "team", offline=args.offline)
     print(f"The team's day (sortable index and overview map): {index}")
     return EXIT_OK
 
@@ -231,7 +243,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from maps.team import write_team_report
 
     index = write_team_report(
-        args.results, args.out, date=args.date, lang=args.lang, tiles=args.tiles
+        args.results,
+        args.out,
+        date=args.date,
+        lang=args.lang,
+        tiles=args.tiles,
+        offline=args.offline,
     )
     print(index)
     return EXIT_OK

@@ -47,6 +47,7 @@ from maps.day import (
     Shift,
     Tiles,
     _add_tiles,
+    _check_tiles,
     _esc,
     _hhmm,
     _identity,
@@ -54,6 +55,7 @@ from maps.day import (
     _to_gcj02,
 )
 from maps.i18n import Lang, labels
+from maps.offline import inline_assets
 from trajectory.errors import InputError
 from trajectory.result import CHECK_NAMES
 
@@ -219,7 +221,11 @@ def render_team_index(
 
 
 def render_team_map(
-    results: Sequence[Mapping[str, Any]], *, tiles: Tiles = "osm", lang: Lang = "en"
+    results: Sequence[Mapping[str, Any]],
+    *,
+    tiles: Tiles | None = None,
+    lang: Lang = "en",
+    offline: bool = False,
 ) -> str:
     """Render every manager's stays on one map, one toggleable layer per manager.
 
@@ -229,14 +235,17 @@ def render_team_map(
         Result dicts (the contract JSON), one per manager; read only.
     tiles
         ``"osm"``, ``"amap"`` (GCJ-02 tiles: every stay is shifted to GCJ-02, as in
-        :func:`maps.day.render_day`) or ``"none"``.
+        :func:`maps.day.render_day`) or ``"none"``; by default ``"osm"``, or
+        ``"none"`` when ``offline``.
     lang
         Language of the popup labels, ``"en"`` or ``"zh"``.
+    offline
+        Inline every script and stylesheet (:func:`maps.offline.inline_assets`).
 
     Returns
     -------
     str
-        One HTML document (Leaflet loads from its CDN).  Each manager has a colour
+        One HTML document (online, Leaflet loads from its CDN).  Each manager has a colour
         from :data:`TEAM_COLOURS` in manager_id order; each stay is a small circle
         marker (class :data:`TEAM_STAY_CLASS`) with a popup: manager, stay number
         in time order, arrival, departure, matched store (or unexplained, or the
@@ -246,10 +255,11 @@ def render_team_map(
     ------
     ValueError
         For an unknown ``lang`` or ``tiles``.
+    maps.offline.OfflineAssetError
+        When ``offline`` and the page would load an asset that has no vendored copy.
     """
     text = {**labels(lang), **_TEAM_LABELS[lang]}
-    if tiles not in ("osm", "amap", "none"):
-        raise ValueError(f"tiles must be one of osm, amap, none, got {tiles!r}")
+    tiles = _check_tiles(tiles, offline)
     shift: Shift = _to_gcj02 if tiles == "amap" else _identity
     fmap = ReportMap(location=None, tiles=None, control_scale=True, zoom_start=12)
     _add_tiles(fmap, tiles)
@@ -272,7 +282,8 @@ def render_team_map(
         fmap.fit_bounds([arr.min(axis=0).tolist(), arr.max(axis=0).tolist()], padding=(30, 30))
     else:
         fmap.fit_bounds([[-60.0, -170.0], [70.0, 170.0]])
-    return str(root.render())
+    page = str(root.render())
+    return inline_assets(page) if offline else page
 
 
 def write_team_report(
@@ -281,7 +292,8 @@ def write_team_report(
     *,
     date: str | None = None,
     lang: Lang = "en",
-    tiles: Tiles = "osm",
+    tiles: Tiles | None = None,
+    offline: bool = False,
 ) -> Path:
     """Write the team's index page and overview map from a folder of result JSON.
 
@@ -296,8 +308,9 @@ def write_team_report(
         Folder for ``index.html`` and ``overview.html`` (created when missing).
     date
         The day to report, ``YYYY-MM-DD``; by default the single date present.
-    lang, tiles
-        As in :func:`render_team_index` and :func:`render_team_map`.
+    lang, tiles, offline
+        As in :func:`render_team_index` and :func:`render_team_map` (the index page
+        has no external asset either way).
 
     Returns
     -------
@@ -352,7 +365,7 @@ def write_team_report(
     results = [data for data, _ in chosen.values()]
     links = {m: href for m, (_, href) in chosen.items() if href is not None}
     (out_dir / OVERVIEW_NAME).write_text(
-        render_team_map(results, tiles=tiles, lang=lang), encoding="utf-8"
+        render_team_map(results, tiles=tiles, lang=lang, offline=offline), encoding="utf-8"
     )
     index = out_dir / INDEX_NAME
     index.write_text(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -142,6 +143,20 @@ class TestVerifySamples:
         assert "leaflet" in page.lower()
         assert "准时到达" in page
         assert json.loads(out)["manager_id"] in page
+
+    def test_html_map_report_offline(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        html = tmp_path / "late.html"
+        argv = [*_verify_argv(SAMPLES / "late"), "--html", str(html), "--offline"]
+        code, _, err = _run(argv, capsys)
+        assert (code, err) == (0, "")
+        page = html.read_text(encoding="utf-8")
+        assert '<script data-vendored="leaflet-1.9.3/leaflet.js">' in page
+        assert not re.search(r"<(script|link)\b[^>]*\b(src|href)=", page)
+        assert "L.tileLayer" not in page  # offline: no tiles unless --tiles is given
+        assert _run([*argv, "--tiles", "osm"], capsys)[0] == 0
+        assert "tile.openstreetmap.org" in html.read_text(encoding="utf-8")
 
     def test_console_script_runs(self, tmp_path: Path) -> None:
         exe = shutil.which("trajcheck") or str(Path(sys.executable).parent / "trajcheck")
@@ -299,6 +314,11 @@ class TestReport:
             data = json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))
             assert f'data-manager="{data["manager_id"]}"' in page
             assert f'href="../{name}.html"' in page
+        argv = ["report", "--results", str(tmp_path), "--out", str(team), "--offline"]
+        assert _run(argv, capsys)[0] == 0
+        overview = (team / "overview.html").read_text(encoding="utf-8")
+        assert '<script data-vendored="leaflet-1.9.3/leaflet.js">' in overview
+        assert not re.search(r"<(script|link)\b[^>]*\b(src|href)=", overview)
 
     def test_bad_results_folder_exits_2_with_one_line(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]

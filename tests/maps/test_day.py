@@ -28,6 +28,7 @@ from maps.day import (
     write_day,
 )
 from maps.i18n import LABELS
+from maps.offline import MANIFEST_PATH
 from maps.timeline import TIMELINE_SAMPLE_S, TIMELINE_STEP_S
 from trajectory.crs import wgs84_to_gcj02
 from trajectory.evaluation import verify_generated
@@ -460,11 +461,46 @@ class TestTimeline:
         assert len(data.group(1).encode("utf-8")) < 120_000
         track = _track_feature(_timeline(page) or {})
         assert len(track["geometry"]["coordinates"]) < len(result.track) / 10
+        assert len(render_day(result, offline=True).encode("utf-8")) < 1_500_000
+
+
+class TestRenderDayOffline:
+    def test_no_external_script_or_stylesheet(self) -> None:
+        result = _result("skipped_store")
+        online, offline = render_day(result), render_day(result, offline=True)
+        external = [r for r in _asset_refs(online) if r[2].startswith("https://")]
+        assert {t for t, _, _ in external} == {"script", "link"} and len(external) == 9
+        assert _asset_refs(offline) == []  # no src or href on any tag at all
+        assert not re.search(r"""url\(\s*['"]?(https?:)?//""", offline)
+        assert "Leaflet 1.9.3, a JS library for interactive maps" in offline
+        assert "L.TimeDimension" in offline and "L.Polyline.include" in offline  # textpath
+        assert offline.count("<script data-vendored=") == 6
+        assert offline.count("<style data-vendored=") == 3
+        # the same map: everything of the online page's body is there
+        assert _tokens(offline, STAY_MARKER_TOKEN) == _tokens(online, STAY_MARKER_TOKEN)
+        assert _polylines(offline, "tc-track") == _polylines(online, "tc-track")
+
+    def test_offline_draws_no_tiles_unless_asked(self) -> None:
+        result = _result("compliant")
+        assert _tile_urls(render_day(result, offline=True)) == []
+        assert _tile_urls(render_day(result, offline=True, tiles="amap")) == [AMAP_TILES_URL]
+        assert len(_tile_urls(render_day(result))) == 1  # online default: OpenStreetMap
 
     def test_unused_icon_assets_left_out(self) -> None:
         page = render_day(_result("compliant"))
         for name in ("awesome-markers", "fontawesome", "glyphicons.css", "bootstrap-glyphicons"):
             assert name not in page
         assert "awesome_markers" in UNUSED_FOLIUM_ASSETS
-        loaded = [v for _, _, v in _asset_refs(page) if v.startswith("https://")]
-        assert len(loaded) == 9 and any(v.endswith("/leaflet.js") for v in loaded)
+        vendored = {a["url"] for a in json.loads(MANIFEST_PATH.read_text())["assets"] if "url" in a}
+        loaded = {v for _, _, v in _asset_refs(page) if v.startswith("https://")}
+        assert loaded == vendored
+
+    def test_hostile_strings_still_escaped(self) -> None:
+        page = render_day(_hostile_result(), offline=True)
+        assert "<img src=x" not in page and "<script>alert(3)" not in page
+        assert html.escape(XSS) in _panel(page)
+
+    def test_write_day_offline(self, tmp_path: Path) -> None:
+        out = write_day(_result("compliant"), tmp_path / "day.html", offline=True, lang="zh")
+        page = out.read_text(encoding="utf-8")
+        assert _asset_refs(page) == [] and "准时到达" in page

@@ -153,6 +153,19 @@ class TestRenderTeamMap:
         with pytest.raises(ValueError, match="tiles"):
             render_team_map([], tiles="google")  # type: ignore[arg-type]
 
+    def test_offline_inlines_every_asset_and_draws_no_tiles(self) -> None:
+        team = _team()
+        online, offline = render_team_map(team), render_team_map(team, offline=True)
+        assert re.findall(r'<script src="https://[^"]+leaflet\.js"', online)
+        assert "tile.openstreetmap.org" in online
+        assert not re.search(r"<(script|link|img)\b[^>]*\b(src|href)=", offline)
+        assert "tile.openstreetmap.org" not in offline and "L.tileLayer" not in offline
+        assert "Leaflet 1.9.3, a JS library for interactive maps" in offline
+        assert offline.count(f'"{TEAM_STAY_CLASS} ') == online.count(f'"{TEAM_STAY_CLASS} ')
+        assert "awesome-markers" not in online  # folium's unused icon assets are left out
+        amap = render_team_map(team, offline=True, tiles="amap")
+        assert "autonavi" in amap  # tiles asked for explicitly still come from the network
+
 
 class TestWriteTeamReport:
     def test_writes_index_and_overview_with_links_where_maps_exist(self, tmp_path: Path) -> None:
@@ -170,6 +183,16 @@ class TestWriteTeamReport:
         assert page.count('class="tc-day-link"') == 1
         assert f'href="{OVERVIEW_NAME}"' in page
         assert not (out / "M1.html").exists()
+
+    def test_offline(self, tmp_path: Path) -> None:
+        results = tmp_path / "results"
+        _write_results(results, _team())
+        index = write_team_report(results, tmp_path / "team", offline=True)
+        for page in (index, tmp_path / "team" / OVERVIEW_NAME):
+            text = page.read_text(encoding="utf-8")
+            assert not re.search(r"<(script|link|img)\b[^>]*\b(src|href)=", text), page.name
+        overview = (tmp_path / "team" / OVERVIEW_NAME).read_text(encoding="utf-8")
+        assert '<script data-vendored="leaflet-1.9.3/leaflet.js">' in overview
 
     def test_several_dates_need_a_date(self, tmp_path: Path) -> None:
         results = tmp_path / "results"
