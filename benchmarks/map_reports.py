@@ -1,5 +1,7 @@
 """Map report size and speed on the largest generated days (issue 3 targets: a
-17,000-point day renders in under 1 s to under 1.5 MB, offline assets excluded).
+17,000-point day renders in under 1 s to under 1.5 MB), online (scripts from CDNs) and
+offline (every script and stylesheet inlined, no tiles), with the timeline's share;
+and the same for the bundled sample days.
 
 Usage::
 
@@ -9,6 +11,8 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import time
 from pathlib import Path
 
@@ -32,6 +36,45 @@ def big_days(n: int, min_points: int) -> list[DayResult]:
     return out
 
 
+def sample_days() -> list[tuple[str, DayResult]]:
+    """The bundled sample days, verified as ``trajcheck demo`` does."""
+    from api.cli import SAMPLES_DIR, _read_expected, _verify_files
+
+    out = []
+    for day in sorted(p for p in SAMPLES_DIR.iterdir() if (p / "track.csv").is_file()):
+        expected = _read_expected(day)
+        cfg = day / "config.toml"
+        result = _verify_files(
+            day / "track.csv",
+            day / "tasks.csv",
+            cfg if cfg.is_file() else None,
+            track_crs=expected.get("track_crs", "wgs84"),
+            store_crs=expected.get("store_crs", "wgs84"),
+            manager_id=None,
+            date=None,
+            on_bad_row="raise",
+        )
+        out.append((day.name, result))
+    return out
+
+
+def measure(result: DayResult, tiles: str, offline: bool) -> tuple[float, int, int, int]:
+    """Best of 3 render time (s), page bytes, timeline bytes and timeline track points."""
+    best = float("inf")
+    page = ""
+    for _ in range(3):
+        t0 = time.perf_counter()
+        page = render_day(result, tiles=tiles, offline=offline)  # type: ignore[arg-type]
+        best = min(best, time.perf_counter() - t0)
+    found = re.search(r"var timeline_[0-9a-f]+_data = (\{.*?\});\n", page)
+    points = 0
+    if found:
+        features = json.loads(found.group(1))["features"]["features"]
+        points = len(features[0]["geometry"]["coordinates"])
+    size = len(found.group(1).encode("utf-8")) if found else 0
+    return best, len(page.encode("utf-8")), size, points
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--days", type=int, default=3)
@@ -39,25 +82,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "maps.md")
     args = parser.parse_args(argv)
     days = big_days(args.days, args.min_points)
-    render_day(days[0])  # warm up imports and templates
+    render_day(days[0], offline=True)  # warm up imports, templates and vendored files
     lines = [
         f"Map report of {len(days)} generated 1 s-sampled days with >= {args.min_points:,} "
-        f"fixes ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, one core, best of 3).",
+        f"fixes, and of the bundled sample days "
+        f"({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, one core, best of 3). "
+        "Online: scripts and stylesheets from their CDNs (not counted); offline: all "
+        "inlined, no tiles. Timeline: the data handed to the player, inside the page.",
         "",
-        "| fixes (cleaned) | stays | tiles | render time | HTML size |",
-        "|--:|--:|---|--:|--:|",
+        "| day | fixes (cleaned) | stays | page | render time | HTML size | timeline points "
+        "| timeline data |",
+        "|---|--:|--:|---|--:|--:|--:|--:|",
     ]
-    for r in days:
-        for tiles in ("osm", "amap"):
-            best = float("inf")
-            for _ in range(3):
-                t0 = time.perf_counter()
-                html = render_day(r, tiles=tiles)  # type: ignore[arg-type]
-                best = min(best, time.perf_counter() - t0)
+    rows: list[tuple[str, DayResult]] = [(f"generated #{k}", r) for k, r in enumerate(days, 1)]
+    rows += sample_days()
+    for name, r in rows:
+        big = name.startswith("generated")
+        modes = [("osm", False), ("amap", False), ("none", True)] if big else []
+        modes = modes or [("osm", False), ("none", True)]
+        for tiles, offline in modes:
+            best, size, data, points = measure(r, tiles, offline)
             n = 0 if r.track is None else len(r.track)
+            page = f"offline ({tiles})" if offline else f"online ({tiles})"
             lines.append(
-                f"| {n:,} | {len(r.stay_points)} | {tiles} | {best * 1000:.0f} ms "
-                f"| {len(html.encode('utf-8')) / 1e6:.2f} MB |"
+                f"| {name} | {n:,} | {len(r.stay_points)} | {page} | {best * 1000:.0f} ms "
+                f"| {size / 1e6:.2f} MB | {points:,} | {data / 1e3:.0f} kB |"
             )
     text = "\n".join(lines) + "\n"
     print(text)
