@@ -901,5 +901,16 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def _trajcheck(_request: Request, exc: TrajcheckError) -> JSONResponse:
         return JSONResponse(_error_body(str(exc), []), status_code=422)
 
+    @app.exception_handler(sa.exc.OperationalError)
+    async def _database_error(_request: Request, exc: sa.exc.OperationalError) -> JSONResponse:
+        # Unreachable, locked, disk full, deadlock: the write transaction was rolled back
+        # whole, so the client may simply send the request again.
+        log.error("database error, answered 503: %s", exc.orig)
+        return JSONResponse(
+            _error_body("database unavailable: nothing was stored; retry the request", []),
+            status_code=503,
+            headers={"Retry-After": "1"},
+        )
+
 
 Handler = Callable[[Request], Awaitable[Response]]

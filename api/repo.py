@@ -25,6 +25,7 @@ __all__ = [
     "list_teams",
     "load_tasks",
     "load_track",
+    "manager_days_on",
     "manager_team",
     "replace_tasks",
     "result_bodies",
@@ -142,6 +143,11 @@ def insert_points(conn: Connection, frame: pd.DataFrame) -> int:
         "acc_dm": (frame["accuracy_m"].to_numpy(float), 10.0),
         "speed_cms": (frame["speed_mps"].to_numpy(float), 100.0),
     }
+    # Key order: concurrent transactions then lock the keys they share in the same order,
+    # so overlapping uploads wait for each other instead of deadlocking (PostgreSQL).
+    order = np.lexsort((cols["t_ms"], cols["manager_pk"]))
+    cols = {k: v[order] for k, v in cols.items()}
+    optional = {k: (v[order], scale) for k, (v, scale) in optional.items()}
     lists: dict[str, list[Any]] = {k: v.tolist() for k, v in cols.items()}
     for name, (values, scale) in optional.items():
         scaled = np.rint(np.minimum(values, 2e8 / scale) * scale)
@@ -301,6 +307,8 @@ def load_tasks(conn: Connection, manager_id: str, day: dt.date) -> ValidatedTask
 
 
 def tasks_as_dicts(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    if frame.empty:  # an empty task list (PUT []) comes without the validated columns
+        return []
     out = frame.drop(columns=["manager_id", "source_row"]).copy()
     out["date"] = out["date"].map(str)
     return [{str(k): v for k, v in r.items()} for r in out.to_dict(orient="records")]
@@ -499,3 +507,49 @@ def _key(conn: Connection, row: Any) -> ApiKey:
         created_at=_utc(row.created_at),
         revoked_at=None if row.revoked_at is None else _utc(row.revoked_at),
     )
+
+
+# ------------------------------------------------------------------ daily runs
+
+
+def manager_days_on(conn: Connection, day: dt.date, timezone: str) -> list[dict[str, Any]]:
+    """Every manager with fixes or a task list on the local ``day``, by manager_id.
+
+    Returns
+    -------
+    list of dict
+        ``manager_id``, ``team_id`` (or None), ``has_points``, ``has_tasks``.  Each
+        test is an ``EXISTS`` probe on the primary key of ``points`` (manager, time
+        range) and of ``tasks`` (manager, date): two index look-ups per manager, never
+        a scan of the day's fixes.
+    """
+    lo, hi = day_bounds_ms(day, timezone)
+    has_points = (
+        sa.exists()
+        .where(points.c.manager_pk == managers.c.pk, points.c.t_ms >= lo, points.c.t_ms < hi)
+        .correlate(managers)
+    )
+    has_tasks = (
+        sa.exists()
+        .where(tasks.c.manager_pk == managers.c.pk, tasks.c.date == day)
+        .correlate(managers)
+    )
+    stmt = (
+        sa.select(
+            managers.c.manager_id,
+            managers.c.team_id,
+            has_points.label("has_points"),
+            has_tasks.label("has_tasks"),
+        )
+        .where(sa.or_(has_points, has_tasks))
+        .order_by(managers.c.manager_id)
+    )
+    return [
+        {
+            "manager_id": str(r.manager_id),
+            "team_id": r.team_id,
+            "has_points": bool(r.has_points),
+            "has_tasks": bool(r.has_tasks),
+        }
+        for r in conn.execute(stmt)
+    ]
