@@ -40,6 +40,7 @@ import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -239,8 +240,7 @@ def _check_pages(manifest: dict[str, object]) -> int:
         for page in pages
         for url in re.findall(r'<(?:script|link)\b[^>]*?(?:src|href)="([^"]+)"', page)
     }
-    assets = manifest["assets"]
-    assert isinstance(assets, list)
+    assets = cast(list[dict[str, str]], manifest["assets"])
     vendored = {a["url"] for a in assets if "url" in a}
     if loaded != vendored:
         print(
