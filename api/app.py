@@ -744,8 +744,11 @@ def create_app(
         who: Who,
         conn: Conn,
         lang: Literal["en", "zh"] = "en",
-        tiles: Literal["osm", "amap", "none"] = "osm",
+        tiles: Literal["osm", "amap", "none"] | None = None,
+        offline: bool = False,
     ) -> HTMLResponse:
+        """``offline=true`` inlines Leaflet and every asset (no CDN request) and, unless
+        ``tiles`` is given, draws on a blank background; ``tiles`` defaults to osm."""
         from maps.day import render_day
 
         day = check_day(date)
@@ -754,7 +757,7 @@ def create_app(
         conn.close()
         with repo.writing(db) as wconn:
             repo.save_result(wconn, pk, day, result.to_dict())
-        return HTMLResponse(render_day(result, lang=lang, tiles=tiles))
+        return HTMLResponse(render_day(result, lang=lang, tiles=tiles, offline=offline))
 
     @app.get(
         "/v1/days/{date}/index.html",
