@@ -490,9 +490,15 @@ def create_app(
             return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": db.dialect.name})
 
-    @app.get("/version", tags=["meta"], summary="Service and schema version")
+    from alembic.script import ScriptDirectory
+
+    from api.db import alembic_config
+
+    schema_head = str(ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head())
+
+    @app.get("/version", tags=["meta"], summary="Service and schema version (newest migration)")
     def version() -> dict[str, str]:
-        return {"version": VERSION, "schema": "0001"}
+        return {"version": VERSION, "schema": schema_head}
 
     # -------------------------------------------------------------- session cookie for browsers
 
@@ -503,7 +509,13 @@ def create_app(
         summary="Store the API key in an HttpOnly cookie so HTML reports open in a browser",
     )
     def session(who: Who, request: Request, response: Response) -> Response:
-        secret = request.headers.get("x-api-key") or request.headers.get("authorization", "")[7:]
+        # the key the request was authenticated with, in principal()'s order
+        auth = request.headers.get("authorization", "")
+        secret = (
+            (auth[7:] if auth[:7].lower() == "bearer " else "").strip()
+            or request.headers.get("x-api-key")
+            or request.cookies.get("trajcheck_key", "")
+        )
         response.set_cookie(
             "trajcheck_key",
             secret.strip(),

@@ -323,3 +323,18 @@ def test_session_needs_a_valid_key(client: TestClient, keys: Keys) -> None:
     r = client.post("/v1/session", headers={"X-API-Key": keys.revoked})
     assert r.status_code == 401
     assert "set-cookie" not in r.headers
+
+
+def test_session_renewed_from_the_cookie_keeps_it(client: TestClient, two_days: Keys) -> None:
+    assert client.post("/v1/session", headers={"X-API-Key": two_days.sup_b}).status_code == 204
+    r = client.post("/v1/session")  # the cookie alone
+    assert r.status_code == 204
+    r = client.get(f"/v1/managers/{MANAGER_B}/days/{DAY}/report.html")
+    assert r.status_code == 200, r.text
+
+
+def test_session_stores_the_key_that_authenticated(client: TestClient, two_days: Keys) -> None:
+    """Bearer wins over X-API-Key, as in authentication: the cookie is never a key that failed."""
+    headers = {**bearer(two_days.sup_b), "X-API-Key": "tc_bogus"}
+    assert client.post("/v1/session", headers=headers).status_code == 204
+    assert client.cookies.get("trajcheck_key") == two_days.sup_b
