@@ -129,7 +129,7 @@ white-space:nowrap;box-shadow:0 0 0 1.5px #fff}
 .tc-tag{margin-left:4px;padding:0 4px;background:#fff;color:#333;border-radius:3px;
 font-weight:normal}
 path.tc-store-radius{pointer-events:none!important}
-.folium-map{background:#f2efe9}
+.folium-map.leaflet-container{background:#f2efe9}
 .tc-now{width:16px;height:16px;margin:-8px 0 0 -8px;border-radius:50%;background:#e6550d;
 border:3px solid #fff;box-shadow:0 0 0 1.5px #e6550d,0 1px 4px rgba(0,0,0,.5)}
 </style>"""
@@ -222,7 +222,13 @@ def render_day(
     root.html.add_child(folium.Element(_legend_html(bins, text, timeline is not None)))
     if bounds:
         arr = np.asarray(bounds)
-        fmap.fit_bounds([arr.min(axis=0).tolist(), arr.max(axis=0).tolist()], padding=(30, 30))
+        # Fit the drawing between the layer control and legend (left column) and
+        # the panel (360 px, right), so that no marker starts hidden under them.
+        fmap.fit_bounds(
+            [arr.min(axis=0).tolist(), arr.max(axis=0).tolist()],
+            padding_top_left=(250, 30),
+            padding_bottom_right=(400, 30),
+        )
     page = str(root.render())
     return inline_assets(page) if offline else page
 

@@ -333,15 +333,11 @@ _COVERED = """() => {
 }"""
 
 
-@pytest.mark.xfail(
-    raises=AssertionError,
-    reason="known bug: the map is fitted to the whole viewport (fit_bounds padding 30 px), so "
-    "the 360 px summary panel at the right hides the stays and stores drawn beneath it "
-    "(compliant at 1280x800: stays and stores 5, 6, 8, 9)",
-)
-def test_panel_and_legend_hide_no_marker(open_page: Callable[..., Visit]) -> None:
-    result = _sample("compliant")
-    visit = open_page(_offline_page(result, OUT / "compliant.html"))
+@pytest.mark.parametrize("name", ["compliant", "skipped_store", "gcj02_stores", "market"])
+def test_panel_and_legend_hide_no_marker(open_page: Callable[..., Visit], name: str) -> None:
+    """At 1280x800 the map is fitted so that neither panel nor legend hides a stay or store."""
+    result = _sample(name)
+    visit = open_page(_offline_page(result, OUT / f"{name}.html"))
     assert visit.js(_COVERED) == []
 
 
