@@ -1,0 +1,207 @@
+"""trajectory.daily: output names, atomic writes, done-ness, summary rows, task lists."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from trajectory.daily import (
+    SUMMARY_COLUMNS,
+    day_stem,
+    error_row,
+    read_day_tasks,
+    read_result,
+    summary_row,
+    team_index_results,
+    write_summary,
+    write_text_atomic,
+)
+from trajectory.io import read_tasks, read_track
+from trajectory.pipeline import verify_day
+from trajectory.schema import validate_tasks
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_tracks"
+DAY = dt.date(2026, 11, 20)
+HEADER = "manager_id,date,seq,store_id,store_name,lat,lon,method\n"
+
+
+def _sample_body(name: str) -> dict:  # type: ignore[type-arg]
+    day = SAMPLES / name
+    return verify_day(read_track(day / "track.csv"), read_tasks(day / "tasks.csv")).to_dict()
+
+
+class TestDayStem:
+    @pytest.mark.parametrize(
+        ("manager_id", "stem"),
+        [
+            ("M3946", "M3946"),
+            ("007", "007"),
+            ("a_b-c", "a_b-c"),
+            ("a/b", "a%2Fb"),
+            ("..", "%2E%2E"),
+            ("x y", "x%20y"),
+            ("张三", "%E5%BC%A0%E4%B8%89"),
+        ],
+    )
+    def test_encodes_unsafe_bytes(self, manager_id: str, stem: str) -> None:
+        assert day_stem(manager_id) == stem
+
+    def test_distinct_ids_give_distinct_names(self) -> None:
+        ids = ["a/b", "a%2Fb", "a.b", "a_b", "A_B", "a b", "a%20b"]
+        assert len({day_stem(i) for i in ids}) == len(ids)
+
+
+class TestWriteTextAtomic:
+    def test_writes_and_leaves_no_temporary_file(self, tmp_path: Path) -> None:
+        target = tmp_path / "sub" / "r.json"
+        write_text_atomic(target, "new")
+        assert target.read_text(encoding="utf-8") == "new"
+        assert sorted(p.name for p in target.parent.iterdir()) == ["r.json"]
+
+    def test_failed_write_keeps_the_old_file(self, tmp_path: Path) -> None:
+        target = tmp_path / "r.json"
+        target.write_text("old", encoding="utf-8")
+        with pytest.raises(TypeError):
+            write_text_atomic(target, 123)  # type: ignore[arg-type]
+        assert target.read_text(encoding="utf-8") == "old"
+        assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+class TestReadResult:
+    def test_complete_result_is_done(self, tmp_path: Path) -> None:
+        body = _sample_body("late")
+        path = tmp_path / "r.json"
+        path.write_text(json.dumps(body), encoding="utf-8")
+        assert read_result(path) == body
+
+    @pytest.mark.parametrize(
+        "text",
+        ['{"manager_id": "m", "date": "2026-11-20", "checks": {', '{"manager_id": "m"}', "[]", ""],
+    )
+    def test_torn_or_foreign_files_are_not_done(self, tmp_path: Path, text: str) -> None:
+        path = tmp_path / "r.json"
+        path.write_text(text, encoding="utf-8")
+        assert read_result(path) is None
+
+    def test_missing_file_is_not_done(self, tmp_path: Path) -> None:
+        assert read_result(tmp_path / "nothing.json") is None
+
+
+class TestSummaryRow:
+    def test_fail_row_names_the_failing_check(self) -> None:
+        row = summary_row(_sample_body("late"), result="days/M3946.json", map_path=None)
+        assert row["manager_id"] == "M3946"
+        assert row["status"] == "fail"
+        assert row["on_time_arrival"] == "fail"
+        assert row["trajectory_clear"] == row["visit_count_match"] == "pass"
+        assert row["reason"].startswith("on_time_arrival: Reached the first store S77668 at 08:31")
+        assert "trajectory_clear" not in row["reason"]
+        assert row["first_arrival"] == "2026-11-20T08:31:50+08:00"
+        assert (row["stay_points"], row["onsite_visits"]) == (10, 10)
+        assert row["points"] == 2864
+        assert row["checks"]["on_time_arrival"]["status"] == "fail"
+        assert set(SUMMARY_COLUMNS) <= set(row)
+
+    def test_pass_row_has_no_reason(self) -> None:
+        row = summary_row(_sample_body("compliant"))
+        assert (row["status"], row["reason"]) == ("pass", "")
+
+    def test_tasks_without_fixes_is_no_gps(self) -> None:
+        tasks = read_tasks(SAMPLES / "late" / "tasks.csv")
+        track = read_track(SAMPLES / "late" / "track.csv")
+        empty = track.frame.iloc[0:0]
+        body = verify_day(empty, tasks).to_dict()
+        assert summary_row(body)["status"] == "no_gps"
+        assert summary_row(body)["points"] == 0
+
+    def test_fixes_without_tasks_is_no_tasks(self) -> None:
+        track = read_track(SAMPLES / "late" / "track.csv")
+        no_tasks = validate_tasks(read_tasks(SAMPLES / "late" / "tasks.csv").frame.iloc[0:0])
+        body = verify_day(track, no_tasks, manager_id="M3946", date=DAY).to_dict()
+        row = summary_row(body)
+        assert row["status"] == "no_tasks"
+        assert row["points"] > 0
+        assert row["reason"] == "GPS fixes but no task list for the day"
+
+    def test_error_row_has_no_verdicts(self) -> None:
+        row = error_row("m1", DAY, "t.csv, row 3, field lat: out of range")
+        assert row["status"] == "error"
+        assert row["on_time_arrival"] is None
+        assert row["checks"] is None
+        assert team_index_results([row]) == []
+
+
+class TestWriteSummary:
+    def test_csv_and_json_sorted_by_manager(self, tmp_path: Path) -> None:
+        rows = [
+            summary_row(_sample_body("late"), result="days/M3946.json"),
+            error_row("A1", DAY, "bad"),
+            summary_row(_sample_body("compliant"), result="days/M1965.json"),
+        ]
+        csv_path, json_path = write_summary(rows, tmp_path, date=DAY)
+        with csv_path.open(encoding="utf-8", newline="") as f:
+            table = list(csv.DictReader(f))
+        assert [r["manager_id"] for r in table] == ["A1", "M1965", "M3946"]
+        assert tuple(table[0]) == SUMMARY_COLUMNS
+        assert table[0]["status"] == "error"
+        assert table[0]["on_time_arrival"] == ""
+        doc = json.loads(json_path.read_text(encoding="utf-8"))
+        assert doc["managers"] == 3
+        assert doc["counts"]["error"] == doc["counts"]["fail"] == doc["counts"]["pass"] == 1
+        assert [r["manager_id"] for r in doc["rows"]] == ["A1", "M1965", "M3946"]
+
+
+class TestReadDayTasks:
+    def _write(self, tmp_path: Path, body: str) -> Path:
+        path = tmp_path / "tasks.csv"
+        path.write_text(HEADER + body, encoding="utf-8")
+        return path
+
+    def test_bad_row_is_charged_to_its_manager_only(self, tmp_path: Path) -> None:
+        path = self._write(
+            tmp_path,
+            "m1,2026-11-20,1,S1,a,31.23,121.47,onsite\n"
+            "m1,2026-11-20,2,S2,b,999,121.47,onsite\n"
+            "m2,2026-11-20,1,S3,c,31.24,121.48,onsite\n",
+        )
+        day = read_day_tasks([path], DAY)
+        assert set(day.by_manager) == {"m1", "m2"}
+        assert set(day.errors) == {"m1"}
+        assert day.errors["m1"] == f"{path}, row 2, field lat: out of range [-90, 90] (got 999)"
+        skipped = read_day_tasks([path], DAY, on_bad_row="skip")
+        assert skipped.errors == {}
+        assert [p.row for p in skipped.by_manager["m1"].rejected] == [2]
+        assert skipped.by_manager["m2"].rejected == ()
+        assert len(skipped.by_manager["m1"].frame) == 1
+
+    def test_other_dates_are_left_out_and_their_bad_rows_too(self, tmp_path: Path) -> None:
+        path = self._write(
+            tmp_path,
+            "m1,2026-11-20,1,S1,a,31.23,121.47,onsite\n"
+            "m1,2026-11-21,1,S1,a,31.23,121.47,nonsense\n"
+            "m3,2026-11-21,1,S1,a,31.23,121.47,onsite\n",
+        )
+        day = read_day_tasks([path], DAY)
+        assert set(day.by_manager) == {"m1"}
+        assert day.errors == {}
+
+    def test_row_without_manager_is_unattributed(self, tmp_path: Path) -> None:
+        path = self._write(
+            tmp_path,
+            "m1,2026-11-20,1,S1,a,31.23,121.47,onsite\n,2026-11-20,1,S1,a,31.23,121.47,onsite\n",
+        )
+        day = read_day_tasks([path], DAY)
+        assert day.errors == {}
+        assert [(p.row, p.field) for p in day.unattributed] == [(2, "manager_id")]
+
+    def test_unreadable_file_stops_the_run(self, tmp_path: Path) -> None:
+        from trajectory.errors import InputError
+
+        path = tmp_path / "tasks.csv"
+        path.write_text("who,what\n1,2\n", encoding="utf-8")
+        with pytest.raises(InputError, match="header has no recognisable columns"):
+            read_day_tasks([path], DAY)

@@ -1,0 +1,441 @@
+"""Daily runs over every manager: the parts that do not depend on the engine.
+
+A daily run verifies every manager-day of one date.  Each manager-day is one
+job: its fixes and task list in, one **summary row** out, and its result JSON
+written to a file.  This module holds what every engine (local processes, a Dask
+cluster) and every input (files, Parquet, the service's database) shares:
+
+* the file names of a manager-day's outputs (:func:`day_stem`);
+* atomic writes (:func:`write_text_atomic`): a file is written to a temporary
+  name beside it and renamed over the target, so an interrupted run leaves either
+  the old file, the new one, or nothing, never half a file;
+* whether a manager-day is already done (:func:`read_result`);
+* the summary row of a result, of a day that could not be verified
+  (:func:`summary_row`, :func:`error_row`) and the summary files
+  (:func:`write_summary`);
+* task lists of many managers read at once, with every rejected row charged to
+  the manager it belongs to (:func:`read_day_tasks`), so that one manager's bad
+  row makes that manager's day an error and nobody else's.
+
+Statuses of a manager-day in the summary: ``pass``, ``fail`` and
+``inconclusive`` (the result's overall status); ``no_gps`` (a task list but not a
+single fix on the day); ``no_tasks`` (fixes but no task list); ``error`` (the day
+could not be verified: the reason names the file, row and field).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DAY_STATUSES",
+    "SUMMARY_COLUMNS",
+    "DayStatus",
+    "DayTasks",
+    "attribute_problems",
+    "chunks",
+    "day_stem",
+    "error_row",
+    "read_day_tasks",
+    "read_result",
+    "summary_row",
+    "team_index_results",
+    "write_summary",
+    "write_text_atomic",
+]
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import pandas as pd
+
+from trajectory.errors import InputError, RowProblem
+from trajectory.result import CHECK_NAMES
+from trajectory.schema import OnBadRow, ValidatedTasks, validate_tasks
+
+DayStatus = Literal["pass", "fail", "inconclusive", "no_gps", "no_tasks", "error"]
+#: Every status a manager-day can have in the summary, worst first.
+DAY_STATUSES: tuple[str, ...] = ("error", "fail", "inconclusive", "no_gps", "no_tasks", "pass")
+#: Columns of ``summary.csv`` (``summary.json`` has them too, plus ``checks``).
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "manager_id",
+    "date",
+    "status",
+    *CHECK_NAMES,
+    "stay_points",
+    "onsite_visits",
+    "first_arrival",
+    "points",
+    "reason",
+    "result",
+    "map",
+)
+#: Keys a result JSON must hold to count as a finished manager-day.
+_RESULT_KEYS = ("manager_id", "date", "checks", "status", "stay_points", "stores", "cleaning")
+#: Bytes kept as they are in file names; everything else is percent-encoded.
+_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+T = TypeVar("T")
+
+
+def day_stem(manager_id: str) -> str:
+    """The file-name stem of a manager's outputs: the id, percent-encoded where unsafe.
+
+    Letters, digits, ``_`` and ``-`` stay; every other byte of the UTF-8 id
+    (``/``, ``.``, spaces, Chinese characters) becomes ``%XX``, so any id gives one
+    file name, distinct ids give distinct names, and ``..`` cannot climb out of
+    the output folder.  Hive partition readers (pyarrow) decode the same form.
+
+    Examples
+    --------
+    >>> day_stem("M3946"), day_stem("a/b"), day_stem("..")
+    ('M3946', 'a%2Fb', '%2E%2E')
+    """
+    raw = manager_id.encode("utf-8")
+    return "".join(chr(b) if b in _SAFE else f"%{b:02X}" for b in raw)
+
+
+def write_text_atomic(path: Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file and a rename.
+
+    The temporary file sits in the same folder (so the rename is atomic on POSIX and
+    Windows) and starts with ``.``, so readers that skip hidden files never see it.
+    It is removed when writing fails.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_result(path: Path) -> dict[str, Any] | None:
+    """The result stored at ``path`` when it is complete, else None.
+
+    Complete: the file exists, holds valid JSON and has every key of the result
+    contract's top level.  (Atomic writes make a torn file impossible; this also
+    refuses files that something else left there.)
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(data, dict) or not all(k in data for k in _RESULT_KEYS):
+        return None
+    return data
+
+
+def summary_row(
+    body: Mapping[str, Any], *, result: str | None = None, map_path: str | None = None
+) -> dict[str, Any]:
+    """One manager-day's summary row, from its result JSON.
+
+    Parameters
+    ----------
+    body
+        The result dict (:meth:`~trajectory.result.DayResult.to_dict`).
+    result, map_path
+        Paths of the result JSON and the map report, relative to the run's folder.
+
+    Returns
+    -------
+    dict
+        :data:`SUMMARY_COLUMNS` plus ``checks``: per check its ``status`` and
+        ``reason`` (and the first arrival, stay count and reported visits), which
+        is what the team's day index shows.  ``reason`` joins the reasons of the
+        checks that did not pass; ``first_arrival`` is the arrival at the first
+        on-site store (ISO 8601, local time), ``points`` the fixes on the day.
+    """
+    checks = body["checks"]
+    status = _day_status(body)
+    count = checks["visit_count_match"]
+    arrival = checks["on_time_arrival"].get("arrival")
+    if status == "no_gps":
+        reason = "a task list but no GPS fixes on the day"
+    elif status == "no_tasks":
+        reason = "GPS fixes but no task list for the day"
+    else:
+        reason = " ".join(
+            f"{name}: {checks[name]['reason']}"
+            for name in CHECK_NAMES
+            if checks[name]["status"] != "pass"
+        )
+    digest: dict[str, dict[str, Any]] = {
+        name: {"status": checks[name]["status"], "reason": checks[name]["reason"]}
+        for name in CHECK_NAMES
+    }
+    digest["on_time_arrival"]["arrival"] = arrival
+    digest["visit_count_match"]["stay_points"] = count.get("stay_points")
+    digest["visit_count_match"]["onsite_visits"] = count.get("onsite_visits")
+    return {
+        "manager_id": str(body["manager_id"]),
+        "date": str(body["date"]),
+        "status": status,
+        **{name: checks[name]["status"] for name in CHECK_NAMES},
+        "stay_points": count.get("stay_points"),
+        "onsite_visits": count.get("onsite_visits"),
+        "first_arrival": arrival,
+        "points": int(body["cleaning"]["input_points"]),
+        "reason": reason,
+        "result": result,
+        "map": map_path,
+        "checks": digest,
+    }
+
+
+def error_row(manager_id: str, date: dt.date | str, reason: str) -> dict[str, Any]:
+    """The summary row of a manager-day that could not be verified."""
+    return {
+        "manager_id": manager_id,
+        "date": str(date),
+        "status": "error",
+        **dict.fromkeys(CHECK_NAMES),
+        "stay_points": None,
+        "onsite_visits": None,
+        "first_arrival": None,
+        "points": None,
+        "reason": reason,
+        "result": None,
+        "map": None,
+        "checks": None,
+    }
+
+
+def write_summary(
+    rows: Iterable[Mapping[str, Any]], out_dir: Path, *, date: dt.date | str
+) -> tuple[Path, Path]:
+    """Write ``summary.csv`` and ``summary.json`` (atomically), rows by manager_id.
+
+    ``summary.json`` is ``{"date", "managers", "counts": {status: n}, "rows": [...]}``
+    and holds nothing that depends on how or how fast the run went, so two runs
+    of the same data give the same file.
+
+    Returns
+    -------
+    tuple of Path
+        The CSV and the JSON written.
+    """
+    ordered = sorted(rows, key=lambda r: str(r["manager_id"]))
+    counts = {s: sum(1 for r in ordered if r["status"] == s) for s in DAY_STATUSES}
+    doc = {"date": str(date), "managers": len(ordered), "counts": counts, "rows": ordered}
+    json_path = write_text_atomic(
+        out_dir / "summary.json", json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    )
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=SUMMARY_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(
+        {k: ("" if r.get(k) is None else r[k]) for k in SUMMARY_COLUMNS} for r in ordered
+    )
+    csv_path = write_text_atomic(out_dir / "summary.csv", buffer.getvalue())
+    return csv_path, json_path
+
+
+def team_index_results(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Summary rows as the result dicts :func:`maps.team.render_team_index` reads.
+
+    Only what the index shows (manager, status, each check's status and reason,
+    first arrival, stays, reported visits); days in error have no checks and are
+    left out (the caller lists them).
+    """
+    return [
+        {
+            "manager_id": r["manager_id"],
+            "date": r["date"],
+            "status": r["status"] if r["status"] in ("pass", "fail", "inconclusive") else None,
+            "checks": r["checks"],
+            "stay_points": [],
+        }
+        for r in rows
+        if r.get("checks")
+    ]
+
+
+def chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
+    """``items`` in consecutive lists of at most ``size`` (>= 1)."""
+    step = max(1, int(size))
+    for start in range(0, len(items), step):
+        yield list(items[start : start + step])
+
+
+# ------------------------------------------------------------------------ task lists
+
+
+@dataclass(frozen=True)
+class DayTasks:
+    """The task lists of one date, per manager.
+
+    Attributes
+    ----------
+    by_manager
+        manager_id -> that manager's validated task list for the date (its
+        ``rejected`` holds that manager's rejected rows when bad rows are skipped).
+    errors
+        manager_id -> why that manager's day cannot be verified (the first bad row
+        of its task list, when bad rows are not skipped).
+    unattributed
+        Rejected rows whose manager cannot be told (no readable manager_id).
+    """
+
+    by_manager: dict[str, ValidatedTasks]
+    errors: dict[str, str] = field(default_factory=dict)
+    unattributed: tuple[RowProblem, ...] = ()
+
+
+def read_day_tasks(
+    paths: Sequence[Path], date: dt.date, *, on_bad_row: OnBadRow = "raise"
+) -> DayTasks:
+    """Read task-list files and keep the task lists of ``date``, per manager.
+
+    Unlike :func:`trajectory.io.read_tasks`, a bad row never stops the reading: it
+    is charged to the manager on that row (its manager_id as written) when its date
+    is ``date`` or unreadable.  With ``on_bad_row="raise"`` that manager's day
+    becomes an error naming the first bad row; with ``"skip"`` the row is left out
+    and listed in that manager's ``rejected``.
+
+    Raises
+    ------
+    InputError
+        When a file as a whole cannot be read (missing, not a task list, no
+        required column): that is no single manager's bad data.
+    """
+    if on_bad_row not in ("raise", "skip"):
+        raise InputError("<arguments>", None, "on_bad_row", f"unknown mode {on_bad_row!r}")
+    frames: list[pd.DataFrame] = []
+    problems: dict[str, list[RowProblem]] = {}
+    unattributed: list[RowProblem] = []
+    for path in paths:
+        raw, reader_problems = _raw_task_table(path)
+        checked = validate_tasks(raw, source=str(path), on_bad_row="skip")
+        frames.append(checked.frame)
+        mine, lost = attribute_problems(
+            [*reader_problems, *checked.rejected], raw, date_column="date", date=date
+        )
+        for manager, found in mine.items():
+            problems.setdefault(manager, []).extend(found)
+        unattributed.extend(lost)
+    tasks = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    on_day = tasks.loc[tasks["date"] == date] if len(tasks) else tasks
+    by_manager: dict[str, ValidatedTasks] = {}
+    groups: Iterable[tuple[Any, pd.DataFrame]] = (
+        on_day.groupby("manager_id", sort=True) if len(on_day) else []
+    )
+    for key, group in groups:
+        manager = str(key)
+        rejected = tuple(problems.get(manager, ())) if on_bad_row == "skip" else ()
+        by_manager[manager] = ValidatedTasks(
+            frame=group.reset_index(drop=True),
+            rejected=rejected,
+            source=f"tasks of {manager} on {date}",
+        )
+    errors: dict[str, str] = {}
+    if on_bad_row == "raise":
+        errors = {m: str(min(found, key=_row_key)) for m, found in problems.items() if found}
+    return DayTasks(by_manager=by_manager, errors=errors, unattributed=tuple(unattributed))
+
+
+def attribute_problems(
+    problems: Iterable[RowProblem],
+    raw: pd.DataFrame,
+    *,
+    date_column: str | None = None,
+    date: dt.date | None = None,
+) -> tuple[dict[str, list[RowProblem]], list[RowProblem]]:
+    """Charge rejected rows to the manager written on them.
+
+    Parameters
+    ----------
+    problems
+        Rejected rows (``row`` is the input's 1-based data row, ``source_row`` of ``raw``).
+    raw
+        The table as read, before validation: a ``manager_id`` column (any case)
+        and ``source_row``.
+    date_column, date
+        When given, a row whose date column reads as another date than ``date``
+        is not charged to anyone (it belongs to another day's run).
+
+    Returns
+    -------
+    tuple
+        manager_id -> its problems, and the problems of rows without a readable
+        manager_id (or without a row: whole-file problems).
+    """
+    by_row = _column(raw, "manager_id")
+    dates = _column(raw, date_column) if date_column else {}
+    mine: dict[str, list[RowProblem]] = {}
+    lost: list[RowProblem] = []
+    for problem in problems:
+        manager = by_row.get(problem.row) if problem.row is not None else None
+        if not manager:
+            lost.append(problem)
+            continue
+        if date is not None and problem.row is not None and problem.row in dates:
+            on = pd.to_datetime(dates[problem.row], errors="coerce")
+            if not pd.isna(on) and on.date() != date:
+                continue
+        mine.setdefault(manager, []).append(problem)
+    return mine, lost
+
+
+def _column(raw: pd.DataFrame, name: str | None) -> dict[int, str]:
+    """source_row -> the stripped text of column ``name`` (matched case-insensitively)."""
+    if name is None or "source_row" not in raw.columns:
+        return {}
+    hits = [c for c in raw.columns if str(c).strip().lower() == name]
+    if len(hits) != 1:
+        return {}
+    values = raw[hits[0]]
+    text = values.astype("str").str.strip().where(values.notna(), "")
+    return dict(zip(raw["source_row"].astype(int).tolist(), text.tolist(), strict=True))
+
+
+def _raw_task_table(path: Path) -> tuple[pd.DataFrame, list[RowProblem]]:
+    """A task file as read (text cells, ``source_row``) and the reader's row problems."""
+    # The io readers' raw tables are private to the package; the daily run needs the
+    # manager_id written on a rejected row, which the validated frame no longer has.
+    from trajectory.io import TASK_SUFFIXES, _read_bytes, _read_csv, _read_task_json
+    from trajectory.schema import TASK_ALIASES, TASK_COLUMNS, TASK_OPTIONAL_COLUMNS
+
+    source = str(path)
+    if not path.is_file():
+        raise InputError(source, None, None, "no such file")
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        raw = _read_bytes(path, source)
+        table = _read_csv(raw, source, TASK_COLUMNS, TASK_OPTIONAL_COLUMNS, TASK_ALIASES)
+    elif suffix == ".json":
+        table = _read_task_json(path, source)
+    else:
+        expected = ", ".join(TASK_SUFFIXES)
+        raise InputError(
+            source, None, None, f"unsupported file type {suffix!r}; expected {expected}"
+        )
+    return table.frame, list(table.problems)
+
+
+def _row_key(problem: RowProblem) -> tuple[int, str]:
+    return (-1 if problem.row is None else problem.row, problem.source)
+
+
+def _day_status(body: Mapping[str, Any]) -> DayStatus:
+    has_tasks = bool(body.get("stores"))
+    has_points = int(body["cleaning"]["input_points"]) > 0
+    if has_tasks and not has_points:
+        return "no_gps"
+    if has_points and not has_tasks:
+        return "no_tasks"
+    status = str(body["status"])
+    if status == "pass":
+        return "pass"
+    return "fail" if status == "fail" else "inconclusive"
