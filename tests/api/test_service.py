@@ -617,9 +617,13 @@ def test_verify_of_a_manager_without_data(client: TestClient, keys: Keys) -> Non
     """A known manager with no fixes and no tasks on the day: a verdict, not an error."""
     h = bearer(keys.platform)
     r = client.post(f"/v1/managers/{MANAGER_A}/days/2026-11-25/verify", headers=h)
-    assert r.status_code in (200, 422), r.text
+    assert r.status_code == 200, r.text
+    assert (r.json()["stay_points"], r.json()["stores"]) == ([], [])
+    assert r.json()["cleaning"]["input_points"] == 0
+    r = client.get(f"/v1/managers/{MANAGER_A}/days/2026-11-25/result", headers=h)
+    assert r.status_code == 200
     r = client.get(f"/v1/managers/{MANAGER_A}/days/2026-11-26/result", headers=h)
-    assert r.status_code == 404
+    assert r.status_code == 404 and "verify first" in r.json()["detail"]
 
 
 # ------------------------------------------------------------------ day boundaries
