@@ -121,6 +121,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_map_options(r)
     r.set_defaults(func=_cmd_report)
     add_service_commands(sub)
+    from api.daily_cli import add_daily_command
+    add_daily_command(sub)
     return parser
 
 
