@@ -11,6 +11,7 @@ __all__ = ["create_app"]
 import datetime as dt
 import json
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
@@ -21,7 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from sqlalchemy.engine import Connection, Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -48,6 +49,17 @@ VERSION = "0.1.0"
 Crs = Literal["wgs84", "gcj02", "bd09"]
 ManagerId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[^\x00/]+$")]
 TeamId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[^\x00/]+$")]
+
+
+def _iso_day(value: Any) -> Any:
+    """Only ``YYYY-MM-DD``: pydantic would also read ``0`` or ``1795129200`` as a Unix time."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("expected a date YYYY-MM-DD")
+    return value
+
+
+#: A calendar day in a path or query: ``2026-11-20`` and nothing else.
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_day)]
 
 
 # ------------------------------------------------------------------ errors
@@ -126,6 +138,7 @@ class ErrorBody(BaseModel):
 
 class PointsIn(BaseModel):
     model_config = ConfigDict(
+        strict=True,
         json_schema_extra={
             "examples": [
                 {
@@ -141,7 +154,7 @@ class PointsIn(BaseModel):
                     ],
                 }
             ]
-        }
+        },
     )
     points: list[Any] = Field(
         description="GPS fixes: objects with manager_id, timestamp (ISO 8601 with a UTC "
@@ -162,6 +175,7 @@ class IngestReport(BaseModel):
 
 
 class StoreIn(BaseModel):
+    model_config = ConfigDict(strict=True)  # a JSON false is not 0, nor 0 false
     store_id: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00]+$")
     name: str = Field("", max_length=200, pattern=r"^[^\x00]*$")
     lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
@@ -171,6 +185,7 @@ class StoreIn(BaseModel):
 
 class StoresIn(BaseModel):
     model_config = ConfigDict(
+        strict=True,
         json_schema_extra={
             "examples": [
                 {
@@ -180,7 +195,7 @@ class StoresIn(BaseModel):
                     ],
                 }
             ]
-        }
+        },
     )
     stores: list[StoreIn]
     crs: Crs = "wgs84"
@@ -188,6 +203,7 @@ class StoresIn(BaseModel):
 
 class TasksIn(BaseModel):
     model_config = ConfigDict(
+        strict=True,
         json_schema_extra={
             "examples": [
                 {
@@ -206,7 +222,7 @@ class TasksIn(BaseModel):
                     ],
                 }
             ]
-        }
+        },
     )
     tasks: list[Any] = Field(
         description="task-list stores: seq, store_id, method (onsite/phone/chat) and optionally "
@@ -238,14 +254,17 @@ class ResultsPage(BaseModel):
 
 
 class TeamIn(BaseModel):
+    model_config = ConfigDict(strict=True)  # a JSON false is not 0, nor 0 false
     name: str = Field("", max_length=200, pattern=r"^[^\x00]*$")
 
 
 class ManagerIn(BaseModel):
+    model_config = ConfigDict(strict=True)  # a JSON false is not 0, nor 0 false
     team_id: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[^\x00]+$")
 
 
 class KeyIn(BaseModel):
+    model_config = ConfigDict(strict=True)  # a JSON false is not 0, nor 0 false
     name: str = Field("", max_length=200, pattern=r"^[^\x00]*$")
     role: Literal["platform", "supervisor", "admin"]
     team_ids: list[Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00]+$")]] = []
@@ -326,7 +345,20 @@ class _StrictJSONRequest(Request):
 
 
 class _StrictJSONRoute(APIRoute):
-    """Routes that refuse NaN/Infinity, repeated keys and lone surrogates (see strictjson)."""
+    """Routes that refuse NaN/Infinity, repeated keys and lone surrogates (see strictjson).
+
+    Their OpenAPI documents the 4xx answers with the error body (:func:`_error_responses`).
+    """
+
+    def __init__(self, path: str, *args: Any, **kwargs: Any) -> None:
+        given = kwargs.get("responses") or {}
+        html = kwargs.get("response_class") is HTMLResponse
+        found = _error_responses(path, kwargs.get("methods"), html=html)
+        kwargs["responses"] = {
+            status: {**found.get(status, {}), **given.get(status, {})}
+            for status in {**found, **given}
+        }
+        super().__init__(path, *args, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -337,29 +369,31 @@ class _StrictJSONRoute(APIRoute):
         return strict
 
 
-def _document_errors(app: FastAPI) -> None:
-    """Put the 4xx answers each route can give, with :class:`ErrorBody`, in OpenAPI."""
+def _error_responses(path: str, methods: Any, *, html: bool) -> dict[int | str, dict[str, Any]]:
+    """The 4xx answers a route can give, documented with :class:`ErrorBody`.
+
+    Errors are JSON on every route; on a route answering HTML FastAPI would file a
+    ``model`` under text/html, so there the JSON content is spelled out.
+    """
+    if not path.startswith("/v1/"):
+        return {}
 
     def doc(text: str) -> dict[str, Any]:
+        if html:
+            schema = {"$ref": "#/components/schemas/ErrorBody"}
+            return {"description": text, "content": {"application/json": {"schema": schema}}}
         return {"model": ErrorBody, "description": text}
 
-    for route in app.routes:
-        if not isinstance(route, APIRoute) or not route.path.startswith("/v1/"):
-            continue
-        found: dict[int | str, dict[str, Any]] = {
-            401: doc("no API key, or an unknown or revoked one"),
-            422: doc("a bad parameter or body; detail names the field (and row)"),
-        }
-        if route.path != "/v1/session":
-            found[403] = doc("this key's role or teams do not allow it")
-        if "{" in route.path or route.path in ("/v1/keys", "/v1/managers/{manager_id}"):
-            found[404] = doc("no such manager, team, key or result")
-        if route.body_field is not None or route.path == "/v1/points.csv":
-            found[413] = doc("body larger than TRAJCHECK_MAX_BODY_BYTES, or too many rows")
-        for status, response in found.items():
-            known = route.responses.setdefault(status, {})
-            known.setdefault("model", response["model"])
-            known.setdefault("description", response["description"])
+    found: dict[int | str, dict[str, Any]] = {
+        401: doc("no API key, or an unknown or revoked one"),
+        422: doc("a bad parameter or body; detail names the field (and row)"),
+    }
+    if path != "/v1/session":
+        found[403] = doc("this key's role or teams do not allow it")
+        found[404] = doc("no such manager, team, key, store or result (named in detail)")
+    if {"POST", "PUT"} & set(methods or ()):
+        found[413] = doc("body larger than TRAJCHECK_MAX_BODY_BYTES, or too many rows")
+    return found
 
 
 # ------------------------------------------------------------------ the app
@@ -419,6 +453,14 @@ def create_app(
         cred: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
         key: Annotated[str | None, Depends(header_key)],
     ) -> Principal:
+        if cred is None and "authorization" in request.headers:
+            # presented but unusable (not "Bearer <key>", or an empty key): never fall back
+            # to another credential behind it
+            raise HTTPException(
+                401,
+                "Authorization: expected 'Bearer <API key>'",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         secret = (cred.credentials if cred else None) or key or request.cookies.get("trajcheck_key")
         if not secret:
             raise HTTPException(
@@ -647,7 +689,7 @@ def create_app(
         response_model=TasksOut,
         summary="Replace the task list of one manager-day (all rows good, or nothing stored)",
     )
-    def put_tasks(manager_id: ManagerId, date: dt.date, body: TasksIn, _who: Writer) -> TasksOut:
+    def put_tasks(manager_id: ManagerId, date: IsoDate, body: TasksIn, _who: Writer) -> TasksOut:
         day = check_day(date)
         too_many(len(body.tasks), cfg_settings.max_tasks_per_request, "tasks")
         with db.connect() as conn:
@@ -674,7 +716,7 @@ def create_app(
         return TasksOut(manager_id=manager_id, date=day, tasks=repo.tasks_as_dicts(parsed.frame))
 
     @app.get("/v1/managers/{manager_id}/days/{date}/tasks", tags=["read"], response_model=TasksOut)
-    def get_tasks(manager_id: ManagerId, date: dt.date, who: Who, conn: Conn) -> TasksOut:
+    def get_tasks(manager_id: ManagerId, date: IsoDate, who: Who, conn: Conn) -> TasksOut:
         day = check_day(date)
         readable_manager(conn, who, manager_id)
         frame = repo.load_tasks(conn, manager_id, day).frame
@@ -687,7 +729,7 @@ def create_app(
         tags=["verify"],
         summary="Verify a manager-day from the stored points and task list; store the result",
     )
-    def post_verify(manager_id: ManagerId, date: dt.date, who: Who, conn: Conn) -> dict[str, Any]:
+    def post_verify(manager_id: ManagerId, date: IsoDate, who: Who, conn: Conn) -> dict[str, Any]:
         day = check_day(date)
         pk = readable_manager(conn, who, manager_id)
         body = verify(conn, manager_id, day).to_dict()
@@ -701,7 +743,7 @@ def create_app(
         tags=["read"],
         summary="The stored result of a manager-day",
     )
-    def get_result(manager_id: ManagerId, date: dt.date, who: Who, conn: Conn) -> dict[str, Any]:
+    def get_result(manager_id: ManagerId, date: IsoDate, who: Who, conn: Conn) -> dict[str, Any]:
         day = check_day(date)
         readable_manager(conn, who, manager_id)
         body = repo.get_result(conn, manager_id, day)
@@ -718,7 +760,7 @@ def create_app(
     def get_results(
         who: Who,
         conn: Conn,
-        date: dt.date | None = None,
+        date: IsoDate | None = None,
         team_id: Annotated[
             str | None, Query(min_length=1, max_length=64, pattern=r"^[^\x00]+$")
         ] = None,
@@ -752,7 +794,7 @@ def create_app(
     )
     def get_report(
         manager_id: ManagerId,
-        date: dt.date,
+        date: IsoDate,
         who: Who,
         conn: Conn,
         lang: Literal["en", "zh"] = "en",
@@ -778,7 +820,7 @@ def create_app(
         summary="The team's day: every visible manager's stored verdicts, failing first",
     )
     def get_team_index(
-        date: dt.date,
+        date: IsoDate,
         request: Request,
         who: Who,
         conn: Conn,
@@ -876,17 +918,29 @@ def create_app(
         return Response(status_code=204)
 
     assert set(ROLES) == {"platform", "supervisor", "admin"}
-    _document_errors(app)
     return app
 
 
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_request: Request, exc: StarletteHTTPException) -> Response:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code in (204, 304):
             return Response(status_code=exc.status_code, headers=exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # Starlette lists the methods of the first route that matched the path only
+            # (PUT for .../tasks, which GET serves too)
+            path, root = request.scope.get("path", ""), request.scope.get("root_path", "")
+            path = path[len(root) :] if root and path.startswith(root) else path
+            allowed = {
+                method
+                for route in app.routes
+                if isinstance(route, APIRoute) and route.path_regex.match(path)
+                for method in route.methods or ()
+            }
+            headers["Allow"] = ", ".join(sorted(allowed))
         return JSONResponse(
-            _error_body(str(exc.detail), []), status_code=exc.status_code, headers=exc.headers
+            _error_body(str(exc.detail), []), status_code=exc.status_code, headers=headers
         )
 
     @app.exception_handler(ApiError)

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from api.daily import DayOutcome, RunReport, RunSettings, run_daily
+from api.daily import DayOutcome, RunSettings
+from api.daily_run import RunReport, run_daily
 from trajectory.config import CRS_NAMES, load_config
 from trajectory.errors import ConfigError
 
@@ -34,7 +35,12 @@ def add_daily_command(sub: Any) -> None:
         "map report, the team's day index and a summary (CSV, JSON, Parquet).  Re-running "
         "skips manager-days already done unless --force.",
     )
-    p.add_argument("--date", required=True, type=_date, help="the local date, YYYY-MM-DD")
+    p.add_argument(
+        "--date",
+        required=True,
+        type=_date,
+        help="the local date, YYYY-MM-DD, or 'yesterday' / 'today' in the configured time zone",
+    )
     src = p.add_argument_group("input (the database by default, or files)")
     src.add_argument(
         "--database-url",
@@ -98,9 +104,12 @@ def _cmd_daily(args: argparse.Namespace) -> int:
 
         database_url = args.database_url or Settings().database_url
     cfg = load_config(args.config)
+    day = args.date
+    if isinstance(day, str):  # yesterday / today, in the working day's time zone
+        day = dt.datetime.now(cfg.tz).date() - dt.timedelta(days=1 if day == "yesterday" else 0)
     settings = RunSettings(
-        date=args.date,
-        out=args.out or Path("out/daily") / args.date.isoformat(),
+        date=day,
+        out=args.out or Path("out/daily") / day.isoformat(),
         config=cfg,
         track_crs=args.track_crs,
         store_crs=args.store_crs,
@@ -233,7 +242,9 @@ def _log_lines(total: int) -> Callable[[DayOutcome], None]:
     return advance
 
 
-def _date(text: str) -> dt.date:
+def _date(text: str) -> dt.date | str:
+    if text in ("yesterday", "today"):
+        return text
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:

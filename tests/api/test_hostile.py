@@ -996,6 +996,9 @@ def test_hostile_manager_ids_in_the_path(
         ("yesterday", "date"),
         ("-0001-01-01", "date"),
         ("99999-01-01", "date"),
+        ("0", "date"),  # pydantic alone reads numbers as Unix times: 1970-01-01
+        ("1795129200", "date"),
+        ("2026-11-20T00:00:00", "date"),
     ],
 )
 def test_hostile_dates_in_the_path(service: Service, date: str, reason: str) -> None:
@@ -1033,6 +1036,8 @@ def test_hostile_dates_in_the_path(service: Service, date: str, reason: str) -> 
         ("team_id=" + "t" * 65, "team_id"),
         ("date=2026-02-30", "date"),
         ("date=0001-01-01", "date"),
+        ("date=1795129200", "date"),
+        ("date=2026-11-20T00:00:00Z", "date"),
         ("status=great", "status"),
         ("check=speed", "check"),
         ("verdict=%F0%9F%98%80", "verdict"),
@@ -1114,3 +1119,37 @@ def test_the_points_table_holds_nothing_from_refused_managers(service: Service) 
     for name in names:
         assert "\x00" not in name and "/" not in name and 0 < len(name) <= 64, name
     assert count(service.engine, tasks) >= 0
+
+
+def test_405_lists_every_method_of_the_path(lite: Service) -> None:
+    r = lite.client.delete(f"/v1/managers/m/days/{DAY}/tasks", headers=lite.platform)
+    problem(r, 405)
+    assert r.headers["allow"] == "GET, PUT"  # Starlette alone said "PUT"
+
+
+@pytest.mark.parametrize(
+    "authorization", ["Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Token abc", "bearer"]
+)
+def test_an_unusable_authorization_header_is_not_skipped(
+    service: Service, authorization: str
+) -> None:
+    """A valid X-API-Key behind a bad Authorization header does not get the request through."""
+    headers = {**service.platform, "Authorization": authorization}
+    r = service.client.get("/v1/results", headers=headers)
+    assert r.status_code == 401, r.text
+    assert "Authorization" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/v1/points", {"points": [], "atomic": 0}, "atomic"),
+        ("/v1/points", {"points": [], "atomic": "true"}, "atomic"),
+        ("/v1/stores", {"stores": [{"store_id": "s", "lat": 1, "lon": False}]}, "lon"),
+        ("/v1/stores", {"stores": [{"store_id": "s", "lat": "31.2", "lon": 1}]}, "lat"),
+        ("/v1/stores", {"stores": [{"store_id": 5, "lat": 1, "lon": 1}]}, "store_id"),
+    ],
+)
+def test_json_types_are_not_coerced(lite: Service, path: str, body: Any, field: str) -> None:
+    send = lite.client.put if path == "/v1/stores" else lite.client.post
+    problem(send(path, json=body, headers=lite.platform), 422, field)

@@ -237,3 +237,33 @@ class TestEngines:
         a = pq.read_table(local / "results.parquet")
         b = pq.read_table(dask_out / "results.parquet")
         assert a.equals(b)
+
+
+class TestArguments:
+    def test_yesterday_in_the_configured_zone_and_default_folder(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        from zoneinfo import ZoneInfo
+
+        monkeypatch.chdir(tmp_path)
+        argv = ["daily", "--date", "yesterday", "--tracks", str(DAYS[0] / "track.csv")]
+        argv += ["--tasks", str(DAYS[0] / "tasks.csv"), "--workers", "1", "--no-maps"]
+        code, err = _run(argv, capsys)
+        want = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date() - dt.timedelta(days=1)
+        assert code == 0, err
+        summary = _summary(tmp_path / "out" / "daily" / want.isoformat())
+        assert (summary["date"], summary["managers"]) == (want.isoformat(), 0)
+
+    @pytest.mark.parametrize(
+        ("extra", "message"),
+        [
+            (["--scheduler", "tcp://127.0.0.1:1"], "--scheduler needs --engine dask"),
+            (["--database-url", "sqlite://"], "not both"),
+        ],
+    )
+    def test_conflicting_options(
+        self, tmp_path: Path, extra: list[str], message: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, err = _run(_daily(tmp_path / "run", *extra), capsys)
+        assert code == 2
+        assert message in err
