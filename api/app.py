@@ -917,6 +917,10 @@ def create_app(
                 raise HTTPException(404, f"no live key {key_id}")
         return Response(status_code=204)
 
+    from api.assess_routes import add_assessment_routes  # issue 6: buyers and orders
+
+    writer = role("platform", "admin")
+    add_assessment_routes(app, principal=principal, writer=writer, connection=connection)
     assert set(ROLES) == {"platform", "supervisor", "admin"}
     return app
 

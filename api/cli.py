@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from api.assess_cli import add_assess_commands
 from api.service_cli import add_service_commands
 from trajectory.config import CRS_NAMES, load_config
 from trajectory.errors import TrajcheckError
@@ -121,7 +122,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_map_options(r)
     r.set_defaults(func=_cmd_report)
     add_service_commands(sub)
+    add_assess_commands(sub)
     from api.daily_cli import add_daily_command
+
     add_daily_command(sub)
     return parser
 

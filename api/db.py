@@ -201,3 +201,117 @@ def upgrade(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+# ------------------------------------------------------------------ assessment (issue 6)
+# Buyers, orders and declarations of the sales-task assessment (assessment/), keyed by the
+# platform's own ids.  Instants are UTC milliseconds (as in points); money is in fen.
+
+__all__ += [
+    "areas",
+    "brands",
+    "buyer_assignments",
+    "buyers",
+    "cluster_points",
+    "declarations",
+    "orders",
+    "people",
+]
+
+areas = sa.Table(
+    "areas",
+    metadata,
+    sa.Column("area_id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, server_default=""),
+    sa.Column("kind", sa.String(16), nullable=False),  # market | district
+    sa.Column("district_id", sa.String(64)),  # the district a market lies in
+)
+
+cluster_points = sa.Table(
+    "cluster_points",
+    metadata,
+    sa.Column("cluster_id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, server_default=""),
+    sa.Column("area_id", sa.String(64), sa.ForeignKey("areas.area_id"), nullable=False),
+    sa.Column("lat", sa.Float),
+    sa.Column("lon", sa.Float),
+)
+
+people = sa.Table(
+    "people",
+    metadata,
+    sa.Column("person_id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, server_default=""),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("reports_to", sa.String(64)),
+    sa.Column(
+        "team_id", sa.String(64), sa.ForeignKey("teams.team_id", ondelete="SET NULL"), index=True
+    ),
+    sa.Column("area_id", sa.String(64), sa.ForeignKey("areas.area_id")),
+)
+
+brands = sa.Table(
+    "brands",
+    metadata,
+    sa.Column("brand", sa.String(200), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # lead | regular | legacy_agency
+)
+
+buyers = sa.Table(
+    "buyers",
+    metadata,
+    sa.Column("buyer_id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, server_default=""),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("area_id", sa.String(64), sa.ForeignKey("areas.area_id"), nullable=False),
+    sa.Column("cluster_id", sa.String(64), sa.ForeignKey("cluster_points.cluster_id")),
+    sa.Column("lat", sa.Float, nullable=False),  # WGS-84
+    sa.Column("lon", sa.Float, nullable=False),
+    sa.Column("crs", sa.String(8), nullable=False),  # the system the location came in
+    sa.Column("registered_ms", sa.BigInteger),
+    sa.Column("manager_id", sa.String(64), sa.ForeignKey("people.person_id"), index=True),
+    sa.Column("assigned_ms", sa.BigInteger),
+    sa.Column("activated_ms", sa.BigInteger),
+    sa.Column("activated_by", sa.String(64), sa.ForeignKey("people.person_id")),
+    sa.Column("chat_admitted", sa.Boolean, nullable=False),
+)
+
+buyer_assignments = sa.Table(
+    "buyer_assignments",
+    metadata,
+    sa.Column("buyer_id", sa.String(64), sa.ForeignKey("buyers.buyer_id"), primary_key=True),
+    sa.Column("assigned_ms", sa.BigInteger, primary_key=True),
+    sa.Column("manager_id", sa.String(64), sa.ForeignKey("people.person_id"), nullable=False),
+    sa.Column("ended_ms", sa.BigInteger),
+    sa.Column("reason", sa.String(200), nullable=False, server_default=""),
+    sa.Column("recorded_ms", sa.BigInteger, nullable=False),
+)
+
+orders = sa.Table(
+    "orders",
+    metadata,
+    sa.Column("order_id", sa.String(64), primary_key=True),
+    sa.Column("product", sa.String(200), primary_key=True),
+    sa.Column("brand", sa.String(200), primary_key=True),
+    sa.Column("net_weight_g", sa.Integer, primary_key=True),
+    sa.Column("buyer_id", sa.String(64), sa.ForeignKey("buyers.buyer_id"), nullable=False),
+    sa.Column("placed_ms", sa.BigInteger, nullable=False),
+    sa.Column("boxes", sa.Integer, nullable=False),
+    sa.Column("amount_fen", sa.BigInteger, nullable=False),
+    sa.Column("status", sa.String(24), nullable=False),
+    sa.Index(None, "buyer_id", "placed_ms"),
+)
+
+declarations = sa.Table(
+    "declarations",
+    metadata,
+    sa.Column("manager_id", sa.String(64), sa.ForeignKey("people.person_id"), primary_key=True),
+    sa.Column("declared_on", sa.Date, primary_key=True),
+    sa.Column("buyer_id", sa.String(64), sa.ForeignKey("buyers.buyer_id"), primary_key=True),
+    # "" and 0 stand for "not declared" (key columns cannot be NULL)
+    sa.Column("product", sa.String(200), primary_key=True),
+    sa.Column("brand", sa.String(200), primary_key=True),
+    sa.Column("net_weight_g", sa.Integer, primary_key=True),
+    sa.Column("boxes", sa.Integer, nullable=False),
+    sa.Column("period_end", sa.Date),
+)

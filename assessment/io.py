@@ -18,6 +18,7 @@ __all__ = [
     "raw_from_records",
     "read_dataset",
     "read_rows",
+    "records_of",
 ]
 
 import json

@@ -419,7 +419,12 @@ def _locate(
         sel = usable & (systems == name).to_numpy(bool)
         if sel.any():
             lat[sel], lon[sel] = crs_mod.to_wgs84(lat[sel], lon[sel], name)
-    out = frame.assign(lat=lat, lon=lon, crs=systems.where(pd.isna(why), None).to_numpy())
+    # WGS-84 to 1e-7 degrees (1.1 cm), as the service stores GPS fixes
+    out = frame.assign(
+        lat=np.round(lat, 7),
+        lon=np.round(lon, 7),
+        crs=systems.where(pd.isna(why), None).to_numpy(object),
+    )
     return out, why
 
 
