@@ -77,6 +77,7 @@ class _Runner:
     def __enter__(self) -> _Runner:
         if self.engine == "dask":
             dask = _distributed()
+            started = time.perf_counter()
             if self.scheduler:
                 self._client = dask.Client(self.scheduler)
             else:
@@ -90,9 +91,9 @@ class _Runner:
             info = self._client.scheduler_info()
             threads = sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values())
             self.workers = threads or self.workers
-            self.log(
-                f"dask scheduler {info.get('address')}: {len(info.get('workers', {}))} workers"
-            )
+            n = len(info.get("workers", {}))
+            took = time.perf_counter() - started
+            self.log(f"dask scheduler {info.get('address')}: {n} workers ({took:.1f} s to connect)")
         elif self.workers > 1:
             import multiprocessing
 
@@ -317,6 +318,31 @@ def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+#: The lists above the index table: what the verdict badges do not say.
+_NOTES = {
+    "error": "manager-day(s) could not be verified",
+    "no_gps": "manager(s) with a task list but no GPS fix on the day",
+    "no_tasks": "manager(s) with GPS fixes but no task list",
+}
+
+
+def _note(status: str, rows: Sequence[Mapping[str, Any]]) -> str:
+    """``<div class="tc-daily-<status>">`` listing ``rows`` (with reasons for errors)."""
+    if not rows:
+        return ""
+    items = "".join(
+        f'<li data-manager="{_esc(r["manager_id"])}">{_esc(r["manager_id"])}'
+        + (f": {_esc(r['reason'])}" if status == "error" else "")
+        + "</li>"
+        for r in rows
+    )
+    css = status.replace("_", "-")
+    return (
+        f'<div class="tc-daily-{css}"><p><b>{len(rows)} {_NOTES[status]}</b> '
+        f"(see summary.csv):</p><ul>{items}</ul></div>"
+    )
+
+
 def _write_indexes(
     rows: Sequence[Mapping[str, Any]],
     out: Path,
@@ -335,19 +361,11 @@ def _write_indexes(
         page_html = render_team_index(
             team_index_results(selected), date=s.date.isoformat(), links=links, lang=s.lang
         )
-        failed = [r for r in selected if r["status"] == "error"]
-        if failed:
-            items = "".join(
-                f'<li data-manager="{_esc(r["manager_id"])}">{_esc(r["manager_id"])}: '
-                f"{_esc(r['reason'])}</li>"
-                for r in failed
-            )
-            note = (
-                f'<div class="tc-daily-errors"><p><b>{len(failed)} manager-day(s) could not be '
-                f"verified</b> (see summary.csv):</p><ul>{items}</ul></div>"
-            )
-            page_html = page_html.replace("</h1>", "</h1>" + note, 1)
-        return page_html
+        notes = "".join(
+            _note(status, [r for r in selected if r["status"] == status])
+            for status in ("error", "no_gps", "no_tasks")
+        )
+        return page_html.replace("</h1>", "</h1>" + notes, 1) if notes else page_html
 
     index = write_text_atomic(out / "index.html", page(rows, ""))
     by_team: dict[str, list[Mapping[str, Any]]] = {}

@@ -158,7 +158,9 @@ class TestErrorsAndMissingData:
         assert not (out / "days" / "M3946.json").exists()
         assert "error: M3946: " in err
         index = (out / "index.html").read_text(encoding="utf-8")
-        assert 'class="tc-daily-errors"' in index
+        assert 'class="tc-daily-error"' in index
+        assert '<div class="tc-daily-no-gps"><p><b>1 manager(s)' in index
+        assert '<li data-manager="X9">X9</li>' in index
         assert index.count('class="tc-row"') == 3
 
     def test_skip_bad_rows_verifies_and_lists_the_row(
