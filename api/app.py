@@ -36,6 +36,7 @@ from api.ingest import (
     parse_points_csv,
     parse_points_json,
     parse_tasks,
+    to_wgs84,
 )
 from api.settings import Settings, get_settings
 from trajectory.config import VerifyConfig, load_config
@@ -662,9 +663,7 @@ def create_app(
         if body.crs != "wgs84" and rows:
             import numpy as np
 
-            from trajectory import crs as crs_mod
-
-            lat, lon = crs_mod.to_wgs84(
+            lat, lon = to_wgs84(
                 np.array([r["lat"] for r in rows]), np.array([r["lon"] for r in rows]), body.crs
             )
             for r, a, o in zip(rows, lat.tolist(), lon.tolist(), strict=True):

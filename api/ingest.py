@@ -6,7 +6,15 @@ body the header is not a row), as in the CLI's messages.
 
 from __future__ import annotations
 
-__all__ = ["MAX_DAY", "MIN_DAY", "Parsed", "parse_points_csv", "parse_points_json", "parse_tasks"]
+__all__ = [
+    "MAX_DAY",
+    "MIN_DAY",
+    "Parsed",
+    "parse_points_csv",
+    "parse_points_json",
+    "parse_tasks",
+    "to_wgs84",
+]
 
 import datetime as dt
 import re
@@ -47,6 +55,17 @@ TASK_FIELDS = (
     "reported_visited",
     "market_id",
 )
+
+
+def to_wgs84(lat: Any, lon: Any, crs: str) -> tuple[np.ndarray, np.ndarray]:
+    """WGS-84 of ``crs`` coordinates, kept on the globe.
+
+    BD-09's offset applies everywhere, so -90 in BD-09 comes out as -90.0065:
+    latitudes are clipped to the poles and longitudes wrapped into [-180, 180].
+    """
+    wlat, wlon = crs_mod.to_wgs84(lat, lon, crs)
+    wlon = np.where(np.abs(wlon) > 180.0, (wlon + 180.0) % 360.0 - 180.0, wlon)
+    return np.clip(wlat, -90.0, 90.0), wlon
 
 
 @dataclass(frozen=True)
@@ -221,7 +240,7 @@ def _validated_points(
             (),
         )
     if crs != "wgs84" and len(good):
-        lat, lon = crs_mod.to_wgs84(good["lat"].to_numpy(), good["lon"].to_numpy(), crs)
+        lat, lon = to_wgs84(good["lat"].to_numpy(), good["lon"].to_numpy(), crs)
         good = good.assign(lat=lat, lon=lon)
     rejected = sorted([*problems, *bad], key=lambda p: (p.row or 0, p.field or ""))
     return Parsed(frame=good, rejected=tuple(rejected), received=received)
@@ -291,7 +310,7 @@ def parse_tasks(
         ok = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
         wlat, wlon = lat.copy(), lon.copy()
         if ok.any():
-            wlat[ok], wlon[ok] = crs_mod.to_wgs84(lat[ok], lon[ok], crs)
+            wlat[ok], wlon[ok] = to_wgs84(lat[ok], lon[ok], crs)
         idx = frame.index[sent.to_numpy(bool)][ok]
         frame.loc[idx, "lat"] = wlat[ok]
         frame.loc[idx, "lon"] = wlon[ok]

@@ -422,7 +422,7 @@ def _gcj02_offset_deg(lat: FloatArray, lon: FloatArray) -> LatLon:
     """
     x = lon - 105.0
     y = lat - 35.0
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # the poles: masked below
         # The published offsets (metres) are a quadratic plus sines of
         # (6x, 2x, x, x/3, x/12, x/30) * pi and (y, y/3, y/12, y/30) * pi.  Sines are
         # most of the cost, so sin(3t) = 3 sin t - 4 sin^3 t derives sin(pi x),

@@ -1153,3 +1153,41 @@ def test_an_unusable_authorization_header_is_not_skipped(
 def test_json_types_are_not_coerced(lite: Service, path: str, body: Any, field: str) -> None:
     send = lite.client.put if path == "/v1/stores" else lite.client.post
     problem(send(path, json=body, headers=lite.platform), 422, field)
+
+
+@pytest.mark.parametrize("crs", ["gcj02", "bd09"])
+def test_coordinates_at_the_poles_and_the_antimeridian_stay_on_the_globe(
+    service: Service, crs: str
+) -> None:
+    """BD-09's offset applies everywhere: -90 would come out as -90.0065 (and 90 warned /0)."""
+    corners = [(90.0, 0.0), (-90.0, 180.0), (-90.0, -180.0), (0.0, -180.0)]
+    sid = f"pole-{crs}-"
+    body = {
+        "crs": crs,
+        "stores": [
+            {"store_id": f"{sid}{i}", "lat": a, "lon": o} for i, (a, o) in enumerate(corners)
+        ],
+    }
+    r = service.client.put("/v1/stores", json=body, headers=service.platform)
+    assert r.status_code == 200, r.text
+    with service.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(stores.c.lat, stores.c.lon).where(stores.c.store_id.startswith(sid))
+        ).all()
+    assert len(rows) == 4
+    assert all(-90 <= a <= 90 and -180 <= o <= 180 for a, o in rows), rows
+    m = new_id(f"pole-{crs}")
+    points_body = {
+        "crs": crs,
+        "points": [fix(m, i, lat=a, lon=o) for i, (a, o) in enumerate(corners)],
+    }
+    r = service.client.post("/v1/points", json=points_body, headers=service.platform)
+    assert r.status_code == 200 and r.json()["stored"] == 4, r.text
+    tasks_body = {
+        "crs": crs,
+        "tasks": [task(i, f"p{i}", lat=a, lon=o) for i, (a, o) in enumerate(corners)],
+    }
+    r = service.client.put(
+        f"/v1/managers/{m}/days/{DAY}/tasks", json=tasks_body, headers=service.platform
+    )
+    assert r.status_code == 200, r.text
