@@ -800,16 +800,16 @@ def create_app(
         tiles: Literal["osm", "amap", "none"] | None = None,
         offline: bool = False,
     ) -> HTMLResponse:
-        """``offline=true`` inlines Leaflet and every asset (no CDN request) and, unless
+        """Verified afresh from the stored data (a GET changes nothing: the stored
+        result is written by ``POST .../verify`` and daily runs only).
+
+        ``offline=true`` inlines Leaflet and every asset (no CDN request) and, unless
         ``tiles`` is given, draws on a blank background; ``tiles`` defaults to osm."""
         from maps.day import render_day
 
         day = check_day(date)
-        pk = readable_manager(conn, who, manager_id)
+        readable_manager(conn, who, manager_id)
         result = verify(conn, manager_id, day)
-        conn.close()
-        with repo.writing(db) as wconn:
-            repo.save_result(wconn, pk, day, result.to_dict())
         return HTMLResponse(render_day(result, lang=lang, tiles=tiles, offline=offline))
 
     @app.get(

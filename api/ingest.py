@@ -329,7 +329,7 @@ def parse_tasks(
                 RowProblem(
                     source,
                     int(source_rows[pos]),
-                    "lat",
+                    "store_id",
                     f"no coordinates sent and store {store_ids.iloc[pos]!r} is not in the "
                     "store master data",
                 )

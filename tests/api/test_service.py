@@ -604,8 +604,9 @@ def test_report_html_and_team_index(client: TestClient, keys: Keys) -> None:
         headers=h,
     )
     assert r.status_code == 200 and "准时到达" in r.text
-    # the report stored its verdict; the index links it
-    assert client.get(f"/v1/managers/{MANAGER_A}/days/{DAY}/result", headers=h).status_code == 200
+    # a GET stores nothing; the index lists the stored verdicts and links their reports
+    assert client.get(f"/v1/managers/{MANAGER_A}/days/{DAY}/result", headers=h).status_code == 404
+    assert client.post(f"/v1/managers/{MANAGER_A}/days/{DAY}/verify", headers=h).status_code == 200
     r = client.get(f"/v1/days/{DAY}/index.html", headers=h)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert f"/v1/managers/{MANAGER_A}/days/{DAY}/report.html" in r.text
