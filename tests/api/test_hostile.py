@@ -847,7 +847,7 @@ def task(seq: int = 1, store_id: str = "t-s1", **fields: Any) -> dict[str, Any]:
         (task(lat=[31]), "lat"),
         (task(reported_visited="maybe"), "reported_visited"),
         (task(reported_visited=[True]), "reported_visited"),
-        ({"seq": 2, "store_id": "unknown-store", "method": "onsite"}, "lat"),
+        ({"seq": 2, "store_id": "unknown-store", "method": "onsite"}, "store_id"),
         (task(store_id="t-s0"), "store_id"),  # the same store twice
     ],
 )
