@@ -241,6 +241,9 @@ def _text(cells: pd.Series) -> pd.Series:
     """Cells as stripped text ("" for missing); JSON whole numbers lose their ``.0``."""
     obj = cells.astype(object).reset_index(drop=True)
     missing = obj.isna().to_numpy(bool)
+    if pd.api.types.infer_dtype(obj, skipna=True) in ("string", "empty"):  # CSV text: fast path
+        text = obj.where(~missing, "").astype(str).str.strip()
+        return pd.Series(text.to_numpy(dtype=object), dtype=object)
     is_float = obj.map(lambda v: isinstance(v, float)).to_numpy(bool) & ~missing
     if is_float.any():
         floats = obj[is_float].astype(float)
@@ -527,15 +530,16 @@ def _order_lines(good: pd.DataFrame, source: str) -> list[RowProblem]:
     ids = good["order_id"].to_numpy(object)
     for field in ("buyer_id", "placed_at", "status"):
         first = groups[field].transform("first")
-        differs = (good[field] != first).to_numpy(bool)
-        mine, theirs = good[field].to_numpy(object), first.to_numpy(object)
-        for i in np.flatnonzero(differs):
+        at = np.flatnonzero((good[field] != first).to_numpy(bool))
+        mine = good[field].iloc[at].astype(str).to_numpy(object)
+        theirs = first.iloc[at].astype(str).to_numpy(object)
+        for k, i in enumerate(at):
             problems.append(
                 RowProblem(
                     source,
                     int(rows[i]),
                     field,
-                    f"order {ids[i]!r} has {theirs[i]} at row {int(first_row[i])}, {mine[i]} here",
+                    f"order {ids[i]!r} has {theirs[k]} at row {int(first_row[i])}, {mine[k]} here",
                 )
             )
     return problems
