@@ -16,6 +16,7 @@ revoke it half-way through.
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -36,7 +37,7 @@ from api.settings import Settings
 ADMIN_KEY = "tc_schemathesis_admin_key_0123456789abcdefghijklmnopq"
 ADMIN_KEY_ID = 1_234_567
 DAY = "2026-11-20"
-MAX_EXAMPLES = 20
+MAX_EXAMPLES = 15
 AUTH = {"X-API-Key": ADMIN_KEY}
 
 
@@ -63,6 +64,7 @@ def _seed(engine: sa.Engine) -> None:
 # SQLite file that the fixture below creates, migrates and seeds before any case
 # runs, and removes afterwards.
 _FOLDER = Path(tempfile.mkdtemp(prefix="tc_schemathesis_"))
+atexit.register(shutil.rmtree, _FOLDER, ignore_errors=True)  # also when collected, not run
 _URL = f"sqlite:///{_FOLDER / 'api.db'}"
 _ENGINE = make_engine(_URL)
 APP = create_app(Settings(database_url=_URL), engine=_ENGINE, migrate=False)
