@@ -209,6 +209,12 @@ class TestValidateRows:
         assert good["lat"].iat[0] == pytest.approx(lat, abs=1e-7)
         assert good["lon"].iat[0] == pytest.approx(lon, abs=1e-7)
 
+    @pytest.mark.parametrize(("lat", "lon"), [(-90, 180), (90, -180), (0, 180)])
+    def test_converted_locations_stay_on_the_globe(self, lat: float, lon: float) -> None:
+        good, problems = _check("buyers", [buyer("B2", lat=lat, lon=lon, crs="bd09")])
+        assert not problems
+        assert -90 <= good["lat"].iat[0] <= 90 and -180 <= good["lon"].iat[0] <= 180
+
     def test_json_values_that_are_not_scalars(self) -> None:
         raw, problems = raw_from_records(
             [
