@@ -1,0 +1,394 @@
+"""The daily scorecard of every field manager: trajectory verdicts, marketing, chat, orders.
+
+:func:`daily_scorecards` runs every rule of :mod:`assessment.marketing`,
+:mod:`assessment.corroboration` and :mod:`assessment.chat` over one local day for
+all managers at once (set operations over the day's frames) and turns each failed
+item into a one-line "what to fix tomorrow".  :func:`orders_closed` gives the
+non-cancelled orders of the buyers a manager holds and their match class against
+the manager's declarations (part 1's classes ``sku``/``product``/``buyer``, or
+``undeclared``).
+"""
+
+from __future__ import annotations
+
+__all__ = ["ITEMS", "SCORECARD_COLUMNS", "Scorecards", "daily_scorecards", "orders_closed"]
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from assessment import chat, corroboration, marketing
+from assessment.config import AssessConfig
+from assessment.io import Dataset
+from assessment.marketing_config import MarketingConfig
+from assessment.marketing_data import METHODS, MarketingData
+from assessment.schema import CANCELLED_STATUSES
+
+CHECKS = ("on_time_arrival", "trajectory_clear", "visit_count_match")
+#: Failed items, in the order a scorecard lists them.
+ITEMS: tuple[str, ...] = (
+    "no_track", *CHECKS, "targets", "chat_not_admitted", "outside_windows", "short_windows",
+    "contradicted", "summary_onsite", "customer_reports", "report_tags", "hourly_reports",
+    "daily_summary", "results_missing", "duplicate_results", "reasons_missing",
+    "help_plans_missing", "manager_help_missing",
+)  # fmt: skip
+_CLASS_RANK = {"undeclared": 0, "buyer": 1, "product": 2, "sku": 3}
+SCORECARD_COLUMNS: tuple[str, ...] = (
+    "manager_id", "team_id", "date", "status", *CHECKS,
+    *(f"target_{m}" for m in METHODS), *(f"done_{m}" for m in METHODS), "below_target",
+    "chat_buyers", "chat_not_admitted", "outside_windows", "short_windows",
+    "onsite_claims", "corroborated", "contradicted", "unknown",
+    "summary_onsite", "stays", "customers", "reports_timely", "reports_late",
+    "reports_missing", "reports_bad_tags", "hours_missing", "summary_present", "sections_ok",
+    "counts_agree", "purposes", "missed", "results_missing", "duplicate_results",
+    "reasons_missing", "help_plans_missing", "manager_help", "orders_closed", "best_class",
+    "passed", "failed_items", "fix_tomorrow",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Scorecards:
+    """One day's scorecards (``cards``: :data:`SCORECARD_COLUMNS`) and the detail behind
+    them: annotated ``records``, ``episodes``, ``reports``, ``purposes``, ``orders``."""
+
+    date: dt.date
+    cards: pd.DataFrame
+    records: pd.DataFrame
+    episodes: pd.DataFrame
+    reports: pd.DataFrame
+    purposes: pd.DataFrame
+    orders: pd.DataFrame
+
+
+def daily_scorecards(
+    data: Dataset,
+    mk: MarketingData,
+    results: Iterable[Mapping[str, Any]],
+    day: dt.date,
+    *,
+    config: MarketingConfig,
+    assess_config: AssessConfig,
+    managers: Sequence[str] | None = None,
+) -> Scorecards:
+    """Every field manager's scorecard for local ``day``.
+
+    Parameters
+    ----------
+    data
+        Part 1's dataset (people, buyers, orders, declarations).
+    mk
+        Marketing data (windows, keywords, records, chat reports, summaries, help plans).
+    results
+        Stored verification results (``DayResult.to_dict()``) of that day; others ignored.
+    managers
+        Only these managers (default: every field manager, and anyone with records).
+    """
+    tz = config.timezone
+    stamp = pd.Timestamp(day)
+    bodies = [dict(b) for b in results if b.get("date") == day.isoformat()]
+    rec = mk.marketing.assign(date=marketing.local_day(mk.marketing["slot_start"], tz))
+    rec = rec.loc[rec["date"] == stamp]
+    reports = mk.chat_reports.assign(date=marketing.local_day(mk.chat_reports["sent_at"], tz))
+    reports = reports.loc[reports["date"] == stamp]
+    people = data.people
+    ids = set(people.loc[people["role"] == "field_manager", "person_id"]) | set(rec["manager_id"])
+    if managers is not None:
+        ids &= set(managers)
+        bodies = [b for b in bodies if b["manager_id"] in ids]
+    rec = rec.loc[rec["manager_id"].isin(ids)].reset_index(drop=True)
+    reports = reports.loc[reports["manager_id"].isin(ids)].reset_index(drop=True)
+    base = pd.DataFrame({"manager_id": sorted(ids), "date": stamp})
+    base["date"] = base["date"].astype("datetime64[ns]")
+    team = people.set_index("person_id")["team_id"]
+    base["team_id"] = base["manager_id"].map(team)
+
+    # marketing control
+    rec = marketing.check_methods(rec, data.buyers)
+    rec["window"] = marketing.slot_windows(rec, mk.windows, tz)
+    rec = marketing.check_reasons(rec, config)
+    windows = marketing.check_windows(mk.windows, config)
+    rec["window_short"] = rec["buyer_id"].isin(windows.loc[windows["short"], "buyer_id"])
+    purposes = marketing.check_purposes(rec, tz)
+    purposes["help_plan"] = marketing.buyer_help(purposes, mk.help_plans, config)
+    chat_counts = marketing.chat_buyer_counts(rec, tz)
+
+    # the track
+    days = corroboration.days_from_results(bodies)
+    stays = corroboration.stays_from_results(bodies)
+    onsite = corroboration.corroborate(
+        rec, data.buyers, days, stays, corroboration.stores_from_results(bodies)
+    )
+    rec = rec.join(onsite[["corroboration", "why", "stay_id", "visit_end"]])
+
+    # chat
+    episodes = chat.check_timeliness(chat.customer_episodes(rec, config), reports, config)
+    reports = chat.check_report_tags(reports, mk.keywords, config)
+    hourly = chat.check_hourly(base, reports, config)
+    summary = chat.check_daily_summaries(base, rec, mk.summaries, reports, config)
+    below = summary.loc[summary["below_target"], ["manager_id", "date"]]
+    summary["manager_help"] = False
+    summary.loc[below.index, "manager_help"] = marketing.manager_help(
+        below, mk.help_plans, people, config
+    )
+    orders = orders_closed(data, base[["manager_id", "date"]], assess_config)
+    cards = _assemble(base, rec, purposes, episodes, reports, hourly, summary, chat_counts,
+                      days, orders)  # fmt: skip
+    cards = _verdicts(cards)
+    return Scorecards(day, cards, rec, episodes, reports, purposes, orders)
+
+
+def orders_closed(
+    data: Dataset, manager_days: pd.DataFrame, assess_config: AssessConfig
+) -> pd.DataFrame:
+    """Non-cancelled orders placed on each (manager_id, date) by buyers the manager holds
+    (current manager or activator), one row per order: ``order_id, buyer_id, placed_at,
+    boxes, amount, match_class`` (best over its lines and the manager's declarations
+    whose period covers the day: ``sku``, ``product``, ``buyer``, else ``undeclared``)."""
+    tz = assess_config.timezone
+    lines = data.orders.loc[~data.orders["status"].isin(CANCELLED_STATUSES)]
+    lines = lines.assign(date=marketing.local_day(lines["placed_at"], tz))
+    held = (
+        pd.concat(
+            [
+                data.buyers[["buyer_id", "manager_id"]],
+                data.buyers[["buyer_id", "activated_by"]].rename(
+                    columns={"activated_by": "manager_id"}
+                ),
+            ]
+        )
+        .dropna()
+        .drop_duplicates()
+    )
+    mine = manager_days.merge(held, on="manager_id").merge(lines, on=["buyer_id", "date"])
+    decl = data.declarations
+    end = decl["period_end"].fillna(
+        decl["declared_on"] + pd.Timedelta(days=assess_config.declaration_days - 1)
+    )
+    decl = decl.assign(period_end=end)
+    cols = ["manager_id", "buyer_id", "declared_on", "period_end", "product", "brand",
+            "net_weight_g"]  # fmt: skip
+    mine = mine.reset_index(drop=True)
+    mine["lid"] = np.arange(len(mine))
+    pairs = mine.merge(decl[cols], on=["manager_id", "buyer_id"], suffixes=("", "_d"))
+    live = (pairs["declared_on"] <= pairs["date"]) & (pairs["date"] <= pairs["period_end"])
+    pairs = pairs.loc[live]
+    same_product = pairs["product_d"].notna() & (pairs["product"] == pairs["product_d"])
+    same_brand = pairs["brand_d"].notna() & (pairs["brand"] == pairs["brand_d"])
+    same_weight = pairs["net_weight_g_d"].isna() | (
+        pairs["net_weight_g"] == pairs["net_weight_g_d"]
+    )
+    level = np.select([same_product & same_brand & same_weight, same_product], [3, 2], 1)
+    best = pd.Series(level, index=pairs["lid"].to_numpy()).groupby(level=0).max()
+    mine["level"] = best.reindex(mine["lid"]).fillna(0).astype(np.int64).to_numpy()
+    out = (
+        mine.groupby(["manager_id", "date", "order_id"], sort=True)
+        .agg(
+            buyer_id=("buyer_id", "first"),
+            placed_at=("placed_at", "min"),
+            boxes=("boxes", "sum"),
+            amount=("amount", "sum"),
+            level=("level", "max"),
+        )
+        .reset_index()
+    )
+    names = np.array(["undeclared", "buyer", "product", "sku"], dtype=object)
+    out["match_class"] = names[out["level"].to_numpy(np.int64)]
+    return out.drop(columns="level")
+
+
+# ------------------------------------------------------------------ private
+
+
+def _count(frame: pd.DataFrame, mask: pd.Series | None, name: str) -> pd.Series:
+    key = ["manager_id", "date"]
+    sub = frame if mask is None else frame.loc[mask]
+    out: pd.Series = sub.groupby(key).size().rename(name)
+    return out
+
+
+def _assemble(
+    base: pd.DataFrame,
+    rec: pd.DataFrame,
+    purposes: pd.DataFrame,
+    episodes: pd.DataFrame,
+    reports: pd.DataFrame,
+    hourly: pd.DataFrame,
+    summary: pd.DataFrame,
+    chat_counts: pd.DataFrame,
+    days: pd.DataFrame,
+    orders: pd.DataFrame,
+) -> pd.DataFrame:
+    key = ["manager_id", "date"]
+    cust = reports.loc[reports["kind"] == "customer"]
+    missed = purposes.loc[~purposes["met"]]
+    counts = [
+        _count(rec, rec["chat_not_admitted"], "chat_not_admitted"),
+        _count(rec, rec["window"] != "inside", "outside_windows"),
+        rec.loc[rec["window_short"]].groupby(key)["buyer_id"].nunique().rename("short_windows"),
+        _count(rec, rec["method"] == "onsite", "onsite_claims"),
+        *(_count(rec, rec["corroboration"] == c, c) for c in corroboration.CORROBORATION),
+        _count(episodes, None, "customers"),
+        *(
+            _count(episodes, episodes["report_status"] == s, f"reports_{s}")
+            for s in ("timely", "late", "missing")
+        ),
+        _count(cust, ~cust["tags_ok"], "reports_bad_tags"),
+        _count(purposes, None, "purposes"),
+        _count(missed, None, "missed"),
+        _count(rec, rec["result_missing"], "results_missing"),
+        _count(purposes, purposes["duplicate_result"], "duplicate_results"),
+        _count(rec, rec["reason_missing"], "reasons_missing"),
+        _count(missed, ~missed["help_plan"], "help_plans_missing"),
+        _count(orders, None, "orders_closed"),
+    ]
+    table = pd.concat(counts, axis=1)
+    names = [str(c.name) for c in counts]
+    cards = base.merge(table.reset_index(), on=key, how="left") if len(table) else base.copy()
+    for name in names:
+        cards[name] = cards[name].fillna(0).astype(np.int64) if name in cards else 0
+    best = orders.assign(rank=orders["match_class"].map(_CLASS_RANK))
+    best = best.sort_values("rank").drop_duplicates(key, keep="last")[[*key, "match_class"]]
+    cards = cards.merge(best.rename(columns={"match_class": "best_class"}), on=key, how="left")
+    cards = cards.merge(chat_counts[[*key, "chat_buyers"]], on=key, how="left")
+    cards["chat_buyers"] = cards["chat_buyers"].fillna(0).astype(np.int64)
+    cards = cards.merge(hourly[[*key, "hours_missing"]], on=key, how="left")
+    keep = [*key, *(f"target_{m}" for m in METHODS), *(f"done_{m}" for m in METHODS),
+            "below_target", "actual_onsite", "summary_present", "sections_ok", "counts_agree",
+            "manager_help"]  # fmt: skip
+    cards = cards.merge(summary[keep], on=key, how="left")
+    cards = cards.rename(columns={"actual_onsite": "summary_onsite"})
+    cards = cards.merge(days[[*key, "status", *CHECKS, "stays"]], on=key, how="left")
+    cards["status"] = cards["status"].fillna("no_result")
+    for c in CHECKS:
+        cards[c] = cards[c].fillna("no_result")
+    cards["stays"] = cards["stays"].astype("Int64")
+    cards["summary_onsite"] = cards["summary_onsite"].astype("Int64")
+    return cards
+
+
+def _verdicts(cards: pd.DataFrame) -> pd.DataFrame:
+    """``failed_items`` and ``fix_tomorrow`` (lists, in :data:`ITEMS` order) and ``passed``."""
+    c = cards
+    n = len(c)
+    gaps = pd.Series([""] * n, index=c.index, dtype=object)
+    for m in METHODS:
+        gap = (c[f"target_{m}"] - c[f"done_{m}"]).clip(lower=0)
+        gaps = gaps + np.where(gap > 0, f"{m} +" + gap.astype(str) + " ", "")
+    summary_onsite = c["summary_onsite"].astype("Float64")
+    onsite_mismatch = summary_onsite.notna() & (
+        (summary_onsite != c["onsite_claims"]) | (summary_onsite != c["stays"].astype("Float64"))
+    )
+
+    def s(col: str) -> pd.Series:
+        out: pd.Series = c[col].astype(str)
+        return out
+
+    fixes: dict[str, tuple[Any, Any]] = {
+        "no_track": (
+            c["status"] == "no_result",
+            "No verified GPS track: keep the phone on and uploading the whole working day.",
+        ),
+        "on_time_arrival": (
+            c["on_time_arrival"] == "fail",
+            "Late at the first on-site customer: be there before the deadline.",
+        ),
+        "trajectory_clear": (
+            c["trajectory_clear"] == "fail",
+            "Unclear track: stop only at task-list customers and explain every other stop.",
+        ),
+        "visit_count_match": (
+            c["visit_count_match"] == "fail",
+            "Stays and reported visits differ: report exactly the on-site visits you made.",
+        ),
+        "targets": (
+            c["below_target"].fillna(False).astype(bool),
+            "Below target (" + gaps.str.strip() + "): plan more customers per method.",
+        ),
+        "chat_not_admitted": (
+            c["chat_not_admitted"] > 0,
+            "Chat used with " + s("chat_not_admitted") + " buyer(s) not admitted to chat: "
+            "phone or visit them instead.",
+        ),
+        "outside_windows": (
+            c["outside_windows"] > 0,
+            s("outside_windows") + " slot(s) outside the buyer's effective window: book slots "
+            "inside it.",
+        ),
+        "short_windows": (
+            c["short_windows"] > 0,
+            s("short_windows") + " buyer(s) with less than 2 h of effective windows: find and "
+            "record their reachable hours.",
+        ),
+        "contradicted": (
+            c["contradicted"] > 0,
+            s("contradicted") + " claimed on-site visit(s) contradicted by the track: record "
+            "only visits you made.",
+        ),
+        "summary_onsite": (
+            onsite_mismatch.fillna(False).to_numpy(bool),
+            "Summary says " + s("summary_onsite") + " on-site visits, records "
+            + s("onsite_claims") + ", track " + s("stays") + " stays: make them agree.",
+        ),
+        "customer_reports": (
+            c["customers"] > c["reports_timely"],
+            (c["customers"] - c["reports_timely"]).astype(str) + " of " + s("customers")
+            + " customer reports not timely (late " + s("reports_late") + ", missing "
+            + s("reports_missing") + "): report each customer right after marketing it, "
+            "before the next.",
+        ),
+        "report_tags": (
+            c["reports_bad_tags"] > 0,
+            s("reports_bad_tags") + " report(s) with poor tags: >= 2 taxonomy keywords, "
+            "products down to product/brand/net weight.",
+        ),
+        "hourly_reports": (
+            c["hours_missing"] > 0,
+            s("hours_missing") + " working hour(s) without an hourly report: report every hour.",
+        ),
+        "daily_summary": (
+            ~(c["summary_present"].fillna(False).astype(bool)
+              & c["sections_ok"].fillna(False).astype(bool)
+              & c["counts_agree"].fillna(False).astype(bool)),
+            "Daily summary missing, incomplete or its counts differ from the records: send "
+            "results, problems, suggestions and experience.",
+        ),
+        "results_missing": (
+            c["results_missing"] > 0,
+            s("results_missing") + " slot(s) without a result: write one result per purpose.",
+        ),
+        "duplicate_results": (
+            c["duplicate_results"] > 0,
+            s("duplicate_results") + " purpose(s) with several results: one result per purpose.",
+        ),
+        "reasons_missing": (
+            c["reasons_missing"] > 0,
+            s("reasons_missing") + " missed goal(s) without a concrete reason and keyword: "
+            "state why.",
+        ),
+        "help_plans_missing": (
+            c["help_plans_missing"] > 0,
+            s("help_plans_missing") + " missed goal(s) without a help plan: agree one by the "
+            "next working day.",
+        ),
+        "manager_help_missing": (
+            c["below_target"].fillna(False).astype(bool)
+            & ~c["manager_help"].fillna(False).astype(bool),
+            "Targets missed and no help entry from the district GM or city director: ask for it.",
+        ),
+    }  # fmt: skip
+    failed = np.zeros((n, len(ITEMS)), dtype=bool)
+    texts = np.empty((n, len(ITEMS)), dtype=object)
+    for j, item in enumerate(ITEMS):
+        mask, text = fixes[item]
+        failed[:, j] = np.asarray(mask, dtype=bool)
+        texts[:, j] = text if isinstance(text, str) else np.asarray(text, dtype=object)
+    names = np.array(ITEMS, dtype=object)
+    out = cards.copy()
+    out["failed_items"] = [list(names[row]) for row in failed]
+    out["fix_tomorrow"] = [list(t[row]) for t, row in zip(texts, failed, strict=True)]
+    out["passed"] = pd.Series(~failed.any(axis=1), index=out.index)
+    return out[list(SCORECARD_COLUMNS)]
