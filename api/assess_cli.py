@@ -77,6 +77,10 @@ def add_assess_commands(sub: Any) -> None:
     _common(h, data=False)
     h.set_defaults(func=_cmd_history)
 
+    from api.scorecard_cli import add_scorecard_commands  # issue 7: day, five-day
+
+    add_scorecard_commands(asub)
+
 
 def _common(parser: argparse.ArgumentParser, *, data: bool) -> None:
     parser.add_argument("--config", type=Path, help="assessment TOML (thresholds, timezone)")

@@ -1,0 +1,165 @@
+"""``trajcheck assess day`` and ``trajcheck assess five-day``: scorecards from files.
+
+Inputs are folders: part 1's exports (``--data``), the marketing kinds
+(``--marketing``) and the verification results of ``trajcheck daily``
+(``--results``: ``<date>/days/<manager>.json``; the map report beside each result,
+``<manager>.html``, is what the HTML links to).  Outputs: JSON, CSV and HTML in
+``--out``.  Every :class:`~trajectory.errors.TrajcheckError` is one line on stderr
+and exit status 2 (``api.cli.main``).
+"""
+
+from __future__ import annotations
+
+__all__ = ["add_scorecard_commands"]
+
+import argparse
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from trajectory.errors import InputError
+
+
+def add_scorecard_commands(asub: Any) -> None:
+    """Add ``day`` and ``five-day`` to the ``trajcheck assess`` sub-parsers."""
+    d = asub.add_parser("day", help="every field manager's daily scorecard (JSON, CSV, HTML)")
+    d.add_argument("--date", required=True, help="local day YYYY-MM-DD")
+    d.add_argument("--manager", action="append", default=[], help="only this manager (repeat)")
+    _inputs(d)
+    d.set_defaults(func=_cmd_day)
+    f = asub.add_parser("five-day", help="the 5-day assessment of one field manager")
+    f.add_argument("--manager", required=True)
+    f.add_argument("--start", required=True, help="first local day YYYY-MM-DD")
+    _inputs(f)
+    f.set_defaults(func=_cmd_five_day)
+
+
+def _inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", type=Path, required=True, help="folder of part 1's export files")
+    p.add_argument("--marketing", type=Path, required=True, help="folder of marketing files")
+    p.add_argument("--results", type=Path, help="trajcheck daily outputs: <date>/days/*.json")
+    p.add_argument("--out", type=Path, required=True, help="folder for the JSON, CSV, HTML")
+    p.add_argument("--lang", choices=("en", "zh"), default="en")
+    p.add_argument("--config", type=Path, help="assessment TOML (part 1)")
+    p.add_argument("--marketing-config", type=Path, help="marketing TOML (targets, hours ...)")
+
+
+def _load(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
+    import pandas as pd
+
+    from assessment.config import load_assess_config
+    from assessment.io import read_dataset
+    from assessment.marketing_config import load_marketing_config
+    from assessment.marketing_data import read_marketing
+
+    acfg = load_assess_config(args.config)
+    mcfg = load_marketing_config(args.marketing_config, timezone=acfg.timezone)
+    data, _ = read_dataset(args.data, timezone=acfg.timezone)
+    known = {
+        "people": pd.Index(data.people["person_id"]),
+        "buyers": pd.Index(data.buyers["buyer_id"]),
+    }
+    mk, _ = read_marketing(args.marketing, timezone=mcfg.timezone, known=known)
+    return data, mk, acfg, mcfg
+
+
+def _results(folder: Path | None, days: list[dt.date]) -> list[dict[str, Any]]:
+    from trajectory.daily import read_result
+
+    if folder is None:
+        return []
+    out = []
+    for day in days:
+        for path in sorted((folder / day.isoformat() / "days").glob("*.json")):
+            body = read_result(path)
+            if body is not None:
+                out.append(body)
+    return out
+
+
+def _map_link(args: argparse.Namespace) -> Any:
+    from trajectory.daily import day_stem
+
+    if args.results is None:
+        return None
+    base = os.path.relpath(args.results, args.out)
+
+    def link(manager_id: str, day: str) -> str:
+        return f"{base}/{day}/days/{day_stem(manager_id)}.html".replace(os.sep, "/")
+
+    return link
+
+
+def _day(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(option, None, None, f"not a date YYYY-MM-DD (got {text!r})") from exc
+
+
+def _cmd_day(args: argparse.Namespace) -> int:
+    from assessment.export import to_records, write_table
+    from assessment.scorecard import daily_scorecards
+    from assessment.scorecard_html import render_team_day
+
+    day = _day(args.date, "--date")
+    data, mk, acfg, mcfg = _load(args)
+    sc = daily_scorecards(
+        data, mk, _results(args.results, [day]), day, config=mcfg, assess_config=acfg,
+        managers=args.manager or None,
+    )  # fmt: skip
+    stem = args.out / f"scorecards-{day.isoformat()}"
+    cards = sc.cards
+    flat = cards.assign(
+        failed_items=cards["failed_items"].map(";".join),
+        fix_tomorrow=cards["fix_tomorrow"].map(" | ".join),
+    )
+    write_table(flat, stem.with_suffix(".csv"), mcfg.timezone)
+    body = {"date": day.isoformat(), "scorecards": to_records(cards, mcfg.timezone)}
+    _write(stem.with_suffix(".json"), json.dumps(body, ensure_ascii=False, indent=1) + "\n")
+    page = render_team_day(cards, day, lang=args.lang, map_link=_map_link(args))
+    _write(stem.with_suffix(".html"), page)
+    for r in cards.itertuples(index=False):
+        items: list[str] = list(r.failed_items)  # type: ignore[arg-type]
+        verdict = "pass" if r.passed else f"fail ({len(items)} items)"
+        print(f"{r.manager_id:<8} {r.status:<12} corroborated {r.corroborated}/{r.onsite_claims}"
+              f"  contradicted {r.contradicted}  {verdict}")  # fmt: skip
+    return 0
+
+
+def _cmd_five_day(args: argparse.Namespace) -> int:
+    from assessment.export import to_records, write_table
+    from assessment.fiveday import five_day_assessment, working_days
+    from assessment.scorecard_html import render_five_day
+
+    start = _day(args.start, "--start")
+    data, mk, acfg, mcfg = _load(args)
+    days = list(working_days(start, mcfg.five_days, mcfg.weekmask))
+    fd = five_day_assessment(
+        data, mk, _results(args.results, days), args.manager, start, config=mcfg,
+        assess_config=acfg,
+    )  # fmt: skip
+    stem = args.out / f"five-day-{args.manager}-{start.isoformat()}"
+    flat = fd.cards.assign(
+        failed_items=fd.cards["failed_items"].map(";".join),
+        fix_tomorrow=fd.cards["fix_tomorrow"].map(" | ".join),
+    )
+    write_table(flat, stem.with_suffix(".csv"), mcfg.timezone)
+    body = {
+        **fd.summary(),
+        "orders": to_records(fd.orders, mcfg.timezone),
+        "scorecards": to_records(fd.cards, mcfg.timezone),
+    }
+    _write(stem.with_suffix(".json"), json.dumps(body, ensure_ascii=False, indent=1) + "\n")
+    _write(stem.with_suffix(".html"), render_five_day(fd, lang=args.lang, map_link=_map_link(args)))
+    print(f"{fd.manager_id} {fd.days[0]} .. {fd.days[-1]}: {fd.verdict}")
+    for reason in fd.reasons:
+        print(f"  - {reason}")
+    return 0
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
