@@ -109,7 +109,7 @@ def check_report_tags(
     tax = keywords[["keyword", "needs_leaf"]].drop_duplicates("keyword")
     long = long.reset_index().merge(tax, on="keyword", how="left").set_index("index")
     unknown = long["needs_leaf"].isna()
-    needs = long["needs_leaf"].fillna(False).astype(bool)
+    needs = long["needs_leaf"].eq(True)
     detail = long["detail"].fillna("").astype(str).str.strip()
     incomplete = needs & ~detail.str.match(_LEAF_RE)
     idx = out.index

@@ -116,7 +116,7 @@ def corroborate(
     onsite["b_lon"] = onsite["buyer_id"].map(loc["lon"])
     day_info = onsite[["manager_id", "date"]].merge(days, on=["manager_id", "date"], how="left")
     has_result = day_info["status"].notna().to_numpy(bool)
-    has_gps = day_info["has_gps"].fillna(False).astype(bool).to_numpy()
+    has_gps = day_info["has_gps"].eq(True).to_numpy()
     radius = day_info["match_radius_m"].fillna(100.0).to_numpy(float)
     onsite["radius"] = radius
 
@@ -179,8 +179,8 @@ def corroborate(
     onsite["why"] = why
     stay_id = first_hit["stay_id"].reindex(np.arange(n))
     onsite["stay_id"] = pd.array(stay_id.to_numpy(), dtype="Int64")
-    departure = first_hit["departure"].reindex(np.arange(n)).to_numpy()
-    later = pd.Series(departure, index=onsite.index)
+    later = first_hit["departure"].reindex(np.arange(n))
+    later.index = onsite.index
     onsite["visit_end"] = onsite["slot_end"].where(
         later.isna() | (later < onsite["slot_end"]), later
     )

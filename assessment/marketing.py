@@ -46,7 +46,7 @@ def check_methods(records: pd.DataFrame, buyers: pd.DataFrame) -> pd.DataFrame:
     """
     admitted = buyers.set_index("buyer_id")["chat_admitted"].astype(bool)
     out = records.copy()
-    out["chat_admitted"] = out["buyer_id"].map(admitted).fillna(False).astype(bool)
+    out["chat_admitted"] = out["buyer_id"].map(admitted).eq(True)
     out["chat_not_admitted"] = (out["method"] == "chat") & ~out["chat_admitted"]
     return out
 

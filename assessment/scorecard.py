@@ -305,7 +305,7 @@ def _verdicts(cards: pd.DataFrame) -> pd.DataFrame:
             "Stays and reported visits differ: report exactly the on-site visits you made.",
         ),
         "targets": (
-            c["below_target"].fillna(False).astype(bool),
+            c["below_target"].eq(True),
             "Below target (" + gaps.str.strip() + "): plan more customers per method.",
         ),
         "chat_not_admitted": (
@@ -350,9 +350,9 @@ def _verdicts(cards: pd.DataFrame) -> pd.DataFrame:
             s("hours_missing") + " working hour(s) without an hourly report: report every hour.",
         ),
         "daily_summary": (
-            ~(c["summary_present"].fillna(False).astype(bool)
-              & c["sections_ok"].fillna(False).astype(bool)
-              & c["counts_agree"].fillna(False).astype(bool)),
+            ~(c["summary_present"].eq(True)
+              & c["sections_ok"].eq(True)
+              & c["counts_agree"].eq(True)),
             "Daily summary missing, incomplete or its counts differ from the records: send "
             "results, problems, suggestions and experience.",
         ),
@@ -375,8 +375,8 @@ def _verdicts(cards: pd.DataFrame) -> pd.DataFrame:
             "next working day.",
         ),
         "manager_help_missing": (
-            c["below_target"].fillna(False).astype(bool)
-            & ~c["manager_help"].fillna(False).astype(bool),
+            c["below_target"].eq(True)
+            & ~c["manager_help"].eq(True),
             "Targets missed and no help entry from the district GM or city director: ask for it.",
         ),
     }  # fmt: skip
