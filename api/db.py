@@ -315,3 +315,89 @@ declarations = sa.Table(
     sa.Column("boxes", sa.Integer, nullable=False),
     sa.Column("period_end", sa.Date),
 )
+
+
+# ------------------------------------------------------------------ marketing (issue 7)
+# The six marketing kinds of the daily scorecards (assessment/marketing_data.py), keyed as
+# their validation keys them.  Instants are UTC milliseconds; free text is at most 200
+# characters (a transcript 4,000).  A help plan's absent buyer or manager is "" (key column).
+
+__all__ += [
+    "chat_reports",
+    "daily_summaries",
+    "help_plans",
+    "marketing_records",
+    "marketing_windows",
+    "tag_keywords",
+]
+
+marketing_windows = sa.Table(
+    "marketing_windows",
+    metadata,
+    sa.Column("buyer_id", sa.String(64), sa.ForeignKey("buyers.buyer_id"), primary_key=True),
+    sa.Column("start", sa.String(8), primary_key=True),  # local HH:MM as given
+    sa.Column("end", sa.String(8), nullable=False),
+    sa.Column("start_min", sa.Integer, nullable=False),  # minutes after local midnight
+    sa.Column("end_min", sa.Integer, nullable=False),
+)
+
+tag_keywords = sa.Table(
+    "tag_keywords",
+    metadata,
+    sa.Column("keyword", sa.String(200), primary_key=True),
+    sa.Column("category", sa.String(200), nullable=False),
+    sa.Column("needs_leaf", sa.Boolean, nullable=False),
+)
+
+marketing_records = sa.Table(
+    "marketing_records",
+    metadata,
+    sa.Column("manager_id", sa.String(64), sa.ForeignKey("people.person_id"), primary_key=True),
+    sa.Column("buyer_id", sa.String(64), sa.ForeignKey("buyers.buyer_id"), primary_key=True),
+    sa.Column("slot_start_ms", sa.BigInteger, primary_key=True),
+    sa.Column("slot_end_ms", sa.BigInteger, nullable=False),
+    sa.Column("method", sa.String(8), nullable=False),  # onsite | phone | chat
+    sa.Column("purpose", sa.String(200), nullable=False),
+    sa.Column("goal_met", sa.Boolean, nullable=False),
+    sa.Column("result", sa.String(200)),
+    sa.Column("reason", sa.String(200)),
+    sa.Column("reason_keywords", sa.String(200)),
+    sa.Index(None, "slot_start_ms"),
+)
+
+chat_reports = sa.Table(
+    "chat_reports",
+    metadata,
+    sa.Column("manager_id", sa.String(64), sa.ForeignKey("people.person_id"), primary_key=True),
+    sa.Column("sent_ms", sa.BigInteger, primary_key=True),
+    sa.Column("kind", sa.String(16), primary_key=True),  # customer | hourly | daily
+    sa.Column("buyer_id", sa.String(64), sa.ForeignKey("buyers.buyer_id")),
+    sa.Column("tags", sa.String(200)),
+    sa.Column("transcript", sa.Text),
+    sa.Index(None, "sent_ms"),
+)
+
+daily_summaries = sa.Table(
+    "daily_summaries",
+    metadata,
+    sa.Column("manager_id", sa.String(64), sa.ForeignKey("people.person_id"), primary_key=True),
+    sa.Column("date", sa.Date, primary_key=True, index=True),
+    *(sa.Column(f"target_{m}", sa.Integer, nullable=False) for m in ("onsite", "phone", "chat")),
+    *(sa.Column(f"actual_{m}", sa.Integer, nullable=False) for m in ("onsite", "phone", "chat")),
+    sa.Column("problems", sa.String(200)),
+    sa.Column("suggestions", sa.String(200)),
+    sa.Column("experience", sa.String(200)),
+)
+
+help_plans = sa.Table(
+    "help_plans",
+    metadata,
+    sa.Column("date", sa.Date, primary_key=True, index=True),
+    sa.Column("helper_id", sa.String(64), sa.ForeignKey("people.person_id"), primary_key=True),
+    sa.Column("buyer_id", sa.String(64), primary_key=True),  # "" = none
+    sa.Column("manager_id", sa.String(64), primary_key=True),  # "" = none
+    sa.Column("helper_role", sa.String(32), nullable=False),
+    sa.Column("actions", sa.String(200), nullable=False),
+    sa.Column("completion_plan", sa.String(200), nullable=False),
+    sa.Column("gap_keywords", sa.String(200)),
+)
