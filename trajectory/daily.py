@@ -34,6 +34,7 @@ __all__ = [
     "chunks",
     "day_stem",
     "error_row",
+    "move_into_place",
     "read_day_tasks",
     "read_result",
     "summary_row",
@@ -84,6 +85,16 @@ _SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 T = TypeVar("T")
 
 
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+#: The process's umask, read once at import (reading it means setting it).
+_UMASK = _read_umask()
+
+
 def day_stem(manager_id: str) -> str:
     """The file-name stem of a manager's outputs: the id, percent-encoded where unsafe.
 
@@ -113,11 +124,22 @@ def write_text_atomic(path: Path, text: str) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
-        Path(tmp).replace(path)
+        move_into_place(Path(tmp), path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def move_into_place(tmp: Path, target: Path) -> None:
+    """Rename a finished temporary file over ``target``, with a new file's usual permissions.
+
+    ``tempfile.mkstemp`` creates files readable by their owner only; the outputs of a
+    run (maps a web server serves, summaries others read) get ``0o666`` less the umask,
+    as ``open`` would have given them.
+    """
+    tmp.chmod(0o666 & ~_UMASK)
+    tmp.replace(target)
 
 
 def read_result(path: Path) -> dict[str, Any] | None:

@@ -48,7 +48,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from trajectory.daily import SUMMARY_COLUMNS, day_stem
+from trajectory.daily import SUMMARY_COLUMNS, day_stem, move_into_place
 from trajectory.errors import InputError
 from trajectory.schema import OnBadRow, ValidatedTrack, validate_track
 
@@ -303,7 +303,7 @@ def write_results_parquet(rows: Iterable[Mapping[str, Any]], run_dir: Path, path
                     writer.write_table(pa.Table.from_pylist(batch, schema=_RESULT_SCHEMA))
                     batch = []
             writer.write_table(pa.Table.from_pylist(batch, schema=_RESULT_SCHEMA))
-        Path(tmp).replace(path)
+        move_into_place(Path(tmp), path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -340,7 +340,7 @@ def _write_table_atomic(table: pa.Table, target: Path) -> None:
     os.close(fd)
     try:
         pq.write_table(table, tmp)
-        Path(tmp).replace(target)
+        move_into_place(Path(tmp), target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

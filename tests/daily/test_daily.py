@@ -62,6 +62,14 @@ class TestWriteTextAtomic:
         assert target.read_text(encoding="utf-8") == "new"
         assert sorted(p.name for p in target.parent.iterdir()) == ["r.json"]
 
+    def test_permissions_follow_the_umask(self, tmp_path: Path) -> None:
+        import os
+
+        mask = os.umask(0o022)
+        os.umask(mask)
+        target = write_text_atomic(tmp_path / "r.json", "x")
+        assert target.stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's 0o600
+
     def test_failed_write_keeps_the_old_file(self, tmp_path: Path) -> None:
         target = tmp_path / "r.json"
         target.write_text("old", encoding="utf-8")
