@@ -6,10 +6,11 @@ dataset partitioned by date/manager plus one task CSV, cached under
 ``benchmarks/.cache/daily`` (gitignored).  Then times ``trajcheck daily`` as a
 subprocess (Python start-up, listing, every manager-day, summary, results.parquet and
 the team index included) locally and on a Dask ``LocalCluster``, without and with map
-reports, and reports manager-days/s, points/s and peak memory (the whole process
-tree's proportional set size, sampled every 100 ms with psutil, so pages shared by
-forked workers count once; and the largest single process's peak resident memory from
-the kernel's maxrss).
+reports, and reports manager-days/s, points/s, the CPU time of every process of the
+run (the kernel's accounting, which does not depend on what else the machine runs) and
+peak memory (the whole process tree's proportional set size, sampled every 100 ms with
+psutil, so pages shared by forked workers count once; and the largest single process's
+peak resident memory from the kernel's maxrss).
 
 Usage::
 
@@ -46,11 +47,12 @@ DATE = dt.date(2026, 11, 20)
 #: Scenarios whose track and stores are WGS-84 (a daily run uses one coordinate system).
 POOL_SCENARIOS = tuple(s for s in SCENARIOS if s not in ("gcj02_stores", "track_gcj02"))
 TRAJCHECK = [sys.executable, "-m", "api.cli"]
-#: Runs the command and prints the largest descendant's peak RSS (kB) last on stderr.
+#: Runs the command, then prints on stderr the largest reaped descendant's peak RSS (kB)
+#: and the CPU time (user + system, s) of the descendants it (and they) reaped.
 _WRAPPER = (
     "import resource, subprocess, sys; rc = subprocess.call(sys.argv[1:]); "
-    "print('maxrss_kb', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
-    "sys.exit(rc)"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+    "print('rusage', u.ru_maxrss, u.ru_utime + u.ru_stime, file=sys.stderr); sys.exit(rc)"
 )
 
 
@@ -93,8 +95,8 @@ def _pool(size: int) -> list:  # type: ignore[type-arg]
     return out
 
 
-def run(args: list[str]) -> tuple[float, int, int, str]:
-    """Wall time (s), peak tree RSS (bytes), largest process maxrss (bytes), stderr."""
+def run(args: list[str]) -> tuple[float, int, int, float, str]:
+    """Wall time (s), peak tree PSS and largest maxrss (bytes), CPU time (s), stderr."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-c", _WRAPPER, *TRAJCHECK, *args],
@@ -105,6 +107,7 @@ def run(args: list[str]) -> tuple[float, int, int, str]:
         env={**os.environ, "PYTHONWARNINGS": "ignore"},
     )
     peak = [0]
+    cpu: dict[int, float] = {}  # pid -> user + system seconds, last seen
     stop = threading.Event()
 
     def sample() -> None:
@@ -113,6 +116,12 @@ def run(args: list[str]) -> tuple[float, int, int, str]:
             try:
                 procs = wrapper.children(recursive=True)
                 peak[0] = max(peak[0], sum(_pss(p) for p in procs))
+                for p in procs:
+                    try:
+                        times = p.cpu_times()
+                        cpu[p.pid] = max(cpu.get(p.pid, 0.0), times.user + times.system)
+                    except psutil.Error:
+                        pass
             except psutil.Error:
                 pass
             stop.wait(0.1)
@@ -126,8 +135,11 @@ def run(args: list[str]) -> tuple[float, int, int, str]:
     if proc.returncode != 0:
         raise RuntimeError(f"trajcheck daily failed ({proc.returncode}):\n{err[-3000:]}")
     last = err.strip().splitlines()[-1].split()
-    maxrss = int(last[1]) * 1024 if last and last[0] == "maxrss_kb" else 0
-    return elapsed, peak[0], maxrss, err
+    if not last or last[0] != "rusage":
+        raise RuntimeError(f"no rusage line from the wrapper:\n{err[-3000:]}")
+    # processes reaped by the wrapper are in its rusage; the forkserver's workers are not
+    # (nobody waits for the forkserver), so add the sampled ones, whichever is larger
+    return elapsed, peak[0], int(last[1]) * 1024, max(float(last[2]), sum(cpu.values())), err
 
 
 def _pss(p: psutil.Process) -> int:
@@ -184,9 +196,8 @@ def main(argv: list[str] | None = None) -> int:
                 ]
                 if not maps:
                     cmd.append("--no-maps")
-                elapsed, tree_peak, proc_peak, err = run(cmd)
+                elapsed, tree_peak, proc_peak, cpu_s, err = run(cmd)
             found = re.search(r"workers \(([0-9.]+) s to connect\)", err)
-            phase = re.findall(rf"{n}/{n} manager-days, \d+ errors, ([0-9.]+) s", err)
             row = {
                 "n": n,
                 "points": total,
@@ -197,14 +208,15 @@ def main(argv: list[str] | None = None) -> int:
                 "points_per_s": total / elapsed,
                 "tree_peak_mb": tree_peak / 1e6,
                 "proc_peak_mb": proc_peak / 1e6,
+                "cpu_s": cpu_s,
                 "cluster_s": float(found.group(1)) if found else None,
-                "jobs_s": float(phase[-1]) if phase else None,
             }
             rows.append(row)
             print(
                 f"  {engine:<5} maps={'yes' if maps else 'no ':<3} {elapsed:7.1f} s  "
                 f"{row['days_per_s']:7.1f} manager-days/s  "
                 f"{row['points_per_s'] / 1e6:5.2f}M points/s  "
+                f"CPU {cpu_s:6.1f} s ({total / cpu_s / 1e6:4.2f}M points per CPU-s)  "
                 f"peak {row['tree_peak_mb']:,.0f} MB "
                 f"(largest process {row['proc_peak_mb']:,.0f} MB)",
                 flush=True,
@@ -250,26 +262,28 @@ def _markdown(
     )
     table = [
         "| manager-days | fixes | engine | maps | time | manager-days/s | points/s | "
-        "jobs only: points/s per worker | peak memory (tree) | largest process |",
-        "|--:|--:|---|---|--:|--:|--:|--:|--:|--:|",
+        "CPU time | points per CPU-second | peak memory (tree) | largest process |",
+        "|--:|--:|---|---|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for r in rows:
         engine = "local processes" if r["engine"] == "local" else "Dask LocalCluster"
         if r["cluster_s"] is not None:
             engine += f" (started in {r['cluster_s']:.1f} s)"
-        per_worker = (
-            f"{r['points'] / r['jobs_s'] / args.workers / 1e6:.2f}M" if r["jobs_s"] else "-"
-        )
         table.append(
             f"| {r['n']:,} | {r['points'] / 1e6:.1f}M | {engine} | "
             f"{'yes' if r['maps'] else 'no'} | {r['seconds']:.1f} s | {r['days_per_s']:.1f} | "
-            f"{r['points_per_s'] / 1e6:.2f}M | {per_worker} | {r['tree_peak_mb']:,.0f} MB | "
+            f"{r['points_per_s'] / 1e6:.2f}M | {r['cpu_s']:.0f} s | "
+            f"{r['points'] / r['cpu_s'] / 1e6:.2f}M | {r['tree_peak_mb']:,.0f} MB | "
             f"{r['proc_peak_mb']:,.0f} MB |"
         )
     note = (
-        "\n'jobs only' is the time from the start of the jobs (after listing) to the last "
-        "manager-day (the log's last progress line), without start-up, listing and the "
-        "summary files, divided among the workers: the rate one more worker adds.\n"
+        "\nCPU time: user + system seconds of every process of the run (driver, workers, "
+        "scheduler), sampled every 100 ms from the kernel's per-process accounting (a process "
+        "that ends loses at most its last 100 ms); unlike the wall time it does not depend "
+        "on what else the machine runs. Points per CPU-second is what one fully used core "
+        "gives, start-up and summary included. 'Started in': creating the LocalCluster and "
+        "connecting to it; its worker processes then import trajcheck while the first tasks "
+        "wait (in the time and CPU columns).\n"
     )
     return head + "\n".join(table) + "\n" + note
 
