@@ -104,7 +104,8 @@ def check_report_tags(
     tags = split_keywords(out["tags"]).rename("tag")
     long = tags.explode().dropna().to_frame()
     parts = long["tag"].astype(str).str.split(r"\s*[:：]\s*", n=1, regex=True, expand=True)
-    long["keyword"] = parts[0].str.strip()
+    # no tag at all: split gives a frame without columns
+    long["keyword"] = parts[0].str.strip() if 0 in parts.columns else pd.Series(dtype=object)
     long["detail"] = parts[1] if 1 in parts.columns else None
     tax = keywords[["keyword", "needs_leaf"]].drop_duplicates("keyword")
     long = long.reset_index().merge(tax, on="keyword", how="left").set_index("index")

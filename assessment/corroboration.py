@@ -45,10 +45,14 @@ def days_from_results(bodies: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     checks = ("on_time_arrival", "trajectory_clear", "visit_count_match")
     frame = pd.DataFrame(
         {
-            "manager_id": [b["manager_id"] for b in items],
+            "manager_id": pd.Series([b["manager_id"] for b in items], dtype=object),
             "date": pd.to_datetime([b["date"] for b in items]).astype("datetime64[ns]"),
-            "status": [b.get("status") for b in items],
-            **{c: [b["checks"].get(c, {}).get("status") for b in items] for c in checks},
+            # object columns even without results (an empty list would be float64)
+            "status": pd.Series([b.get("status") for b in items], dtype=object),
+            **{
+                c: pd.Series([b["checks"].get(c, {}).get("status") for b in items], dtype=object)
+                for c in checks
+            },
             "has_gps": [int(b.get("cleaning", {}).get("kept_points", 0)) > 0 for b in items],
             "match_radius_m": [
                 float(b.get("config", {}).get("match_radius_m", 100.0)) for b in items

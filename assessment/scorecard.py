@@ -101,7 +101,7 @@ def daily_scorecards(
         bodies = [b for b in bodies if b["manager_id"] in ids]
     rec = rec.loc[rec["manager_id"].isin(ids)].reset_index(drop=True)
     reports = reports.loc[reports["manager_id"].isin(ids)].reset_index(drop=True)
-    base = pd.DataFrame({"manager_id": sorted(ids), "date": stamp})
+    base = pd.DataFrame({"manager_id": pd.Series(sorted(ids), dtype=object), "date": stamp})
     base["date"] = base["date"].astype("datetime64[ns]")
     team = people.set_index("person_id")["team_id"]
     base["team_id"] = base["manager_id"].map(team)
