@@ -24,6 +24,8 @@ from trajectory.errors import InputError
 
 #: Import order of the kinds (a kind refers only to those before it).
 _KIND_ORDER = ("areas", "clusters", "people", "brands", "buyers", "orders", "declarations")
+#: The marketing kinds (issue 7), imported after part 1's (they refer to people and buyers).
+_MARKETING_KINDS = ("windows", "keywords", "marketing", "chat_reports", "summaries", "help_plans")
 
 
 def add_assess_commands(sub: Any) -> None:
@@ -33,7 +35,11 @@ def add_assess_commands(sub: Any) -> None:
 
     imp = asub.add_parser("import", help="import export files into the database (idempotent)")
     imp.add_argument("files", nargs="+", type=Path, help="CSV or JSON files named <kind>*.csv")
-    imp.add_argument("--kind", choices=_KIND_ORDER, help="the kind of every file (default: name)")
+    imp.add_argument(
+        "--kind",
+        choices=(*_KIND_ORDER, *_MARKETING_KINDS),
+        help="the kind of every file (default: from its name)",
+    )
     imp.add_argument("--crs", choices=CRS_NAMES, default="wgs84", help="coordinates' system")
     imp.add_argument(
         "--atomic", action="store_true", help="store nothing of a file that has a bad row"
@@ -109,12 +115,15 @@ def _outputs(parser: argparse.ArgumentParser) -> None:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from api.assess_repo import import_rows
+    from api.marketing_repo import import_marketing, marketing_kind_of
     from assessment.io import kind_of, raw_from_csv, raw_from_records, records_of
+    from assessment.marketing_data import marketing_raw_from_csv, marketing_raw_from_records
 
     cfg = _config(args)
     engine = _engine(args)
-    files = [(args.kind or kind_of(f), f) for f in args.files]
-    files.sort(key=lambda kf: _KIND_ORDER.index(kf[0]))
+    files = [(args.kind or marketing_kind_of(f) or kind_of(f), f) for f in args.files]
+    order = (*_KIND_ORDER, *_MARKETING_KINDS)
+    files.sort(key=lambda kf: order.index(kf[0]))
     status = 0
     for kind, file in files:
         source = str(file)
@@ -127,19 +136,36 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 parsed = json.loads(data.decode("utf-8-sig"))
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise InputError(source, None, None, f"not valid JSON ({exc})") from exc
-            raw, problems = raw_from_records(records_of(parsed, kind, source), kind, source)
+            items = records_of(parsed, kind, source)
+            if kind in _MARKETING_KINDS:
+                raw, problems = marketing_raw_from_records(items, kind, source)
+            else:
+                raw, problems = raw_from_records(items, kind, source)
+        elif kind in _MARKETING_KINDS:
+            raw, problems = marketing_raw_from_csv(data, kind, source)
         else:
             raw, problems = raw_from_csv(data, kind, source)
-        report = import_rows(
-            engine,
-            kind,
-            raw,
-            problems,
-            source=source,
-            timezone=cfg.timezone,
-            crs=args.crs,
-            atomic=args.atomic,
-        )
+        if kind in _MARKETING_KINDS:
+            report = import_marketing(
+                engine,
+                kind,
+                raw,
+                problems,
+                source=source,
+                timezone=cfg.timezone,
+                atomic=args.atomic,
+            )
+        else:
+            report = import_rows(
+                engine,
+                kind,
+                raw,
+                problems,
+                source=source,
+                timezone=cfg.timezone,
+                crs=args.crs,
+                atomic=args.atomic,
+            )
         for p in report.rejected:
             print(f"trajcheck: rejected: {p}", file=sys.stderr)
         print(

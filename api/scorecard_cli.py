@@ -1,11 +1,15 @@
-"""``trajcheck assess day`` and ``trajcheck assess five-day``: scorecards from files.
+"""``trajcheck assess day`` and ``trajcheck assess five-day``: scorecards, files or database.
 
-Inputs are folders: part 1's exports (``--data``), the marketing kinds
+Inputs are either folders: part 1's exports (``--data``), the marketing kinds
 (``--marketing``) and the verification results of ``trajcheck daily``
 (``--results``: ``<date>/days/<manager>.json``; the map report beside each result,
-``<manager>.html``, is what the HTML links to).  Outputs: JSON, CSV and HTML in
-``--out``.  Every :class:`~trajectory.errors.TrajcheckError` is one line on stderr
-and exit status 2 (``api.cli.main``).
+``<manager>.html``, is what the HTML links to); or, without ``--data``, the service's
+database (``--database-url`` or ``TRAJCHECK_DATABASE_URL``): part 1's tables, the
+marketing tables (``trajcheck assess import``) and the stored verification results
+(``--results`` still reads results and links maps from a folder when given).  Both
+give the same scorecards.  Outputs: JSON, CSV and HTML in ``--out``.  Every
+:class:`~trajectory.errors.TrajcheckError` is one line on stderr and exit
+status 2 (``api.cli.main``).
 """
 
 from __future__ import annotations
@@ -37,8 +41,15 @@ def add_scorecard_commands(asub: Any) -> None:
 
 
 def _inputs(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", type=Path, required=True, help="folder of part 1's export files")
-    p.add_argument("--marketing", type=Path, required=True, help="folder of marketing files")
+    p.add_argument(
+        "--data", type=Path, help="folder of part 1's export files (default: the database)"
+    )
+    p.add_argument("--marketing", type=Path, help="folder of marketing files (with --data)")
+    p.add_argument(
+        "--database-url",
+        help="SQLAlchemy URL when not --data (default TRAJCHECK_DATABASE_URL or "
+        "sqlite:///trajcheck.db)",
+    )
     p.add_argument("--results", type=Path, help="trajcheck daily outputs: <date>/days/*.json")
     p.add_argument("--out", type=Path, required=True, help="folder for the JSON, CSV, HTML")
     p.add_argument("--lang", choices=("en", "zh"), default="en")
@@ -46,23 +57,42 @@ def _inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("--marketing-config", type=Path, help="marketing TOML (targets, hours ...)")
 
 
-def _load(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
-    import pandas as pd
-
+def _configs(args: argparse.Namespace) -> tuple[Any, Any]:
     from assessment.config import load_assess_config
-    from assessment.io import read_dataset
     from assessment.marketing_config import load_marketing_config
-    from assessment.marketing_data import read_marketing
 
     acfg = load_assess_config(args.config)
-    mcfg = load_marketing_config(args.marketing_config, timezone=acfg.timezone)
+    return acfg, load_marketing_config(args.marketing_config, timezone=acfg.timezone)
+
+
+def _load(
+    args: argparse.Namespace, days: list[dt.date], manager_id: str | None = None
+) -> tuple[Any, Any, list[dict[str, Any]], Any, Any]:
+    """Part 1's dataset, the marketing frames, the days' results and both configs."""
+    import pandas as pd
+
+    from assessment.io import read_dataset
+    from assessment.marketing_data import read_marketing
+
+    acfg, mcfg = _configs(args)
+    if args.data is None:
+        from api.assess_cli import _engine
+        from api.marketing_repo import scorecard_inputs
+
+        with _engine(args).connect() as conn:
+            data, mk, bodies = scorecard_inputs(conn, days, mcfg, manager_id=manager_id)
+        if args.results is not None:
+            bodies = _results(args.results, days)
+        return data, mk, bodies, acfg, mcfg
+    if args.marketing is None:
+        raise InputError("--marketing", None, None, "required with --data")
     data, _ = read_dataset(args.data, timezone=acfg.timezone)
     known = {
         "people": pd.Index(data.people["person_id"]),
         "buyers": pd.Index(data.buyers["buyer_id"]),
     }
     mk, _ = read_marketing(args.marketing, timezone=mcfg.timezone, known=known)
-    return data, mk, acfg, mcfg
+    return data, mk, _results(args.results, days), acfg, mcfg
 
 
 def _results(folder: Path | None, days: list[dt.date]) -> list[dict[str, Any]]:
@@ -105,9 +135,9 @@ def _cmd_day(args: argparse.Namespace) -> int:
     from assessment.scorecard_html import render_team_day
 
     day = _day(args.date, "--date")
-    data, mk, acfg, mcfg = _load(args)
+    data, mk, bodies, acfg, mcfg = _load(args, [day])
     sc = daily_scorecards(
-        data, mk, _results(args.results, [day]), day, config=mcfg, assess_config=acfg,
+        data, mk, bodies, day, config=mcfg, assess_config=acfg,
         managers=args.manager or None,
     )  # fmt: skip
     stem = args.out / f"scorecards-{day.isoformat()}"
@@ -135,10 +165,11 @@ def _cmd_five_day(args: argparse.Namespace) -> int:
     from assessment.scorecard_html import render_five_day
 
     start = _day(args.start, "--start")
-    data, mk, acfg, mcfg = _load(args)
+    _, mcfg = _configs(args)
     days = list(working_days(start, mcfg.five_days, mcfg.weekmask))
+    data, mk, bodies, acfg, mcfg = _load(args, days, args.manager)
     fd = five_day_assessment(
-        data, mk, _results(args.results, days), args.manager, start, config=mcfg,
+        data, mk, bodies, args.manager, start, config=mcfg,
         assess_config=acfg,
     )  # fmt: skip
     stem = args.out / f"five-day-{args.manager}-{start.isoformat()}"
