@@ -920,6 +920,9 @@ def create_app(
 
     writer = role("platform", "admin")
     add_assessment_routes(app, principal=principal, writer=writer, connection=connection)
+    from api.scorecard_routes import add_scorecard_routes  # issue 7: scorecards, 5-day
+
+    add_scorecard_routes(app, principal=principal, writer=writer, connection=connection)
     assert set(ROLES) == {"platform", "supervisor", "admin"}
     return app
 

@@ -1,0 +1,391 @@
+"""The scorecard endpoints (issue 7): marketing imports, daily scorecards, the 5-day assessment.
+
+:func:`add_scorecard_routes` is called by :func:`api.app.create_app` with the app's
+authentication dependencies and adds the routes to the app itself (like
+:func:`api.assess_routes.add_assessment_routes`).  Roles are the service's:
+``platform`` and ``admin`` import (tag ``ingest``); every key reads (tags ``read``
+and ``reports``), a supervisor only the field managers of its own teams (team of
+the person in part 1's people table; 403 for anybody else's).
+
+====================================================  =================================
+``POST /v1/assess/{kind}``                            rows of one marketing kind (JSON)
+``POST /v1/assess/marketing.csv?kind=``               the same from a CSV body
+``GET /v1/assess/days/{date}/scorecards[.html]``      a day's scorecards (team/manager)
+``GET /v1/assess/managers/{id}/five-day/{date}[.html]``  a manager's 5-day assessment
+====================================================  =================================
+
+Scorecards are computed from the database as ``trajcheck assess day --database-url``
+computes them (:func:`api.marketing_repo.scorecard_inputs`), so both agree.
+"""
+
+__all__ = ["MarketingSettings", "add_scorecard_routes"]
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import Connection
+from starlette.concurrency import run_in_threadpool
+
+from api import repo
+from api.app import ApiError, IsoDate, ManagerId
+from api.assess_repo import BatchRejectedError
+from api.assess_routes import PREFIX, ImportOut, _assess_config
+from api.auth import Principal
+from api.marketing_repo import import_marketing, scorecard_inputs
+from assessment.export import to_records
+from assessment.fiveday import FiveDay, five_day_assessment, working_days
+from assessment.io import Dataset
+from assessment.marketing_config import MarketingConfig, load_marketing_config
+from assessment.marketing_data import (
+    MARKETING_KINDS,
+    marketing_raw_from_csv,
+    marketing_raw_from_records,
+)
+from assessment.scorecard import daily_scorecards
+from assessment.scorecard_html import render_five_day, render_team_day
+from trajectory.errors import InputError, RowProblem
+
+MarketingKind = Literal[
+    "windows", "keywords", "marketing", "chat_reports", "summaries", "help_plans"
+]
+Id = Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[^\x00]+$")]
+MIN_DAY, MAX_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+_EXAMPLES = {
+    "windows": {"buyer_id": "B001", "start": "06:00", "end": "12:00"},
+    "keywords": {"keyword": "产品", "category": "product", "needs_leaf": True},
+    "marketing": {
+        "manager_id": "F11",
+        "buyer_id": "B001",
+        "slot_start": "2026-11-16T07:11:13+08:00",
+        "slot_end": "2026-11-16T07:29:49+08:00",
+        "method": "onsite",
+        "purpose": "首单",
+        "goal_met": "no",
+        "result": "未下单",
+        "reason": "老板不在，库存充足",
+        "reason_keywords": "库存",
+    },
+    "chat_reports": {
+        "manager_id": "F11",
+        "sent_at": "2026-11-16T07:31:49+08:00",
+        "kind": "customer",
+        "buyer_id": "B001",
+        "tags": "产品:猪五花肉/双汇/10kg;需求",
+        "transcript": "B001 首单：未下单",
+    },
+    "summaries": {
+        "manager_id": "F11",
+        "date": "2026-11-16",
+        "target_onsite": 8,
+        "target_phone": 5,
+        "target_chat": 4,
+        "actual_onsite": 9,
+        "actual_phone": 5,
+        "actual_chat": 4,
+        "problems": "部分客户老板不在",
+        "suggestions": "提前电话预约",
+        "experience": "先看库存再谈价格",
+    },
+    "help_plans": {
+        "date": "2026-11-17",
+        "helper_id": "GM1",
+        "helper_role": "district_gm",
+        "buyer_id": "B001",
+        "actions": "陪访，带样品",
+        "completion_plan": "两天内再访并下单",
+    },
+}
+_CSV_EXAMPLE = "buyer_id,start,end\nB001,06:00,12:00\nB001,13:30,17:30\n"
+
+
+class MarketingSettings(BaseSettings):
+    """``TRAJCHECK_ASSESS_MARKETING_CONFIG_FILE``: the marketing TOML (targets, working hours,
+    help-plan deadline ...); optional."""
+
+    model_config = SettingsConfigDict(env_prefix="TRAJCHECK_ASSESS_", extra="ignore")
+    marketing_config_file: Path | None = None
+
+
+@lru_cache(maxsize=1)
+def _marketing_config() -> MarketingConfig:
+    return load_marketing_config(
+        MarketingSettings().marketing_config_file, timezone=_assess_config().timezone
+    )
+
+
+class MarketingRowsIn(BaseModel):
+    model_config = ConfigDict(strict=True)
+    rows: list[Any] = Field(description="the rows: objects with the kind's columns")
+    atomic: bool = Field(False, description="store nothing when any row is bad")
+
+
+class ScorecardsOut(BaseModel):
+    date: str
+    total: int
+    scorecards: list[dict[str, Any]] = Field(
+        description="one object per field manager, columns of "
+        "assessment.scorecard.SCORECARD_COLUMNS (failed_items and fix_tomorrow are lists)"
+    )
+
+
+class FiveDayOut(BaseModel):
+    manager_id: str
+    start: str
+    days: list[str]
+    closed_order: bool
+    orders_closed: int
+    best_class: str | None
+    days_passed: int
+    contradicted: int
+    verdict: Literal["pass", "fail"]
+    reasons: list[str]
+    orders: list[dict[str, Any]]
+    scorecards: list[dict[str, Any]]
+
+
+def add_scorecard_routes(
+    app: FastAPI,
+    *,
+    principal: Callable[..., Principal],
+    writer: Callable[..., Principal],
+    connection: Callable[..., Iterator[Connection]],
+) -> None:
+    """Add the marketing imports, scorecards and 5-day assessment routes to ``app``."""
+    router = app.router  # the app's route class (strict JSON, documented errors) applies
+    Who = Annotated[Principal, Depends(principal)]  # noqa: N806
+    Writer = Annotated[Principal, Depends(writer)]  # noqa: N806
+    Conn = Annotated[Connection, Depends(connection)]  # noqa: N806
+    Lang = Annotated[Literal["en", "zh"], Query(description="labels of the page")]  # noqa: N806
+
+    def add_import(kind: str) -> None:
+        def post_rows(body: MarketingRowsIn, request: Request, _who: Writer) -> ImportOut:
+            raw, problems = marketing_raw_from_records(body.rows, kind, kind)
+            return _import(request, kind, raw, problems, source=kind, atomic=body.atomic)
+
+        router.add_api_route(
+            f"{PREFIX}/{kind}",
+            post_rows,
+            methods=["POST"],
+            tags=["ingest"],
+            response_model=ImportOut,
+            summary=f"Import marketing {kind} (JSON); idempotent upsert; bad rows named",
+            openapi_extra={
+                "requestBody": {
+                    "content": {
+                        "application/json": {"example": {"rows": [_EXAMPLES[kind]]}},
+                    }
+                }
+            },
+        )
+
+    for kind in MARKETING_KINDS:
+        add_import(kind)
+
+    @router.post(
+        PREFIX + "/marketing.csv",
+        tags=["ingest"],
+        response_model=ImportOut,
+        summary="Import one marketing kind from a CSV body (text/csv, header row first)",
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"text/csv": {"schema": {"type": "string"}, "example": _CSV_EXAMPLE}},
+            }
+        },
+    )
+    async def post_marketing_csv(
+        request: Request, _who: Writer, kind: MarketingKind, atomic: bool = False
+    ) -> ImportOut:
+        data = await request.body()
+        source = f"{kind}.csv"
+        try:
+            raw, problems = marketing_raw_from_csv(data, kind, source)
+        except InputError as exc:
+            raise ApiError(422, str(exc), [exc.problem]) from exc
+        return await run_in_threadpool(
+            _import, request, kind, raw, problems, source=source, atomic=atomic
+        )
+
+    @router.get(
+        PREFIX + "/days/{date}/scorecards",
+        tags=["read"],
+        response_model=ScorecardsOut,
+        summary="A day's scorecards of every visible field manager (filter by team, manager)",
+    )
+    def get_scorecards(
+        date: IsoDate,
+        who: Who,
+        conn: Conn,
+        team_id: Id | None = None,
+        manager_id: Id | None = None,
+    ) -> ScorecardsOut:
+        day = _check_day(date, "date")
+        cards = _day_cards(conn, who, day, team_id, manager_id)
+        tz = _marketing_config().timezone
+        return ScorecardsOut(
+            date=day.isoformat(), total=len(cards), scorecards=to_records(cards, tz)
+        )
+
+    @router.get(
+        PREFIX + "/days/{date}/scorecards.html",
+        tags=["reports"],
+        response_class=HTMLResponse,
+        summary="A day's scorecards as a page (team view), each manager linked to its map",
+    )
+    def get_scorecards_html(
+        date: IsoDate,
+        request: Request,
+        who: Who,
+        conn: Conn,
+        team_id: Id | None = None,
+        manager_id: Id | None = None,
+        lang: Lang = "en",
+    ) -> HTMLResponse:
+        day = _check_day(date, "date")
+        cards = _day_cards(conn, who, day, team_id, manager_id)
+        page = render_team_day(cards, day, lang=lang, map_link=_map_link(request, lang))
+        return HTMLResponse(page)
+
+    # the page first: /five-day/{date} would also match '2026-11-16.html' (a 422)
+    @router.get(
+        PREFIX + "/managers/{manager_id}/five-day/{date}.html",
+        tags=["reports"],
+        response_class=HTMLResponse,
+        summary="The 5-day assessment as a page: verdict, reasons, orders, five scorecards",
+    )
+    def get_five_day_html(
+        manager_id: ManagerId,
+        date: IsoDate,
+        request: Request,
+        who: Who,
+        conn: Conn,
+        lang: Lang = "en",
+    ) -> HTMLResponse:
+        fd = _five_day(conn, who, manager_id, _check_day(date, "date"))
+        return HTMLResponse(render_five_day(fd, lang=lang, map_link=_map_link(request, lang)))
+
+    @router.get(
+        PREFIX + "/managers/{manager_id}/five-day/{date}",
+        tags=["read"],
+        response_model=FiveDayOut,
+        summary="The 5-day assessment of a field manager from a start day",
+    )
+    def get_five_day(manager_id: ManagerId, date: IsoDate, who: Who, conn: Conn) -> FiveDayOut:
+        """``date`` is the first day (rolled forward to a working day)."""
+        fd = _five_day(conn, who, manager_id, _check_day(date, "date"))
+        tz = _marketing_config().timezone
+        return FiveDayOut(
+            **fd.summary(),
+            orders=to_records(fd.orders, tz),
+            scorecards=to_records(fd.cards, tz),
+        )
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _import(
+    request: Request,
+    kind: str,
+    raw: pd.DataFrame,
+    problems: list[RowProblem],
+    *,
+    source: str,
+    atomic: bool,
+) -> ImportOut:
+    try:
+        report = import_marketing(
+            request.app.state.engine,
+            kind,
+            raw,
+            problems,
+            source=source,
+            timezone=_marketing_config().timezone,
+            atomic=atomic,
+        )
+    except BatchRejectedError as exc:
+        raise ApiError(422, str(exc), list(exc.problems)) from exc
+    return ImportOut(**report.to_dict())
+
+
+def _check_day(day: dt.date, field: str) -> dt.date:
+    if not MIN_DAY <= day <= MAX_DAY:
+        raise ApiError(
+            422,
+            f"path, field {field}: {day} is outside {MIN_DAY} .. {MAX_DAY}",
+            [RowProblem("path", None, field, f"outside {MIN_DAY} .. {MAX_DAY}")],
+        )
+    return day
+
+
+def _map_link(request: Request, lang: str) -> Callable[[str, str], str]:
+    root = request.scope.get("root_path", "")
+
+    def link(manager_id: str, day: str) -> str:
+        return f"{root}/v1/managers/{manager_id}/days/{day}/report.html?lang={lang}"
+
+    return link
+
+
+def _team_of(conn: Connection, data: Dataset, person_id: str) -> tuple[bool, str | None]:
+    """Whether ``person_id`` is known (a person of part 1, or a manager whose tracks the
+    service holds), and its team (the person's, else the tracked manager's)."""
+    found = data.people.loc[data.people["person_id"] == person_id, "team_id"]
+    if not found.empty:
+        team = found.dropna()
+        return True, None if team.empty else str(team.iat[0])
+    tracked = repo.manager_team(conn, person_id)
+    return (False, None) if tracked is None else (True, tracked[1])
+
+
+def _readable(conn: Connection, data: Dataset, who: Principal, manager_id: str) -> None:
+    known, team = _team_of(conn, data, manager_id)
+    if not who.may_read_team(team):
+        raise HTTPException(403, f"manager {manager_id!r} is not in this key's teams")
+    if not known:
+        raise HTTPException(404, f"no person {manager_id!r}")
+
+
+def _day_cards(
+    conn: Connection,
+    who: Principal,
+    day: dt.date,
+    team_id: str | None,
+    manager_id: str | None,
+) -> pd.DataFrame:
+    if team_id is not None and not who.may_read_team(team_id):
+        raise HTTPException(403, f"team {team_id!r} is not one of this key's teams")
+    mcfg, acfg = _marketing_config(), _assess_config()
+    data, mk, bodies = scorecard_inputs(conn, [day], mcfg)
+    if manager_id is not None:
+        _readable(conn, data, who, manager_id)
+    people = data.people
+    teams = [team_id] if team_id is not None else None if who.reads_all else list(who.team_ids)
+    managers: list[str] | None = None
+    if teams is not None:
+        managers = people.loc[people["team_id"].isin(teams), "person_id"].tolist()
+    if manager_id is not None:
+        managers = [manager_id] if managers is None or manager_id in managers else []
+    sc = daily_scorecards(data, mk, bodies, day, config=mcfg, assess_config=acfg, managers=managers)
+    cards = sc.cards
+    if teams is not None:
+        cards = cards.loc[cards["team_id"].isin(teams)]
+    return cards.reset_index(drop=True)
+
+
+def _five_day(conn: Connection, who: Principal, manager_id: str, start: dt.date) -> FiveDay:
+    mcfg, acfg = _marketing_config(), _assess_config()
+    days = list(working_days(start, mcfg.five_days, mcfg.weekmask))
+    if days[-1] > MAX_DAY:
+        _check_day(days[-1], "date")
+    data, mk, bodies = scorecard_inputs(conn, days, mcfg, manager_id=manager_id)
+    _readable(conn, data, who, manager_id)
+    return five_day_assessment(data, mk, bodies, manager_id, start, config=mcfg, assess_config=acfg)
