@@ -227,7 +227,7 @@ def run_daily(
     write_summary(rows, out, date=settings.date)
     from trajectory.parquet import write_results_parquet
 
-    write_results_parquet(rows, out, out / "results.parquet")
+    write_results_parquet(rows, out, out / "results.parquet", stays_path=out / "stays.parquet")
     index = _write_indexes(rows, out, settings, teams)
     return RunReport(
         rows=rows,

@@ -211,3 +211,44 @@ class TestWriteResultsParquet:
         assert got[0]["result_json"] is None
         assert json.loads(got[1]["result_json"]) == body
         assert got[1]["stay_points"] == 10
+
+
+class TestGeoParquet:
+    def test_stays_layer_opens_in_geopandas(self, tmp_path: Path) -> None:
+        import geopandas as gpd
+
+        day = SAMPLES / "late"
+        body = verify_day(read_track(day / "track.csv"), read_tasks(day / "tasks.csv")).to_dict()
+        (tmp_path / "days").mkdir()
+        (tmp_path / "days" / "M3946.json").write_text(json.dumps(body), encoding="utf-8")
+        rows = [summary_row(body, result="days/M3946.json"), error_row("A1", DAY, "bad row")]
+        stays_path = tmp_path / "stays.parquet"
+        write_results_parquet(rows, tmp_path, tmp_path / "r.parquet", stays_path=stays_path)
+        layer = gpd.read_parquet(stays_path)
+        assert layer.crs is not None and layer.crs.to_string() == "OGC:CRS84"  # WGS-84 lon/lat
+        assert len(layer) == len(body["stay_points"]) == 10
+        first = body["stay_points"][0]
+        assert (layer["manager_id"].iloc[0], layer["id"].iloc[0]) == ("M3946", first["id"])
+        assert layer.geometry.iloc[0].x == pytest.approx(first["lon"])
+        assert layer.geometry.iloc[0].y == pytest.approx(first["lat"])
+        assert layer["store_id"].iloc[0] == first["store_id"]
+
+    def test_track_points_as_wkb_geometry(self, tmp_path: Path) -> None:
+        import geopandas as gpd
+        from shapely import LineString, Point
+
+        frame = read_track(SAMPLES / "late" / "track.csv").frame
+        geo = gpd.GeoDataFrame(
+            frame[["time", "accuracy_m", "speed_mps"]],
+            geometry=gpd.points_from_xy(frame["lon"], frame["lat"]),
+            crs="EPSG:4326",
+        )
+        path = tmp_path / "t.parquet"
+        geo.to_parquet(path)
+        got = read_day_track([path], "M3946", timezone=TZ, source="src").frame
+        np.testing.assert_allclose(got["lat"], frame["lat"])
+        np.testing.assert_allclose(got["lon"], frame["lon"])
+        geo.loc[2, "geometry"] = LineString([Point(0, 0), Point(1, 1)])
+        geo.to_parquet(path)
+        with pytest.raises(InputError, match="src, row 3, field lat"):
+            read_day_track([path], "M3946", timezone=TZ, source="src")
