@@ -284,7 +284,8 @@ def _verdicts(cards: pd.DataFrame) -> pd.DataFrame:
     )
 
     def s(col: str) -> pd.Series:
-        out: pd.Series = c[col].astype(str)
+        # a missing count (no result: no stays) reads "n/a", not NaN through the whole text
+        out: pd.Series = c[col].astype(str).fillna("n/a")
         return out
 
     fixes: dict[str, tuple[Any, Any]] = {

@@ -147,6 +147,15 @@ class TestCli:
         fd = json.loads((tmp_path / "db" / f"five-day-F11-{START}.json").read_text("utf-8"))
         assert fd["verdict"] == "fail" and fd["contradicted"] == 2
 
+    def test_days_without_results(self, tmp_path: Path) -> None:
+        _cli(tmp_path, "five-day", "--manager", "F11", "--start", START, *FOLDERS[:4])
+        fd = json.loads((tmp_path / f"five-day-F11-{START}.json").read_text("utf-8"))
+        assert {c["status"] for c in fd["scorecards"]} == {"no_result"}
+        fixes = [f for c in fd["scorecards"] for f in c["fix_tomorrow"]]
+        assert (
+            "Summary says 9 on-site visits, records 8, track n/a stays: make them agree." in fixes
+        )
+
 
 # ------------------------------------------------------------------ the API
 
