@@ -53,7 +53,7 @@ def import_track_files(paths: Sequence[Path], settings: RunSettings) -> list[Imp
 
 
 def _import_one(path: Path, s: RunSettings) -> ImportOutcome:
-    from trajectory.daily import attribute_problems
+    from trajectory.daily_tasks import attribute_problems
     from trajectory.parquet import write_day_tracks
 
     source = str(path)

@@ -47,14 +47,13 @@ from api.daily import (
 )
 from api.daily_import import drop_removed_sources, import_track_files, is_dataset, track_files
 from trajectory.daily import (
-    DayTasks,
     chunks,
     day_stem,
-    read_day_tasks,
     team_index_results,
     write_summary,
     write_text_atomic,
 )
+from trajectory.daily_tasks import DayTasks, read_day_tasks
 from trajectory.errors import InputError, RowProblem
 
 Engine = Literal["local", "dask"]
@@ -225,7 +224,7 @@ def run_daily(
         dispose_engines()
     rows = [o.row for o in outcomes]
     write_summary(rows, out, date=settings.date)
-    from trajectory.parquet import write_results_parquet
+    from trajectory.results_parquet import write_results_parquet
 
     write_results_parquet(rows, out, out / "results.parquet", stays_path=out / "stays.parquet")
     index = _write_indexes(rows, out, settings, teams)

@@ -1,4 +1,4 @@
-"""Tracks as a Parquet dataset partitioned by local date and manager, and results as Parquet.
+"""Tracks as a Parquet dataset partitioned by local date and manager.
 
 Layout of a track dataset (Hive partitioning, what ``pyarrow.dataset`` and Spark
 read and write)::
@@ -23,24 +23,19 @@ only, or not at all) are re-partitioned once per date with
 from __future__ import annotations
 
 __all__ = [
-    "RESULT_COLUMNS",
     "TRACK_FILE_COLUMNS",
     "day_bounds_ns",
     "list_day_files",
     "read_day_track",
     "repartition_day",
     "write_day_tracks",
-    "write_results_parquet",
 ]
 
-import contextlib
 import datetime as dt
-import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -51,14 +46,12 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import shapely
 
-from trajectory.daily import SUMMARY_COLUMNS, day_stem, move_into_place
+from trajectory.daily import day_stem, move_into_place
 from trajectory.errors import InputError
 from trajectory.schema import OnBadRow, ValidatedTrack, validate_track
 
 #: Columns of a track file in a dataset written by :func:`write_day_tracks`.
 TRACK_FILE_COLUMNS: tuple[str, ...] = ("time", "lat", "lon", "accuracy_m", "speed_mps")
-#: Columns of ``results.parquet``: the summary's, and the whole result JSON.
-RESULT_COLUMNS: tuple[str, ...] = (*SUMMARY_COLUMNS, "result_json")
 
 _TRACK_SCHEMA = pa.schema(
     [
@@ -69,71 +62,6 @@ _TRACK_SCHEMA = pa.schema(
         ("speed_mps", pa.float64()),
     ]
 )
-#: Fields of each stay in ``stays.parquet`` (with manager_id, date and geometry).
-_STAY_FIELDS: tuple[str, ...] = (
-    "id",
-    "arrival",
-    "departure",
-    "duration_s",
-    "n_points",
-    "store_id",
-    "distance_m",
-    "exempt",
-    "revisit",
-    "confirmed",
-    "lat",
-    "lon",
-)
-#: GeoParquet 1.1 metadata: one WKB point column; no ``crs`` means OGC:CRS84 (WGS-84 lon/lat).
-_GEO_METADATA = {
-    b"geo": json.dumps(
-        {
-            "version": "1.1.0",
-            "primary_column": "geometry",
-            "columns": {"geometry": {"encoding": "WKB", "geometry_types": ["Point"]}},
-        }
-    ).encode("utf-8")
-}
-_STAYS_SCHEMA = pa.schema(
-    [
-        ("manager_id", pa.string()),
-        ("date", pa.string()),
-        ("id", pa.int64()),
-        ("arrival", pa.string()),
-        ("departure", pa.string()),
-        ("duration_s", pa.float64()),
-        ("n_points", pa.int64()),
-        ("store_id", pa.string()),
-        ("distance_m", pa.float64()),
-        ("exempt", pa.string()),
-        ("revisit", pa.bool_()),
-        ("confirmed", pa.bool_()),
-        ("lat", pa.float64()),
-        ("lon", pa.float64()),
-        ("geometry", pa.binary()),
-    ],
-    metadata=_GEO_METADATA,
-)
-_RESULT_SCHEMA = pa.schema(
-    [
-        ("manager_id", pa.string()),
-        ("date", pa.string()),
-        ("status", pa.string()),
-        ("on_time_arrival", pa.string()),
-        ("trajectory_clear", pa.string()),
-        ("visit_count_match", pa.string()),
-        ("stay_points", pa.int64()),
-        ("onsite_visits", pa.int64()),
-        ("first_arrival", pa.string()),
-        ("points", pa.int64()),
-        ("reason", pa.string()),
-        ("result", pa.string()),
-        ("map", pa.string()),
-        ("result_json", pa.string()),
-    ]
-)
-#: Rows of results.parquet gathered before a row group is written (bounds memory).
-_RESULT_BATCH = 512
 
 
 def day_bounds_ns(date: dt.date, timezone: str) -> tuple[int, int]:
@@ -333,60 +261,6 @@ def read_day_track(
     return validate_track(raw, source=source, timezone=timezone, on_bad_row=on_bad_row)
 
 
-def write_results_parquet(
-    rows: Iterable[Mapping[str, Any]], run_dir: Path, path: Path, *, stays_path: Path | None = None
-) -> Path:
-    """Write ``results.parquet``: one row per manager-day, the summary plus the result JSON.
-
-    ``result_json`` is read from each row's ``result`` file (relative to
-    ``run_dir``), a batch at a time, so memory does not grow with the number of
-    managers.  With ``stays_path``, every stay of every result also goes to a
-    **GeoParquet** file there (one row per stay: manager, date, stay id, arrival,
-    departure, duration, fixes, matched store or exempt place, revisit, confirmed,
-    lat, lon, and a WKB ``geometry`` point in OGC:CRS84, i.e. WGS-84 lon/lat), which
-    GIS tools and ``geopandas.read_parquet`` open as a layer.  Both files are written
-    to a temporary name and renamed.
-    """
-    targets = [path] if stays_path is None else [path, stays_path]
-    tmps: list[Path] = []
-    for target in targets:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
-        tmps.append(Path(name))
-    try:
-        with contextlib.ExitStack() as stack:
-            writer = stack.enter_context(pq.ParquetWriter(tmps[0], _RESULT_SCHEMA))
-            stays_writer = (
-                stack.enter_context(pq.ParquetWriter(tmps[1], _STAYS_SCHEMA))
-                if stays_path is not None
-                else None
-            )
-            batch: list[dict[str, Any]] = []
-            stays: list[dict[str, Any]] = []
-            for row in sorted(rows, key=lambda r: str(r["manager_id"])):
-                record = _result_record(row, run_dir)
-                batch.append(record)
-                if stays_writer is not None and record["result_json"]:
-                    stays.extend(_stay_records(json.loads(record["result_json"])))
-                if len(batch) >= _RESULT_BATCH:
-                    writer.write_table(pa.Table.from_pylist(batch, schema=_RESULT_SCHEMA))
-                    batch = []
-                    if stays_writer is not None:
-                        stays_writer.write_table(_stays_table(stays))
-                        stays = []
-            writer.write_table(pa.Table.from_pylist(batch, schema=_RESULT_SCHEMA))
-            if stays_writer is not None:
-                stays_writer.write_table(_stays_table(stays))
-        for done, target in zip(tmps, targets, strict=True):
-            move_into_place(done, target)
-    except BaseException:
-        for left in tmps:
-            left.unlink(missing_ok=True)
-        raise
-    return path
-
-
 # --------------------------------------------------------------------------- private
 
 
@@ -510,35 +384,3 @@ def _geometry_to_latlon(table: pa.Table) -> pa.Table:
     index = names.index("geometry")
     table = table.remove_column(index)
     return table.append_column("lat", pa.array(lat)).append_column("lon", pa.array(lon))
-
-
-def _stay_records(body: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return [
-        {
-            "manager_id": str(body["manager_id"]),
-            "date": str(body["date"]),
-            **{k: stay.get(k) for k in _STAY_FIELDS},
-        }
-        for stay in body.get("stay_points", [])
-    ]
-
-
-def _stays_table(records: list[dict[str, Any]]) -> pa.Table:
-    lat = np.array([r["lat"] for r in records], dtype=float)
-    lon = np.array([r["lon"] for r in records], dtype=float)
-    wkb = shapely.to_wkb(shapely.points(lon, lat)) if records else np.array([], dtype=object)
-    columns = {name: [r.get(name) for r in records] for name in _STAYS_SCHEMA.names[:-1]}
-    columns["geometry"] = list(wkb)
-    return pa.Table.from_pydict(columns, schema=_STAYS_SCHEMA)
-
-
-def _result_record(row: Mapping[str, Any], run_dir: Path) -> dict[str, Any]:
-    record = {k: row.get(k) for k in SUMMARY_COLUMNS}
-    text = None
-    if row.get("result"):
-        try:
-            text = (run_dir / str(row["result"])).read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError):
-            text = None
-    record["result_json"] = text
-    return record

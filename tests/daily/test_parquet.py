@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import numpy as np
@@ -13,16 +12,13 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from trajectory.daily import error_row, summary_row
 from trajectory.errors import InputError
 from trajectory.io import read_tasks, read_track
 from trajectory.parquet import (
-    RESULT_COLUMNS,
     list_day_files,
     read_day_track,
     repartition_day,
     write_day_tracks,
-    write_results_parquet,
 )
 from trajectory.pipeline import verify_day
 from trajectory.schema import validate_track
@@ -195,44 +191,7 @@ class TestRepartitionDay:
             repartition_day(tmp_path, tmp_path / "staged", DAY, timezone=TZ)
 
 
-class TestWriteResultsParquet:
-    def test_summary_and_result_json_per_row(self, tmp_path: Path) -> None:
-        day = SAMPLES / "late"
-        body = verify_day(read_track(day / "track.csv"), read_tasks(day / "tasks.csv")).to_dict()
-        (tmp_path / "days").mkdir()
-        (tmp_path / "days" / "M3946.json").write_text(json.dumps(body), encoding="utf-8")
-        rows = [summary_row(body, result="days/M3946.json"), error_row("A1", DAY, "bad row")]
-        path = write_results_parquet(rows, tmp_path, tmp_path / "results.parquet")
-        table = pq.read_table(path)
-        assert tuple(table.column_names) == RESULT_COLUMNS
-        got = table.to_pylist()
-        assert [r["manager_id"] for r in got] == ["A1", "M3946"]
-        assert got[0]["status"] == "error"
-        assert got[0]["result_json"] is None
-        assert json.loads(got[1]["result_json"]) == body
-        assert got[1]["stay_points"] == 10
-
-
 class TestGeoParquet:
-    def test_stays_layer_opens_in_geopandas(self, tmp_path: Path) -> None:
-        import geopandas as gpd
-
-        day = SAMPLES / "late"
-        body = verify_day(read_track(day / "track.csv"), read_tasks(day / "tasks.csv")).to_dict()
-        (tmp_path / "days").mkdir()
-        (tmp_path / "days" / "M3946.json").write_text(json.dumps(body), encoding="utf-8")
-        rows = [summary_row(body, result="days/M3946.json"), error_row("A1", DAY, "bad row")]
-        stays_path = tmp_path / "stays.parquet"
-        write_results_parquet(rows, tmp_path, tmp_path / "r.parquet", stays_path=stays_path)
-        layer = gpd.read_parquet(stays_path)
-        assert layer.crs is not None and layer.crs.to_string() == "OGC:CRS84"  # WGS-84 lon/lat
-        assert len(layer) == len(body["stay_points"]) == 10
-        first = body["stay_points"][0]
-        assert (layer["manager_id"].iloc[0], layer["id"].iloc[0]) == ("M3946", first["id"])
-        assert layer.geometry.iloc[0].x == pytest.approx(first["lon"])
-        assert layer.geometry.iloc[0].y == pytest.approx(first["lat"])
-        assert layer["store_id"].iloc[0] == first["store_id"]
-
     def test_track_points_as_wkb_geometry(self, tmp_path: Path) -> None:
         import geopandas as gpd
         from shapely import LineString, Point
