@@ -184,7 +184,10 @@ def run_daily(
     engine, workers, scheduler
         ``local`` (a process pool of ``workers``, default every core; 1 runs in
         this process) or ``dask`` (the cluster at ``scheduler``, else a
-        ``LocalCluster`` of ``workers`` processes).
+        ``LocalCluster`` of ``workers`` processes).  Worker processes start with
+        ``forkserver`` (or Dask's spawn) and import the calling script as
+        ``__mp_main__``: as with any multiprocessing code, a script calling this
+        must do so under ``if __name__ == "__main__":``.
     chunk_size
         Manager-days per task; by default about eight tasks per worker, at most 16.
     progress
