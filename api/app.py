@@ -422,10 +422,22 @@ def create_app(
     )
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(running: FastAPI) -> AsyncIterator[None]:
         if migrate:
             upgrade(db)
-        yield
+        daily = None
+        if cfg_settings.daily_at is not None:  # opt-in: TRAJCHECK_DAILY_AT=HH:MM
+            from api.daily_schedule import DailyScheduler
+
+            daily = DailyScheduler(cfg_settings, verify_cfg)
+            daily.start()
+        running.state.daily_scheduler = daily
+        try:
+            yield
+        finally:
+            if daily is not None:
+                daily.shutdown()
+            running.state.daily_scheduler = None
         if own_engine:
             db.dispose()
 
@@ -439,6 +451,7 @@ def create_app(
     app.state.engine = db
     app.state.settings = cfg_settings
     app.state.verify_config = verify_cfg
+    app.state.daily_scheduler = None
     app.add_middleware(BodyLimit, limit=cfg_settings.max_body_bytes)
     _add_error_handlers(app)
 
@@ -923,6 +936,9 @@ def create_app(
     from api.scorecard_routes import add_scorecard_routes  # issue 7: scorecards, 5-day
 
     add_scorecard_routes(app, principal=principal, writer=writer, connection=connection)
+    from api.daily_schedule import add_daily_routes  # issue 5: the in-service daily run
+
+    add_daily_routes(app, settings=cfg_settings, writer=writer)
     assert set(ROLES) == {"platform", "supervisor", "admin"}
     return app
 

@@ -7,7 +7,7 @@ __all__ = ["Settings", "get_settings"]
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -41,9 +41,37 @@ class Settings(BaseSettings):
         description="IANA zone in which timestamps without a UTC offset are read; "
         "unset (the default) rejects them",
     )
+    daily_at: str | None = Field(
+        default=None,
+        description="HH:MM local time (the verification config's time zone) at which "
+        "trajcheck serve runs the daily run for yesterday; unset (the default): no scheduler",
+    )
+    daily_out: Path = Field(
+        default=Path("out/daily"),
+        description="folder of the scheduled daily runs: one sub-folder per date, "
+        "last-run.json and the lock",
+    )
+    daily_workers: int | None = Field(
+        default=None, gt=0, description="processes of a scheduled run (default: every core)"
+    )
+    daily_maps: bool = Field(default=True, description="scheduled runs render map reports")
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
+
+    @field_validator("daily_at", mode="before")
+    @classmethod
+    def _hh_mm(cls, value: object) -> object:
+        """``06:30`` (24-hour); an empty value means unset."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        text = str(value).strip()
+        hour, sep, minute = text.partition(":")
+        if not (sep and hour.isdigit() and minute.isdigit() and len(minute) == 2):
+            raise ValueError(f"expected HH:MM (24-hour local time), got {text!r}")
+        if not (0 <= int(hour) <= 23 and 0 <= int(minute) <= 59):
+            raise ValueError(f"expected HH:MM between 00:00 and 23:59, got {text!r}")
+        return f"{int(hour):02d}:{minute}"
 
 
 @lru_cache(maxsize=1)

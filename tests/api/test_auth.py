@@ -34,6 +34,7 @@ ACCESS = {
     "read": "scoped",
     "verify": "scoped",
     "reports": "scoped",
+    "daily": "platform or admin",
 }
 PATH_VALUES = {"date": DAY, "team_id": TEAM_A, "key_id": "1", "manager_id": MANAGER_A}
 
@@ -73,7 +74,7 @@ def endpoints(app: FastAPI) -> list[Endpoint]:
 ENDPOINTS = endpoints(create_app(Settings(database_url="sqlite://"), migrate=False))
 SCOPED = [e for e in ENDPOINTS if e.manager_scoped]
 BY_ROLE = {
-    "ingest": [e for e in ENDPOINTS if e.tag == "ingest"],
+    "ingest": [e for e in ENDPOINTS if ACCESS.get(e.tag) == "platform or admin"],
     "admin": [e for e in ENDPOINTS if e.tag == "admin"],
 }
 
