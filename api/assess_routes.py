@@ -15,7 +15,6 @@ validated like the CLI's (every bad row named; good rows kept, or nothing with
 __all__ = ["PREFIX", "AssessSettings", "add_assessment_routes"]
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -25,13 +24,13 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import Connection
 from starlette.concurrency import run_in_threadpool
 
-from api import assess_repo
-from api.app import ApiError
+from api import assess_repo, routing
+from api.app import ApiError, Crs, IsoDate
 from api.auth import Principal
 from api.repo import writing
 from assessment.buyers import assess_buyers
@@ -41,9 +40,8 @@ from assessment.html import render_buyers, render_orders
 from assessment.io import Dataset, raw_from_csv, raw_from_records
 from assessment.orders import match_declarations, summarise_matches
 from assessment.schema import KINDS
-from trajectory.errors import InputError, RowProblem
+from trajectory.errors import RowProblem
 
-Crs = Literal["wgs84", "gcj02", "bd09"]
 Kind = Literal["areas", "clusters", "people", "brands", "buyers", "orders", "declarations"]
 Status = Literal[
     "regular_l1",
@@ -55,19 +53,8 @@ Status = Literal[
     "unregistered",
 ]
 Grade = Literal["tier1", "tier2", "tier3", "ungraded"]
-Id = Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[^\x00]+$")]
-MIN_DAY, MAX_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 PREFIX = "/v1/assess"
-
-
-def _iso_day(value: Any) -> Any:
-    """Only ``YYYY-MM-DD`` (pydantic would also read ``0`` as a Unix time)."""
-    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("expected a date YYYY-MM-DD")
-    return value
-
-
-Day = Annotated[dt.date, BeforeValidator(_iso_day)]
+Day = IsoDate  # only ``YYYY-MM-DD`` (pydantic would also read ``0`` as a Unix time)
 
 
 class AssessSettings(BaseSettings):
@@ -109,21 +96,6 @@ class RowsIn(BaseModel):
     rows: list[Any] = Field(description="the rows: objects with the kind's columns")
     crs: Crs = Field("wgs84", description="coordinate system of lat/lon (buyers, clusters)")
     atomic: bool = Field(False, description="store nothing when any row is bad")
-
-
-class ProblemOut(BaseModel):
-    source: str
-    row: int | None
-    field: str | None
-    reason: str
-    message: str
-
-
-class ImportOut(BaseModel):
-    kind: str
-    received: int = Field(description="rows in the request")
-    stored: int = Field(description="rows inserted or updated (idempotent on their keys)")
-    rejected: list[ProblemOut] = Field(description="bad rows, not stored")
 
 
 class ReassignIn(BaseModel):
@@ -186,35 +158,21 @@ def add_assessment_routes(
     Lang = Annotated[Literal["en", "zh"], Query()]  # noqa: N806
 
     def add_import(kind: str) -> None:
-        def post_rows(body: RowsIn, request: Request, _who: Writer) -> ImportOut:
-            raw, problems = raw_from_records(body.rows, kind, kind)
-            return _import(
-                request, kind, raw, problems, source=kind, crs=body.crs, atomic=body.atomic
-            )
+        def post_rows(body: RowsIn, request: Request, _who: Writer) -> routing.ImportOut:
+            parsed = raw_from_records(body.rows, kind, kind)
+            return _import(request, kind, parsed, source=kind, crs=body.crs, atomic=body.atomic)
 
-        router.add_api_route(
-            f"{PREFIX}/{kind}",
-            post_rows,
-            methods=["POST"],
-            tags=["ingest"],
-            response_model=ImportOut,
-            summary=f"Import {kind} (JSON); idempotent upsert; bad rows named",
-        )
+        summary = f"Import {kind} (JSON); idempotent upsert; bad rows named"
+        routing.import_route(router, f"{PREFIX}/{kind}", summary)(post_rows)
 
     for kind in KINDS:
         add_import(kind)
 
-    @router.post(
+    @routing.import_route(
+        router,
         PREFIX + "/import.csv",
-        tags=["ingest"],
-        response_model=ImportOut,
-        summary="Import one kind of rows from a CSV body (text/csv, header row first)",
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {"text/csv": {"schema": {"type": "string"}, "example": _CSV_EXAMPLE}},
-            }
-        },
+        "Import one kind of rows from a CSV body (text/csv, header row first)",
+        routing.csv_body_doc(_CSV_EXAMPLE),
     )
     async def post_csv(
         request: Request,
@@ -222,15 +180,10 @@ def add_assessment_routes(
         kind: Kind,
         crs: Crs = "wgs84",
         atomic: bool = False,
-    ) -> ImportOut:
-        data = await request.body()
-        source = f"{kind}.csv"
-        try:
-            raw, problems = raw_from_csv(data, kind, source)
-        except InputError as exc:
-            raise ApiError(422, str(exc), [exc.problem]) from exc
+    ) -> routing.ImportOut:
+        parsed, source = await routing.read_csv_rows(request, kind, raw_from_csv)
         return await run_in_threadpool(
-            _import, request, kind, raw, problems, source=source, crs=crs, atomic=atomic
+            _import, request, kind, parsed, source=source, crs=crs, atomic=atomic
         )
 
     @router.post(
@@ -272,18 +225,15 @@ def add_assessment_routes(
         who: Who,
         conn: Conn,
         as_of: AsOf = None,
-        team_id: Id | None = None,
-        manager_id: Id | None = None,
+        team_id: routing.Id | None = None,
+        manager_id: routing.Id | None = None,
         view: Literal["all", "targets", "due"] = "all",
         status: Status | None = None,
         grade: Grade | None = None,
         limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     ) -> BuyersPage:
-        cfg = _assess_config()
-        day = _day(as_of, cfg)
-        data = assess_repo.load_dataset(conn)
-        table = _buyers(data, who, day, cfg, team_id, manager_id, view, status, grade)
+        cfg, day, table = _buyers(conn, who, as_of, team_id, manager_id, view, status, grade)
         page = table.iloc[offset : offset + limit]
         return BuyersPage(
             as_of=day.isoformat(), total=len(table), items=to_records(page, cfg.timezone)
@@ -299,15 +249,12 @@ def add_assessment_routes(
         who: Who,
         conn: Conn,
         as_of: AsOf = None,
-        team_id: Id | None = None,
-        manager_id: Id | None = None,
+        team_id: routing.Id | None = None,
+        manager_id: routing.Id | None = None,
         view: Literal["all", "targets", "due"] = "all",
         lang: Lang = "en",
     ) -> HTMLResponse:
-        cfg = _assess_config()
-        day = _day(as_of, cfg)
-        data = assess_repo.load_dataset(conn)
-        table = _buyers(data, who, day, cfg, team_id, manager_id, view, None, None)
+        cfg, day, table = _buyers(conn, who, as_of, team_id, manager_id, view, None, None)
         return HTMLResponse(render_buyers(table, as_of=day, timezone=cfg.timezone, lang=lang))
 
     @router.get(
@@ -316,7 +263,7 @@ def add_assessment_routes(
         response_model=HistoryOut,
         summary="Who held a buyer when (every assignment period)",
     )
-    def get_history(who: Who, conn: Conn, buyer_id: Id) -> HistoryOut:
+    def get_history(who: Who, conn: Conn, buyer_id: routing.Id) -> HistoryOut:
         cfg = _assess_config()
         data = assess_repo.load_dataset(conn)
         found = data.buyers.loc[data.buyers["buyer_id"] == buyer_id]
@@ -340,14 +287,11 @@ def add_assessment_routes(
         as_of: AsOf = None,
         date_from: From = None,
         date_to: To = None,
-        team_id: Id | None = None,
-        manager_id: Id | None = None,
+        team_id: routing.Id | None = None,
+        manager_id: routing.Id | None = None,
     ) -> OrdersOut:
-        cfg = _assess_config()
-        day = _day(as_of, cfg)
-        data = assess_repo.load_dataset(conn)
-        matches, managers, teams = _orders(
-            data, who, day, cfg, date_from, date_to, team_id, manager_id
+        cfg, day, (matches, managers, teams) = _orders(
+            conn, who, as_of, date_from, date_to, team_id, manager_id
         )
         return OrdersOut(
             as_of=day.isoformat(),
@@ -368,15 +312,12 @@ def add_assessment_routes(
         as_of: AsOf = None,
         date_from: From = None,
         date_to: To = None,
-        team_id: Id | None = None,
-        manager_id: Id | None = None,
+        team_id: routing.Id | None = None,
+        manager_id: routing.Id | None = None,
         lang: Lang = "en",
     ) -> HTMLResponse:
-        cfg = _assess_config()
-        day = _day(as_of, cfg)
-        data = assess_repo.load_dataset(conn)
-        matches, managers, teams = _orders(
-            data, who, day, cfg, date_from, date_to, team_id, manager_id
+        cfg, day, (matches, managers, teams) = _orders(
+            conn, who, as_of, date_from, date_to, team_id, manager_id
         )
         page = render_orders(matches, managers, teams, timezone=cfg.timezone, lang=lang, as_of=day)
         return HTMLResponse(page)
@@ -386,41 +327,18 @@ def add_assessment_routes(
 
 
 def _import(
-    request: Request,
-    kind: str,
-    raw: pd.DataFrame,
-    problems: list[RowProblem],
-    *,
-    source: str,
-    crs: str,
-    atomic: bool,
-) -> ImportOut:
-    cfg = _assess_config()
-    try:
-        report = assess_repo.import_rows(
-            request.app.state.engine,
-            kind,
-            raw,
-            problems,
-            source=source,
-            timezone=cfg.timezone,
-            crs=crs,
-            atomic=atomic,
-        )
-    except assess_repo.BatchRejectedError as exc:
-        raise ApiError(422, str(exc), list(exc.problems)) from exc
-    return ImportOut(**report.to_dict())
+    request: Request, kind: str, parsed: routing.Parsed, **options: Any
+) -> routing.ImportOut:
+    """Store the rows (``source``, ``crs``, ``atomic``) in the assessment's timezone."""
+    tz = _assess_config().timezone
+    return routing.run_import(
+        assess_repo.import_rows, request, kind, parsed, timezone=tz, **options
+    )
 
 
 def _day(as_of: dt.date | None, cfg: AssessConfig, field: str = "as_of") -> dt.date:
     day = as_of or dt.datetime.now(ZoneInfo(cfg.timezone)).date()
-    if not MIN_DAY <= day <= MAX_DAY:
-        raise ApiError(
-            422,
-            f"query, field {field}: {day} is outside {MIN_DAY} .. {MAX_DAY}",
-            [RowProblem("query", None, field, f"outside {MIN_DAY} .. {MAX_DAY}")],
-        )
-    return day
+    return routing.check_day(day, field, "query")
 
 
 def _team_of(data: Dataset, person_id: Any) -> str | None:
@@ -436,31 +354,35 @@ def _visible(
     """The teams whose rows this key may see (None: all), after the filters' checks."""
     if manager_id is not None:
         known = bool((data.people["person_id"] == manager_id).any())
-        team = _team_of(data, manager_id)
-        if not who.may_read_team(team):
-            raise HTTPException(403, f"manager {manager_id!r} is not in this key's teams")
-        if not known:
-            raise HTTPException(404, f"no person {manager_id!r}")
+        routing.check_manager(who, manager_id, known=known, team=_team_of(data, manager_id))
     if who.reads_all:
         return None if team_id is None else [team_id]
     if team_id is not None:
-        if team_id not in who.team_ids:
-            raise HTTPException(403, f"team {team_id!r} is not one of this key's teams")
+        routing.check_team(who, team_id)
         return [team_id]
     return list(who.team_ids)
 
 
+def _report_inputs(
+    conn: Connection, as_of: dt.date | None
+) -> tuple[AssessConfig, dt.date, Dataset]:
+    """The configuration, the checked day (default today) and the stored rows of a report."""
+    cfg = _assess_config()
+    day = _day(as_of, cfg)
+    return cfg, day, assess_repo.load_dataset(conn)
+
+
 def _buyers(
-    data: Dataset,
+    conn: Connection,
     who: Principal,
-    day: dt.date,
-    cfg: AssessConfig,
+    as_of: dt.date | None,
     team_id: str | None,
     manager_id: str | None,
     view: str,
     status: str | None,
     grade: str | None,
-) -> pd.DataFrame:
+) -> tuple[AssessConfig, dt.date, pd.DataFrame]:
+    cfg, day, data = _report_inputs(conn, as_of)
     teams = _visible(data, who, team_id, manager_id)
     table = assess_buyers(data, as_of=day, config=cfg)
     if teams is not None:
@@ -475,19 +397,19 @@ def _buyers(
         table = table.loc[table["status"] == status]
     if grade is not None:
         table = table.loc[table["grade"] == grade]
-    return table.reset_index(drop=True)
+    return cfg, day, table.reset_index(drop=True)
 
 
 def _orders(
-    data: Dataset,
+    conn: Connection,
     who: Principal,
-    day: dt.date,
-    cfg: AssessConfig,
+    as_of: dt.date | None,
     date_from: dt.date | None,
     date_to: dt.date | None,
     team_id: str | None,
     manager_id: str | None,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+) -> tuple[AssessConfig, dt.date, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
+    cfg, day, data = _report_inputs(conn, as_of)
     for given, field in ((date_from, "from"), (date_to, "to")):
         if given is not None:
             _day(given, cfg, field)
@@ -503,4 +425,8 @@ def _orders(
     if manager_id is not None:
         matches = matches.loc[matches["manager_id"] == manager_id]
     matches = matches.sort_values(["declared_on", "manager_id", "buyer_id"]).reset_index(drop=True)
-    return matches, summarise_matches(matches, "manager_id"), summarise_matches(matches, "team_id")
+    by_manager, by_team = (
+        summarise_matches(matches, "manager_id"),
+        summarise_matches(matches, "team_id"),
+    )
+    return cfg, day, (matches, by_manager, by_team)

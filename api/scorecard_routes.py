@@ -27,18 +27,18 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import Connection
 from starlette.concurrency import run_in_threadpool
 
-from api import repo
-from api.app import ApiError, IsoDate, ManagerId
-from api.assess_repo import BatchRejectedError
-from api.assess_routes import PREFIX, ImportOut, _assess_config
+from api import repo, routing
+from api.app import IsoDate, ManagerId
+from api.assess_routes import PREFIX, _assess_config
 from api.auth import Principal
+from api.ingest import MAX_DAY
 from api.marketing_repo import import_marketing, scorecard_inputs
 from assessment.export import to_records
 from assessment.fiveday import FiveDay, five_day_assessment, working_days
@@ -51,13 +51,10 @@ from assessment.marketing_data import (
 )
 from assessment.scorecard import daily_scorecards
 from assessment.scorecard_html import render_five_day, render_team_day
-from trajectory.errors import InputError, RowProblem
 
 MarketingKind = Literal[
     "windows", "keywords", "marketing", "chat_reports", "summaries", "help_plans"
 ]
-Id = Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[^\x00]+$")]
-MIN_DAY, MAX_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 _EXAMPLES = {
     "windows": {"buyer_id": "B001", "start": "06:00", "end": "12:00"},
     "keywords": {"keyword": "产品", "category": "product", "needs_leaf": True},
@@ -166,53 +163,30 @@ def add_scorecard_routes(
     Lang = Annotated[Literal["en", "zh"], Query(description="labels of the page")]  # noqa: N806
 
     def add_import(kind: str) -> None:
-        def post_rows(body: MarketingRowsIn, request: Request, _who: Writer) -> ImportOut:
-            raw, problems = marketing_raw_from_records(body.rows, kind, kind)
-            return _import(request, kind, raw, problems, source=kind, atomic=body.atomic)
+        def post_rows(body: MarketingRowsIn, request: Request, _who: Writer) -> routing.ImportOut:
+            parsed = marketing_raw_from_records(body.rows, kind, kind)
+            return _import(request, kind, parsed, source=kind, atomic=body.atomic)
 
-        router.add_api_route(
-            f"{PREFIX}/{kind}",
-            post_rows,
-            methods=["POST"],
-            tags=["ingest"],
-            response_model=ImportOut,
-            summary=f"Import marketing {kind} (JSON); idempotent upsert; bad rows named",
-            openapi_extra={
-                "requestBody": {
-                    "content": {
-                        "application/json": {"example": {"rows": [_EXAMPLES[kind]]}},
-                    }
-                }
-            },
-        )
+        summary = f"Import marketing {kind} (JSON); idempotent upsert; bad rows named"
+        example = {"application/json": {"example": {"rows": [_EXAMPLES[kind]]}}}
+        routing.import_route(
+            router, f"{PREFIX}/{kind}", summary, {"requestBody": {"content": example}}
+        )(post_rows)
 
     for kind in MARKETING_KINDS:
         add_import(kind)
 
-    @router.post(
+    @routing.import_route(
+        router,
         PREFIX + "/marketing.csv",
-        tags=["ingest"],
-        response_model=ImportOut,
-        summary="Import one marketing kind from a CSV body (text/csv, header row first)",
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {"text/csv": {"schema": {"type": "string"}, "example": _CSV_EXAMPLE}},
-            }
-        },
+        "Import one marketing kind from a CSV body (text/csv, header row first)",
+        routing.csv_body_doc(_CSV_EXAMPLE),
     )
     async def post_marketing_csv(
         request: Request, _who: Writer, kind: MarketingKind, atomic: bool = False
-    ) -> ImportOut:
-        data = await request.body()
-        source = f"{kind}.csv"
-        try:
-            raw, problems = marketing_raw_from_csv(data, kind, source)
-        except InputError as exc:
-            raise ApiError(422, str(exc), [exc.problem]) from exc
-        return await run_in_threadpool(
-            _import, request, kind, raw, problems, source=source, atomic=atomic
-        )
+    ) -> routing.ImportOut:
+        parsed, source = await routing.read_csv_rows(request, kind, marketing_raw_from_csv)
+        return await run_in_threadpool(_import, request, kind, parsed, source=source, atomic=atomic)
 
     @router.get(
         PREFIX + "/days/{date}/scorecards",
@@ -224,8 +198,8 @@ def add_scorecard_routes(
         date: IsoDate,
         who: Who,
         conn: Conn,
-        team_id: Id | None = None,
-        manager_id: Id | None = None,
+        team_id: routing.Id | None = None,
+        manager_id: routing.Id | None = None,
     ) -> ScorecardsOut:
         day = _check_day(date, "date")
         cards = _day_cards(conn, who, day, team_id, manager_id)
@@ -245,8 +219,8 @@ def add_scorecard_routes(
         request: Request,
         who: Who,
         conn: Conn,
-        team_id: Id | None = None,
-        manager_id: Id | None = None,
+        team_id: routing.Id | None = None,
+        manager_id: routing.Id | None = None,
         lang: Lang = "en",
     ) -> HTMLResponse:
         day = _check_day(date, "date")
@@ -293,37 +267,15 @@ def add_scorecard_routes(
 
 
 def _import(
-    request: Request,
-    kind: str,
-    raw: pd.DataFrame,
-    problems: list[RowProblem],
-    *,
-    source: str,
-    atomic: bool,
-) -> ImportOut:
-    try:
-        report = import_marketing(
-            request.app.state.engine,
-            kind,
-            raw,
-            problems,
-            source=source,
-            timezone=_marketing_config().timezone,
-            atomic=atomic,
-        )
-    except BatchRejectedError as exc:
-        raise ApiError(422, str(exc), list(exc.problems)) from exc
-    return ImportOut(**report.to_dict())
+    request: Request, kind: str, parsed: routing.Parsed, **options: Any
+) -> routing.ImportOut:
+    """Store the marketing rows (``source``, ``atomic``) in the marketing timezone."""
+    tz = _marketing_config().timezone
+    return routing.run_import(import_marketing, request, kind, parsed, timezone=tz, **options)
 
 
 def _check_day(day: dt.date, field: str) -> dt.date:
-    if not MIN_DAY <= day <= MAX_DAY:
-        raise ApiError(
-            422,
-            f"path, field {field}: {day} is outside {MIN_DAY} .. {MAX_DAY}",
-            [RowProblem("path", None, field, f"outside {MIN_DAY} .. {MAX_DAY}")],
-        )
-    return day
+    return routing.check_day(day, field, "path")
 
 
 def _map_link(request: Request, lang: str) -> Callable[[str, str], str]:
@@ -348,10 +300,7 @@ def _team_of(conn: Connection, data: Dataset, person_id: str) -> tuple[bool, str
 
 def _readable(conn: Connection, data: Dataset, who: Principal, manager_id: str) -> None:
     known, team = _team_of(conn, data, manager_id)
-    if not who.may_read_team(team):
-        raise HTTPException(403, f"manager {manager_id!r} is not in this key's teams")
-    if not known:
-        raise HTTPException(404, f"no person {manager_id!r}")
+    routing.check_manager(who, manager_id, known=known, team=team)
 
 
 def _day_cards(
@@ -361,8 +310,8 @@ def _day_cards(
     team_id: str | None,
     manager_id: str | None,
 ) -> pd.DataFrame:
-    if team_id is not None and not who.may_read_team(team_id):
-        raise HTTPException(403, f"team {team_id!r} is not one of this key's teams")
+    if team_id is not None:
+        routing.check_team(who, team_id)
     mcfg, acfg = _marketing_config(), _assess_config()
     data, mk, bodies = scorecard_inputs(conn, [day], mcfg)
     if manager_id is not None:
