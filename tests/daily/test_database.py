@@ -1,17 +1,27 @@
-"""``trajcheck daily`` over the service's database (SQLite): listing, verifying, storing."""
+"""``trajcheck daily`` over the service's database: listing, verifying, storing.
+
+Every test runs on SQLite and on PostgreSQL (a private schema, as in tests/api; skipped
+with the reason when the server is unreachable unless TRAJCHECK_REQUIRE_POSTGRES=1), and
+the two backends' runs of the sample data must write the same files.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from api import repo
 from api.cli import main
-from api.db import make_engine, upgrade
+from api.db import upgrade
+from tests.api.conftest import BACKENDS, new_database
 from trajectory.io import read_tasks, read_track
 from trajectory.pipeline import verify_day
 
@@ -20,13 +30,20 @@ DAY = dt.date(2026, 11, 20)
 TZ = "Asia/Shanghai"
 
 
-@pytest.fixture
-def database(tmp_path: Path) -> tuple[str, Engine]:
+def engine_url(engine: Engine) -> str:
+    """``engine``'s URL for another process or engine: a PostgreSQL schema rides along."""
+    url = engine.url.render_as_string(hide_password=False)
+    if engine.dialect.name != "postgresql":
+        return url
+    with engine.connect() as conn:
+        schema = conn.execute(sa.text("SELECT current_schema()")).scalar_one()
+    return f"{url}?options={quote(f'-csearch_path={schema}')}"
+
+
+def fill(engine: Engine) -> None:
     """late (M3946, team north) and compliant (M1965) with fixes and tasks; market's
     tasks only (M3241, no fixes); extra_stop's fixes only (M1207, no tasks); a manager
     with fixes on another day only."""
-    url = f"sqlite:///{tmp_path / 'tc.db'}"
-    engine = make_engine(url)
     upgrade(engine)
     with repo.writing(engine) as conn:
         repo.upsert_team(conn, "north", "North")
@@ -39,7 +56,14 @@ def database(tmp_path: Path) -> tuple[str, Engine]:
         other["time"] = other["time"] + dt.timedelta(days=3)
         repo.insert_points(conn, other)
         repo.assign_manager(conn, "M3946", "north")
-    return url, engine
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Engine]]:
+    """The sample database (:func:`fill`) on SQLite or PostgreSQL: its URL and engine."""
+    with new_database(str(request.param), tmp_path) as engine:
+        fill(engine)
+        yield engine_url(engine), engine
 
 
 class TestManagerDaysOn:
@@ -87,3 +111,30 @@ class TestDailyFromDatabase:
         team_page = (out / "teams" / "north.html").read_text(encoding="utf-8")
         assert team_page.count('class="tc-row"') == 1
         assert 'data-manager="M3946"' in team_page
+
+
+def test_postgresql_and_sqlite_runs_agree(tmp_path: Path) -> None:
+    """The same sample data, run on each backend (PostgreSQL on two worker processes):
+    identical summaries, result JSONs and stored results."""
+    written: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    for backend, workers in (("sqlite", "1"), ("postgresql", "2")):
+        with new_database(backend, tmp_path) as engine:
+            fill(engine)
+            out = tmp_path / backend
+            argv = ["daily", "--date", str(DAY), "--database-url", engine_url(engine)]
+            argv += ["--out", str(out), "--no-maps", "--workers", workers, "--progress", "none"]
+            assert main(argv) == 0
+            files = {
+                p.relative_to(out).as_posix(): json.loads(p.read_text(encoding="utf-8"))
+                for p in sorted(out.rglob("*.json"))
+            }
+            with engine.connect() as conn:
+                stored = {m: repo.get_result(conn, m, DAY) for m in ("M1207", "M1965", "M3241")}
+            written[backend] = files, stored
+    files, stored = written["sqlite"]
+    assert set(files) == {
+        "summary.json",
+        *(f"days/{m}.json" for m in ("M1207", "M1965", "M3241", "M3946")),
+    }
+    assert all(stored.values())
+    assert written["postgresql"] == written["sqlite"]
