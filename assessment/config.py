@@ -15,14 +15,13 @@ from __future__ import annotations
 __all__ = ["AssessConfig", "assess_config_from_mapping", "load_assess_config"]
 
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from trajectory.errors import ConfigError
+from trajectory.tomlconfig import check_known, check_timezone, load_toml_config
 
 
 @dataclass(frozen=True)
@@ -95,10 +94,7 @@ _AMOUNTS = ("l1_min_amount", "l2_min_amount")
 
 
 def _validate(cfg: AssessConfig) -> None:
-    try:
-        ZoneInfo(cfg.timezone)
-    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
-        raise ConfigError(f"timezone: unknown IANA time zone {cfg.timezone!r}") from exc
+    check_timezone(cfg.timezone)
     for name in _INTS:
         value = getattr(cfg, name)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -131,28 +127,12 @@ def load_assess_config(path: str | Path | None) -> AssessConfig:
     >>> load_assess_config(None).target_min_boxes
     5
     """
-    if path is None:
-        return AssessConfig()
-    p = Path(path)
-    try:
-        with p.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{p}: no such file") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{p}: not valid TOML ({exc})") from exc
-    try:
-        return assess_config_from_mapping(data)
-    except ConfigError as exc:
-        raise ConfigError(f"{p}: {exc}") from exc
+    return load_toml_config(path, AssessConfig, assess_config_from_mapping)
 
 
 def assess_config_from_mapping(data: Mapping[str, Any]) -> AssessConfig:
     """Build an :class:`AssessConfig` from plain values (TOML, JSON); unknown keys are errors."""
-    known = {f.name for f in fields(AssessConfig)}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
+    check_known(data, (f.name for f in fields(AssessConfig)))
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         if key == "timezone":

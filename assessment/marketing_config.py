@@ -10,13 +10,11 @@ from __future__ import annotations
 
 __all__ = ["MarketingConfig", "load_marketing_config"]
 
-import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from trajectory.errors import ConfigError
+from trajectory.tomlconfig import check_known, check_timezone, read_toml
 
 
 @dataclass(frozen=True)
@@ -72,10 +70,7 @@ class MarketingConfig:
     min_days_passed: int = 3
 
     def __post_init__(self) -> None:
-        try:
-            ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
-            raise ConfigError(f"timezone: unknown IANA time zone {self.timezone!r}") from exc
+        check_timezone(self.timezone)
         for f in fields(self):
             value = getattr(self, f.name)
             if f.type == "int" and (isinstance(value, bool) or not isinstance(value, int)):
@@ -117,20 +112,11 @@ def load_marketing_config(
 
     ``timezone`` (the assessment's own) is used unless the file sets one.
     """
-    data: dict[str, Any] = {}
-    if path is not None:
-        p = Path(path)
-        try:
-            with p.open("rb") as fh:
-                data = dict(tomllib.load(fh))
-        except FileNotFoundError as exc:
-            raise ConfigError(f"{p}: no such file") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{p}: not valid TOML ({exc})") from exc
-    known = {f.name for f in fields(MarketingConfig)}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(f"{path}: unknown setting(s): {', '.join(unknown)}")
+    data = {} if path is None else read_toml(path)
+    try:
+        check_known(data, (f.name for f in fields(MarketingConfig)))
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
     if "vague_reasons" in data:
         data["vague_reasons"] = tuple(str(v) for v in data["vague_reasons"])
     if timezone is not None:

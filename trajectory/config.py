@@ -12,14 +12,14 @@ __all__ = ["CRS_NAMES", "ExemptPlace", "VerifyConfig", "config_from_mapping", "l
 
 import datetime as dt
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from trajectory.errors import ConfigError
+from trajectory.tomlconfig import check_known, check_timezone, load_toml_config
 
 #: Coordinate systems trajcheck reads: WGS-84 (GPS), GCJ-02 (Amap/Tencent), BD-09 (Baidu).
 CRS_NAMES: tuple[str, ...] = ("wgs84", "gcj02", "bd09")
@@ -149,10 +149,7 @@ _NON_NEGATIVE = ("excursion_s", "merge_gap_s")
 
 
 def _validate(cfg: VerifyConfig) -> None:
-    try:
-        ZoneInfo(cfg.timezone)
-    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
-        raise ConfigError(f"timezone: unknown IANA time zone {cfg.timezone!r}") from exc
+    check_timezone(cfg.timezone)
     for name in _POSITIVE + _NON_NEGATIVE:
         value = getattr(cfg, name)
         if (
@@ -186,28 +183,12 @@ def load_config(path: str | Path | None) -> VerifyConfig:
     >>> load_config(None).stay_radius_m
     50.0
     """
-    if path is None:
-        return VerifyConfig()
-    p = Path(path)
-    try:
-        with p.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{p}: no such file") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{p}: not valid TOML ({exc})") from exc
-    try:
-        return config_from_mapping(data)
-    except ConfigError as exc:
-        raise ConfigError(f"{p}: {exc}") from exc
+    return load_toml_config(path, VerifyConfig, config_from_mapping)
 
 
 def config_from_mapping(data: Mapping[str, Any]) -> VerifyConfig:
     """Build a :class:`VerifyConfig` from plain values (TOML, JSON, API body)."""
-    known = {f.name for f in fields(VerifyConfig)}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
+    check_known(data, (f.name for f in fields(VerifyConfig)))
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         if key == "arrival_deadline":
