@@ -110,6 +110,7 @@ class DailyScheduler:
         scheduler.add_job(self.run_scheduled, self.trigger(), id=JOB_ID, name="trajcheck daily")
         scheduler.start()
         self._scheduler = scheduler
+        _log_to_stderr()
         log.info(
             "daily run scheduled at %s %s (next %s), output %s",
             self.settings.daily_at,
@@ -244,6 +245,17 @@ class DailyScheduler:
             "out": str(self.out.resolve()),
             "last": read_record(self.out / LAST_RUN),
         }
+
+
+def _log_to_stderr() -> None:
+    """Make the run's INFO lines visible when nothing configured logging (uvicorn
+    configures its own loggers only)."""
+    if log.handlers or logging.getLogger().handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
 
 
 @contextmanager
