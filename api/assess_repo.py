@@ -19,6 +19,9 @@ __all__ = [
     "known_ids",
     "load_dataset",
     "reassign",
+    "row_dicts",
+    "stored_columns",
+    "upsert_on_key",
 ]
 
 import datetime as dt
@@ -269,8 +272,7 @@ def load_dataset(conn: Connection) -> Dataset:
     for kind, table in _TABLES.items():
         template = empty_frame(kind)
         rows = conn.execute(sa.select(table)).all()
-        names = [c.name for c in table.columns]
-        cols = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}
+        cols = stored_columns(table, rows)
         data: dict[str, Any] = {}
         for column in template.columns:
             if column == "source_row":
@@ -287,6 +289,27 @@ def load_dataset(conn: Connection) -> Dataset:
         decl[column] = decl[column].where(decl[column] != "", None)
     decl["net_weight_g"] = decl["net_weight_g"].where(decl["net_weight_g"] != 0, pd.NA)
     return Dataset(**frames, assignments=assignment_history(conn))
+
+
+def stored_columns(table: sa.Table, rows: Sequence[Any]) -> dict[str, tuple[Any, ...]]:
+    """Rows selected from ``table`` as one tuple of values per column name (none: ``{}``)."""
+    names = [c.name for c in table.columns]
+    return dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}
+
+
+def row_dicts(lists: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Columns of equal length (name -> values) as one dict per row."""
+    names = list(lists)
+    return [dict(zip(names, values, strict=True)) for values in zip(*lists.values(), strict=True)]
+
+
+def upsert_on_key(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> int:
+    """Insert ``rows`` (not empty), updating those whose primary key is stored; their number."""
+    keys = [c.name for c in table.primary_key.columns]
+    stmt = _insert(conn, table)
+    update = {c: stmt.excluded[c] for c in rows[0] if c not in keys}
+    conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=update), rows)
+    return len(rows)
 
 
 # ------------------------------------------------------------------ private
@@ -361,8 +384,7 @@ def _rows(frame: pd.DataFrame, kind: str) -> list[dict[str, Any]]:
         lists["net_weight_g"] = [0 if v is None else int(v) for v in lists["net_weight_g"]]
     if "net_weight_g" in lists:
         lists["net_weight_g"] = [None if v is None else int(v) for v in lists["net_weight_g"]]
-    names = list(lists)
-    return [dict(zip(names, values, strict=True)) for values in zip(*lists.values(), strict=True)]
+    return row_dicts(lists)
 
 
 def _upsert(conn: Connection, kind: str, frame: pd.DataFrame) -> int:
@@ -378,10 +400,7 @@ def _upsert(conn: Connection, kind: str, frame: pd.DataFrame) -> int:
                 [{"team_id": t} for t in team_ids],
             )
     before = _current_holders(conn) if kind == "buyers" else None
-    keys = [c.name for c in table.primary_key.columns]
-    stmt = _insert(conn, table)
-    update = {c: stmt.excluded[c] for c in rows[0] if c not in keys}
-    conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=update), rows)
+    upsert_on_key(conn, table, rows)
     if before is not None:
         _record_assignments(conn, rows, before)
     return len(rows)

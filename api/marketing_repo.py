@@ -38,7 +38,14 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from api.assess_repo import BatchRejectedError, ImportReport, _insert, load_dataset
+from api.assess_repo import (
+    BatchRejectedError,
+    ImportReport,
+    load_dataset,
+    row_dicts,
+    stored_columns,
+    upsert_on_key,
+)
 from api.db import (
     buyers,
     chat_reports,
@@ -186,20 +193,14 @@ def _rows(kind: str, frame: pd.DataFrame) -> list[dict[str, Any]]:
     lists = {_RENAMED.get(c, c): _column_values(frame, c) for c in columns}
     for name in _BLANK_KEYS.get(kind, ()):
         lists[name] = ["" if v is None else v for v in lists[name]]
-    names = list(lists)
-    return [dict(zip(names, values, strict=True)) for values in zip(*lists.values(), strict=True)]
+    return row_dicts(lists)
 
 
 def _upsert(conn: Connection, kind: str, frame: pd.DataFrame) -> int:
     if frame.empty:
         return 0
     table = MARKETING_TABLES[kind]
-    rows = _rows(kind, frame)
-    keys = [c.name for c in table.primary_key.columns]
-    stmt = _insert(conn, table)
-    update = {c: stmt.excluded[c] for c in rows[0] if c not in keys}
-    conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=update), rows)
-    return len(rows)
+    return upsert_on_key(conn, table, _rows(kind, frame))
 
 
 def _read(conn: Connection, kind: str, where: Any) -> pd.DataFrame:
@@ -208,8 +209,7 @@ def _read(conn: Connection, kind: str, where: Any) -> pd.DataFrame:
     if where is not None:
         stmt = stmt.where(where)
     rows = conn.execute(stmt).all()
-    names = [c.name for c in table.columns]
-    cols = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}
+    cols = stored_columns(table, rows)
     template = empty_marketing(kind)
     data: dict[str, Any] = {}
     for column in template.columns:
