@@ -57,10 +57,9 @@ from assessment.schema import ROLES, FieldSpec, TableSchema
 from assessment.validate import (  # the buyer/order import's column parsers: one implementation
     NESTED,
     Validated,
+    _good_rows,
     _order,
     _parse,
-    _problems,
-    _repeats,
 )
 from trajectory.errors import InputError, RowProblem
 from trajectory.io import _read_csv
@@ -240,13 +239,8 @@ def validate_marketing_rows(
                 + pd.Series(shown[take]).map(repr).to_numpy(object)
                 + f" (import {table} first)"
             )
-    problems = _problems(reasons, rows, source)
-    bad = np.zeros(n, dtype=bool)
-    for why in reasons.values():
-        bad |= pd.notna(why)
-    good = frame.loc[~bad].reset_index(drop=True)
-    good, repeats = _repeats(good, schema, source)
-    rejected = sorted([*problems, *repeats], key=_order)
+    good, problems = _good_rows(frame, reasons, rows, schema, source)
+    rejected = sorted(problems, key=_order)
     return Validated(kind, good, tuple(rejected), n)
 
 

@@ -107,17 +107,12 @@ def validate_rows(
     if kind in LOCATED:
         frame, reasons[CRS_FIELD] = _locate(frame, raw, crs, reasons)
     _cross_field(kind, frame, reasons)
-    problems = _problems(reasons, rows, source)
-    bad = np.zeros(n, dtype=bool)
-    for why in reasons.values():
-        bad |= pd.notna(why)
-    good = frame.loc[~bad].reset_index(drop=True)
-    good, repeats = _repeats(good, schema, source)
+    good, problems = _good_rows(frame, reasons, rows, schema, source)
     consistency = _order_lines(good, source) if kind == "orders" else []
     drop_rows = {p.row for p in consistency}
     if drop_rows:
         good = good.loc[~good["source_row"].isin(drop_rows)].reset_index(drop=True)
-    rejected = sorted([*problems, *repeats, *consistency], key=_order)
+    rejected = sorted([*problems, *consistency], key=_order)
     return Validated(kind, good[list(schema.columns)], tuple(rejected), n)
 
 
@@ -496,6 +491,23 @@ def _problems(reasons: dict[str, np.ndarray], rows: np.ndarray, source: str) -> 
         for i in np.flatnonzero(pd.notna(why)):
             out.append(RowProblem(source, int(rows[i]), field, str(why[i])))
     return out
+
+
+def _good_rows(
+    frame: pd.DataFrame,
+    reasons: dict[str, np.ndarray],
+    rows: np.ndarray,
+    schema: TableSchema,
+    source: str,
+) -> tuple[pd.DataFrame, list[RowProblem]]:
+    """The rows without a bad cell or a repeated key, and the problems of the others."""
+    problems = _problems(reasons, rows, source)
+    bad = np.zeros(len(rows), dtype=bool)
+    for why in reasons.values():
+        bad |= pd.notna(why)
+    good = frame.loc[~bad].reset_index(drop=True)
+    good, repeats = _repeats(good, schema, source)
+    return good, [*problems, *repeats]
 
 
 def _repeats(
