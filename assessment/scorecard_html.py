@@ -47,27 +47,28 @@ vertical-align:top;text-align:left}th{background:#f3f3f3}
 .inconclusive,.no_result{color:#a66f00}ul{margin:0;padding-left:18px}
 </style>"""
 
+#: The columns of a scorecard row (:func:`_card_row`) after the first (manager or date).
+_CARD_HEAD = (
+    "on_time_arrival",
+    "trajectory_clear",
+    "visit_count_match",
+    "done",
+    "corroborated",
+    "contradicted",
+    "unknown",
+    "orders",
+    "passed",
+    "fix",
+    "map",
+)
+
 
 def render_team_day(
     cards: pd.DataFrame, day: dt.date, *, lang: str = "en", map_link: MapLink | None = None
 ) -> str:
     """One row per manager: the three verdicts, counts, corroboration, fixes, map link."""
     t = _labels(lang)
-    head = [
-        "manager",
-        "team",
-        "on_time_arrival",
-        "trajectory_clear",
-        "visit_count_match",
-        "done",
-        "corroborated",
-        "contradicted",
-        "unknown",
-        "orders",
-        "passed",
-        "fix",
-        "map",
-    ]
+    head = ["manager", "team", *_CARD_HEAD]
     rows = [_card_row(r, t, map_link, first=str(r["manager_id"])) for _, r in cards.iterrows()]
     table = _table([t[h] for h in head], rows)
     title = f"{t['team_title']} {day.isoformat()}"
@@ -81,20 +82,7 @@ def render_five_day(fd: FiveDay, *, lang: str = "en", map_link: MapLink | None =
         f'<p>{_e(t["verdict"])}: <span class="{_e(fd.verdict)}">{_e(t[fd.verdict])}</span></p>'
     )
     reasons = "<ul>" + "".join(f"<li>{_e(r)}</li>" for r in fd.reasons) + "</ul>"
-    head = [
-        "date",
-        "on_time_arrival",
-        "trajectory_clear",
-        "visit_count_match",
-        "done",
-        "corroborated",
-        "contradicted",
-        "unknown",
-        "orders",
-        "passed",
-        "fix",
-        "map",
-    ]
+    head = ["date", *_CARD_HEAD]
     rows = [_card_row(r, t, map_link, first=None) for _, r in fd.cards.iterrows()]
     orders = ""
     if len(fd.orders):
