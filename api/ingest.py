@@ -28,7 +28,7 @@ import pandas as pd
 from trajectory import crs as crs_mod
 from trajectory.errors import RowProblem
 from trajectory.io import split_track_csv
-from trajectory.schema import validate_tasks, validate_track
+from trajectory.schema import TRACK_FRAME_COLUMNS, validate_tasks, validate_track
 
 #: A timestamp that carries its own zone: ``Z`` or ``+08:00``/``+0800``/``+08``.
 _ZONED = re.compile(r"(?:[zZ]|[+-]\d{2}(?::?\d{2})?)\s*$")
@@ -225,20 +225,7 @@ def _validated_points(
         good, out_of_range = _time_problems(good, source)
         bad = (*bad, *too_long, *out_of_range)
     else:
-        good, bad = (
-            pd.DataFrame(
-                columns=[
-                    "manager_id",
-                    "time",
-                    "lat",
-                    "lon",
-                    "accuracy_m",
-                    "speed_mps",
-                    "source_row",
-                ]
-            ),
-            (),
-        )
+        good, bad = pd.DataFrame(columns=list(TRACK_FRAME_COLUMNS)), ()
     if crs != "wgs84" and len(good):
         lat, lon = to_wgs84(good["lat"].to_numpy(), good["lon"].to_numpy(), crs)
         good = good.assign(lat=lat, lon=lon)
