@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -127,6 +128,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     status = 0
     for kind, file in files:
         source = str(file)
+        marketing = kind in _MARKETING_KINDS
         try:
             data = file.read_bytes()
         except OSError as exc:
@@ -137,35 +139,21 @@ def _cmd_import(args: argparse.Namespace) -> int:
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise InputError(source, None, None, f"not valid JSON ({exc})") from exc
             items = records_of(parsed, kind, source)
-            if kind in _MARKETING_KINDS:
-                raw, problems = marketing_raw_from_records(items, kind, source)
-            else:
-                raw, problems = raw_from_records(items, kind, source)
-        elif kind in _MARKETING_KINDS:
-            raw, problems = marketing_raw_from_csv(data, kind, source)
+            from_records = marketing_raw_from_records if marketing else raw_from_records
+            raw, problems = from_records(items, kind, source)
         else:
-            raw, problems = raw_from_csv(data, kind, source)
-        if kind in _MARKETING_KINDS:
-            report = import_marketing(
-                engine,
-                kind,
-                raw,
-                problems,
-                source=source,
-                timezone=cfg.timezone,
-                atomic=args.atomic,
-            )
-        else:
-            report = import_rows(
-                engine,
-                kind,
-                raw,
-                problems,
-                source=source,
-                timezone=cfg.timezone,
-                crs=args.crs,
-                atomic=args.atomic,
-            )
+            from_csv = marketing_raw_from_csv if marketing else raw_from_csv
+            raw, problems = from_csv(data, kind, source)
+        importer = import_marketing if marketing else partial(import_rows, crs=args.crs)
+        report = importer(
+            engine,
+            kind,
+            raw,
+            problems,
+            source=source,
+            timezone=cfg.timezone,
+            atomic=args.atomic,
+        )
         for p in report.rejected:
             print(f"trajcheck: rejected: {p}", file=sys.stderr)
         print(
