@@ -198,18 +198,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print(header)
     print("-" * len(header))
     for day in days:
-        expected = _read_expected(day)
-        cfg = day / "config.toml"
-        result = _verify_files(
-            day / "track.csv",
-            day / "tasks.csv",
-            cfg if cfg.is_file() else None,
-            track_crs=expected.get("track_crs", "wgs84"),
-            store_crs=expected.get("store_crs", "wgs84"),
-            manager_id=None,
-            date=None,
-            on_bad_row="raise",
-        )
+        expected, result = _verify_sample(day)
         data = result.to_dict()
         (args.out / f"{day.name}.json").write_text(
             json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
@@ -261,6 +250,23 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _verdicts(want: dict[str, bool]) -> str:
     return "/".join("pass" if want[k] else "fail" for k in want)
+
+
+def _verify_sample(day: Path) -> tuple[dict[str, Any], Any]:
+    """A sample day's ``expected.json`` and its verified :class:`DayResult`."""
+    expected = _read_expected(day)
+    cfg = day / "config.toml"
+    result = _verify_files(
+        day / "track.csv",
+        day / "tasks.csv",
+        cfg if cfg.is_file() else None,
+        track_crs=expected.get("track_crs", "wgs84"),
+        store_crs=expected.get("store_crs", "wgs84"),
+        manager_id=None,
+        date=None,
+        on_bad_row="raise",
+    )
+    return expected, result
 
 
 def _read_expected(day: Path) -> dict[str, Any]:

@@ -38,22 +38,11 @@ def big_days(n: int, min_points: int) -> list[DayResult]:
 
 def sample_days() -> list[tuple[str, DayResult]]:
     """The bundled sample days, verified as ``trajcheck demo`` does."""
-    from api.cli import SAMPLES_DIR, _read_expected, _verify_files
+    from api.cli import SAMPLES_DIR, _verify_sample
 
     out = []
     for day in sorted(p for p in SAMPLES_DIR.iterdir() if (p / "track.csv").is_file()):
-        expected = _read_expected(day)
-        cfg = day / "config.toml"
-        result = _verify_files(
-            day / "track.csv",
-            day / "tasks.csv",
-            cfg if cfg.is_file() else None,
-            track_crs=expected.get("track_crs", "wgs84"),
-            store_crs=expected.get("store_crs", "wgs84"),
-            manager_id=None,
-            date=None,
-            on_bad_row="raise",
-        )
+        _, result = _verify_sample(day)
         out.append((day.name, result))
     return out
 
