@@ -6,6 +6,10 @@ upserted on their natural keys (the same file imported twice leaves the
 database as after the first time).  A buyer whose manager changes gets a new
 period in ``buyer_assignments`` (the previous one is closed), so the history of
 who held a buyer survives every import and reassignment.
+
+Every write to these tables also changes the data version (:func:`bump_data_version`,
+same transaction), which lets a service process keep what :func:`load_dataset` read
+while :func:`data_version` answers the same (:mod:`api.assess_cache`).
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ __all__ = [
     "ImportReport",
     "ReassignError",
     "assignment_history",
+    "bump_data_version",
+    "data_version",
     "import_rows",
     "known_ids",
     "load_dataset",
@@ -25,6 +31,7 @@ __all__ = [
 ]
 
 import datetime as dt
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +44,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from api.db import (
     areas,
+    assess_data_version,
     brands,
     buyer_assignments,
     buyers,
@@ -233,6 +241,7 @@ def reassign(
         .where(buyers.c.buyer_id == buyer_id)
         .values(manager_id=manager_id, assigned_ms=at_ms)
     )
+    bump_data_version(conn)
     return {
         "buyer_id": buyer_id,
         "from_manager_id": row.manager_id,
@@ -289,6 +298,25 @@ def load_dataset(conn: Connection) -> Dataset:
         decl[column] = decl[column].where(decl[column] != "", None)
     decl["net_weight_g"] = decl["net_weight_g"].where(decl["net_weight_g"] != 0, pd.NA)
     return Dataset(**frames, assignments=assignment_history(conn))
+
+
+def data_version(conn: Connection) -> int | None:
+    """The version of part 1's tables (None: no version row, nothing may be kept)."""
+    stmt = sa.select(assess_data_version.c.version).where(assess_data_version.c.id == 1)
+    version: int | None = conn.execute(stmt).scalar_one_or_none()
+    return version
+
+
+def bump_data_version(conn: Connection) -> None:
+    """Give part 1's tables a new version, in the caller's (write) transaction.
+
+    The version is random, not a count: a database emptied or restored and written to
+    again never repeats a version that stood for other rows.
+    """
+    stmt = _insert(conn, assess_data_version).values(id=1, version=secrets.randbits(62))
+    conn.execute(
+        stmt.on_conflict_do_update(index_elements=["id"], set_={"version": stmt.excluded.version})
+    )
 
 
 def stored_columns(table: sa.Table, rows: Sequence[Any]) -> dict[str, tuple[Any, ...]]:
@@ -403,6 +431,7 @@ def _upsert(conn: Connection, kind: str, frame: pd.DataFrame) -> int:
     upsert_on_key(conn, table, rows)
     if before is not None:
         _record_assignments(conn, rows, before)
+    bump_data_version(conn)
     return len(rows)
 
 

@@ -9,7 +9,8 @@ one of its teams and the declarations of its teams' managers (tags ``read`` and
 ``reports``).  Ranks are computed over every buyer before the rows are filtered,
 so a supervisor sees the same rank as the platform.  Rows of an import are
 validated like the CLI's (every bad row named; good rows kept, or nothing with
-``atomic``) and upserted on their natural keys.
+``atomic``) and upserted on their natural keys.  Reports read the stored tables
+through :func:`api.assess_cache.cached_dataset` (loaded again only after a write).
 """
 
 __all__ = ["PREFIX", "AssessSettings", "add_assessment_routes"]
@@ -29,7 +30,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import Connection
 from starlette.concurrency import run_in_threadpool
 
-from api import assess_repo, routing
+from api import assess_cache, assess_repo, routing
 from api.app import ApiError, Crs, IsoDate
 from api.auth import Principal
 from api.repo import writing
@@ -265,7 +266,7 @@ def add_assessment_routes(
     )
     def get_history(who: Who, conn: Conn, buyer_id: routing.Id) -> HistoryOut:
         cfg = _assess_config()
-        data = assess_repo.load_dataset(conn)
+        data = assess_cache.cached_dataset(conn)
         found = data.buyers.loc[data.buyers["buyer_id"] == buyer_id]
         team = _team_of(data, found["manager_id"].iat[0]) if len(found) else None
         if not len(found) or not who.may_read_team(team):
@@ -369,7 +370,7 @@ def _report_inputs(
     """The configuration, the checked day (default today) and the stored rows of a report."""
     cfg = _assess_config()
     day = _day(as_of, cfg)
-    return cfg, day, assess_repo.load_dataset(conn)
+    return cfg, day, assess_cache.cached_dataset(conn)
 
 
 def _buyers(

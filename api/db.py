@@ -401,3 +401,18 @@ help_plans = sa.Table(
     sa.Column("completion_plan", sa.String(200), nullable=False),
     sa.Column("gap_keywords", sa.String(200)),
 )
+
+
+# ------------------------------------------------------------------ assessment data version
+# One row (id 1) whose ``version`` changes in the same transaction as every write to part
+# 1's tables (imports, reassignments), so a service process may keep the loaded tables and
+# reuse them while the version it reads is the one it loaded (see api/assess_cache.py).
+
+__all__ += ["assess_data_version"]
+
+assess_data_version = sa.Table(
+    "assess_data_version",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("version", sa.BigInteger, nullable=False),
+)

@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -239,11 +239,13 @@ def scorecard_inputs(
     config: MarketingConfig,
     *,
     manager_id: str | None = None,
+    dataset: Callable[[Connection], Dataset] = load_dataset,
 ) -> tuple[Dataset, MarketingData, list[dict[str, Any]]]:
-    """What the scorecards of ``days`` take, from the database: part 1's dataset, the
-    marketing frames and the stored verification results of those days (one manager's,
-    or everybody's)."""
-    data = load_dataset(conn)
+    """What the scorecards of ``days`` take, from the database: part 1's dataset (read
+    by ``dataset``, the service's :func:`api.assess_cache.cached_dataset`), the marketing
+    frames and the stored verification results of those days (one manager's, or
+    everybody's)."""
+    data = dataset(conn)
     mk = load_marketing(conn, min(days), max(days), config)
     if manager_id is not None:
         found = (get_result(conn, manager_id, day) for day in days)

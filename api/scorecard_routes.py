@@ -36,6 +36,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import repo, routing
 from api.app import IsoDate, ManagerId
+from api.assess_cache import cached_dataset
 from api.assess_routes import PREFIX, _assess_config
 from api.auth import Principal
 from api.ingest import MAX_DAY
@@ -313,7 +314,7 @@ def _day_cards(
     if team_id is not None:
         routing.check_team(who, team_id)
     mcfg, acfg = _marketing_config(), _assess_config()
-    data, mk, bodies = scorecard_inputs(conn, [day], mcfg)
+    data, mk, bodies = scorecard_inputs(conn, [day], mcfg, dataset=cached_dataset)
     if manager_id is not None:
         _readable(conn, data, who, manager_id)
     people = data.people
@@ -335,6 +336,8 @@ def _five_day(conn: Connection, who: Principal, manager_id: str, start: dt.date)
     days = list(working_days(start, mcfg.five_days, mcfg.weekmask))
     if days[-1] > MAX_DAY:
         _check_day(days[-1], "date")
-    data, mk, bodies = scorecard_inputs(conn, days, mcfg, manager_id=manager_id)
+    data, mk, bodies = scorecard_inputs(
+        conn, days, mcfg, manager_id=manager_id, dataset=cached_dataset
+    )
     _readable(conn, data, who, manager_id)
     return five_day_assessment(data, mk, bodies, manager_id, start, config=mcfg, assess_config=acfg)
