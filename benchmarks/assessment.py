@@ -158,7 +158,7 @@ def city(n_buyers: int, n_lines: int, n_declarations: int, seed: int = 6) -> Dat
     orders = orders.drop_duplicates(["order_id", "product", "brand", "net_weight_g"])
     sample = orders.sample(n_declarations, random_state=seed)
     shift = pd.to_timedelta(rng.integers(0, 4, n_declarations), "D")
-    declared = (sample["placed_at"].dt.tz_convert("Asia/Shanghai").dt.tz_localize(None) - shift)
+    declared = sample["placed_at"].dt.tz_convert("Asia/Shanghai").dt.tz_localize(None) - shift
     kind = rng.integers(0, 4, n_declarations)
     product = sample["product"].to_numpy(object).copy()
     brand = sample["brand"].to_numpy(object).copy()
@@ -256,7 +256,10 @@ def database(data: Dataset, url: str | None) -> list[tuple[str, float]]:
     folder.cleanup()
     return [
         (f"store every table in {name} (`_upsert`, one transaction)*", stored),
-        (f"load every table from {name} (`load_dataset`, per API request)*", loaded),
+        (
+            f"load every table from {name} (`load_dataset`, first API request after a write)*",
+            loaded,
+        ),
     ]
 
 
