@@ -8,6 +8,8 @@ import pytest
 
 from tests.tracks import TrackBuilder
 from trajectory.cleaning import clean_track
+from trajectory.evaluation import verify_generated
+from trajectory.simulate import generate_day
 from trajectory.staypoints import STAY_COLUMNS, detect_stay_points
 
 
@@ -143,3 +145,24 @@ class TestDetectStayPoints:
         out = _stays(df)
         assert len(out) == 1
         assert abs((out["arrival"].iloc[0] - arrive).total_seconds()) <= 45
+
+
+class TestStopAndGoQueue:
+    @pytest.mark.parametrize("seed", [1009, 1015, 1019])
+    def test_queue_stretch_on_a_straight_road_is_not_a_stay(self, seed: int) -> None:
+        # 1-3 m/s hops between 5-50 s halts over 40-90 m: speed and rank correlation
+        # look like a visit's walk in and out, but the fixes lie along the road and
+        # the track arrives and leaves along that same line (trajectory._kernels.is_queue).
+        day = generate_day("traffic_jam", seed)
+        stays = verify_generated(day).stay_points
+        arrival = pd.to_datetime(day.visits["arrival_utc"], utc=True)
+        departure = pd.to_datetime(day.visits["departure_utc"], utc=True)
+        false = [
+            s
+            for s in stays
+            if not (
+                (arrival < pd.Timestamp(s.departure)) & (departure > pd.Timestamp(s.arrival))
+            ).any()
+        ]
+        assert false == []
+        assert len(stays) == len(day.visits)
