@@ -238,8 +238,7 @@ def parse_points_json(
 ) -> Parsed:
     """Validate a JSON list of fixes (objects with :data:`POINT_FIELDS`)."""
     frame, problems = _object_rows(items, source, POINT_FIELDS, text_fields=("manager_id",))
-    for name in ("manager_id",):
-        frame[name] = frame[name].where(frame[name].notna(), "")
+    frame["manager_id"] = frame["manager_id"].where(frame["manager_id"].notna(), "")
     return _validated_points(
         frame, problems, source=source, crs=crs, naive_timezone=naive_timezone, received=len(items)
     )
