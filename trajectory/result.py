@@ -7,10 +7,22 @@ management platform, the map reports and the daily runs read.  Times are ISO
 
 from __future__ import annotations
 
-__all__ = ["CHECK_NAMES", "CheckResult", "DayResult", "StayPoint", "StoreVisit"]
+__all__ = [
+    "CHECK_NAMES",
+    "DAY_STATUSES",
+    "RESULT_KEYS",
+    "CheckResult",
+    "DayResult",
+    "DayStatus",
+    "StayPoint",
+    "StoreVisit",
+    "check_status",
+    "day_status",
+]
 
 import datetime as dt
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -24,6 +36,53 @@ from trajectory.errors import RowProblem
 CHECK_NAMES: tuple[str, ...] = ("on_time_arrival", "trajectory_clear", "visit_count_match")
 Status = Literal["pass", "fail", "inconclusive"]
 StoreStatus = Literal["visited", "not_visited", "ambiguous", "unseen", "not_expected", "no_gps"]
+#: A manager-day's status in a run: the checks' verdict, or why there is none.
+DayStatus = Literal["pass", "fail", "inconclusive", "no_gps", "no_tasks", "error"]
+#: Every day status, worst first (the order of summaries and indexes).
+DAY_STATUSES: tuple[DayStatus, ...] = (
+    "error",
+    "fail",
+    "inconclusive",
+    "no_gps",
+    "no_tasks",
+    "pass",
+)
+#: The top-level keys every stored result dict has (files, database, API).
+RESULT_KEYS: tuple[str, ...] = (
+    "manager_id",
+    "date",
+    "timezone",
+    "checks",
+    "status",
+    "stay_points",
+    "stores",
+    "cleaning",
+)
+
+
+def check_status(statuses: Iterable[str]) -> Status:
+    """The overall verdict of the checks: ``fail`` beats ``inconclusive`` beats ``pass``."""
+    seen = set(statuses)
+    if "fail" in seen:
+        return "fail"
+    if "inconclusive" in seen:
+        return "inconclusive"
+    return "pass"
+
+
+def day_status(body: Mapping[str, Any]) -> DayStatus:
+    """A result dict's day status: ``no_gps``/``no_tasks`` where a side is missing,
+    else the checks' verdict (:func:`check_status`).
+
+    The one rule that the daily run, the team index and the service share.
+    """
+    has_tasks = bool(body.get("stores"))
+    has_points = int((body.get("cleaning") or {}).get("input_points", 0)) > 0
+    if has_tasks and not has_points:
+        return "no_gps"
+    if has_points and not has_tasks:
+        return "no_tasks"
+    return check_status(str(c.get("status")) for c in body["checks"].values())
 
 
 @dataclass(frozen=True)
@@ -120,12 +179,7 @@ class DayResult:
 
     @property
     def status(self) -> Status:
-        statuses = {c.status for c in self.checks.values()}
-        if "fail" in statuses:
-            return "fail"
-        if "inconclusive" in statuses:
-            return "inconclusive"
-        return "pass"
+        return check_status(c.status for c in self.checks.values())
 
     def to_dict(self, *, include_track: bool = False) -> dict[str, Any]:
         """The contract JSON (plain dict of JSON types)."""
