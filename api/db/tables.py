@@ -1,4 +1,4 @@
-"""Tables, engine and migrations of the service (SQLAlchemy 2 Core + Alembic).
+"""The service's tables (SQLAlchemy 2 Core); api/db/migrations (Alembic) builds the same.
 
 Points are the bulk of the data (think 10,000 managers x 17,000 fixes a day), so
 a fix is stored as integers keyed by ``(manager_pk, t_ms)``: the primary key is
@@ -21,24 +21,32 @@ from __future__ import annotations
 
 __all__ = [
     "api_keys",
+    "areas",
+    "assess_data_version",
+    "brands",
+    "buyer_assignments",
+    "buyers",
+    "chat_reports",
+    "cluster_points",
+    "daily_summaries",
+    "declarations",
+    "help_plans",
     "key_teams",
-    "make_engine",
     "managers",
+    "marketing_records",
+    "marketing_windows",
     "metadata",
+    "orders",
+    "people",
     "points",
     "results",
     "stores",
+    "tag_keywords",
     "tasks",
     "teams",
-    "upgrade",
 ]
 
-from pathlib import Path
-from typing import Any
-
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 metadata = sa.MetaData(
     naming_convention={
@@ -50,12 +58,14 @@ metadata = sa.MetaData(
     }
 )
 
+
 teams = sa.Table(
     "teams",
     metadata,
     sa.Column("team_id", sa.String(64), primary_key=True),
     sa.Column("name", sa.String(200), nullable=False, server_default=""),
 )
+
 
 managers = sa.Table(
     "managers",
@@ -66,6 +76,7 @@ managers = sa.Table(
         "team_id", sa.String(64), sa.ForeignKey("teams.team_id", ondelete="SET NULL"), index=True
     ),
 )
+
 
 points = sa.Table(
     "points",
@@ -79,6 +90,7 @@ points = sa.Table(
     sqlite_with_rowid=False,
 )
 
+
 stores = sa.Table(
     "stores",
     metadata,
@@ -88,6 +100,7 @@ stores = sa.Table(
     sa.Column("lon", sa.Float, nullable=False),
     sa.Column("market_id", sa.String(64)),
 )
+
 
 tasks = sa.Table(
     "tasks",
@@ -104,6 +117,7 @@ tasks = sa.Table(
     sa.Column("market_id", sa.String(64)),
 )
 
+
 results = sa.Table(
     "results",
     metadata,
@@ -115,7 +129,11 @@ results = sa.Table(
     sa.Column("visit_count_match", sa.String(16), nullable=False),
     sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("body", sa.Text, nullable=False),
+    # the cleaned fixes the result was computed from (api.db.results.pack_track), so a
+    # report renders the stored result and never verifies afresh; null: no fixes
+    sa.Column("track", sa.LargeBinary, nullable=True),
 )
+
 
 api_keys = sa.Table(
     "api_keys",
@@ -128,6 +146,7 @@ api_keys = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("revoked_at", sa.DateTime(timezone=True)),
 )
+
 
 key_teams = sa.Table(
     "key_teams",
@@ -144,80 +163,6 @@ key_teams = sa.Table(
 )
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys.
-
-    SQLite write transactions start with ``BEGIN IMMEDIATE`` when the connection
-    carries the execution option ``write=True`` (see :func:`api.repo.writing`),
-    so two concurrent writers queue on the busy timeout instead of one failing
-    with "database is locked" when it upgrades a read lock; readers start a
-    plain deferred transaction and never block writers (WAL).
-    """
-    if url.startswith("sqlite"):
-        path = sa.engine.make_url(url).database
-        if path and path != ":memory:":
-            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(
-            url, connect_args={"timeout": 60, "check_same_thread": False}, **kwargs
-        )
-
-        @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=60000")
-            cur.close()
-
-        @event.listens_for(engine, "begin")
-        def _on_begin(conn: sa.Connection) -> None:
-            write = conn.get_execution_options().get("write", False)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-        return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
-    return sa.create_engine(url, **kwargs)
-
-
-def alembic_config(url: str) -> Any:
-    """An Alembic ``Config`` for this package's migrations and ``url``."""
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    return cfg
-
-
-def upgrade(engine: Engine) -> None:
-    """Bring the database to the newest migration (``alembic upgrade head``)."""
-    from alembic import command
-
-    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-
-
-# ------------------------------------------------------------------ assessment (issue 6)
-# Buyers, orders and declarations of the sales-task assessment (assessment/), keyed by the
-# platform's own ids.  Instants are UTC milliseconds (as in points); money is in fen.
-
-__all__ += [
-    "areas",
-    "brands",
-    "buyer_assignments",
-    "buyers",
-    "cluster_points",
-    "declarations",
-    "orders",
-    "people",
-]
-
 areas = sa.Table(
     "areas",
     metadata,
@@ -226,6 +171,7 @@ areas = sa.Table(
     sa.Column("kind", sa.String(16), nullable=False),  # market | district
     sa.Column("district_id", sa.String(64)),  # the district a market lies in
 )
+
 
 cluster_points = sa.Table(
     "cluster_points",
@@ -236,6 +182,7 @@ cluster_points = sa.Table(
     sa.Column("lat", sa.Float),
     sa.Column("lon", sa.Float),
 )
+
 
 people = sa.Table(
     "people",
@@ -250,12 +197,14 @@ people = sa.Table(
     sa.Column("area_id", sa.String(64), sa.ForeignKey("areas.area_id")),
 )
 
+
 brands = sa.Table(
     "brands",
     metadata,
     sa.Column("brand", sa.String(200), primary_key=True),
     sa.Column("kind", sa.String(16), nullable=False),  # lead | regular | legacy_agency
 )
+
 
 buyers = sa.Table(
     "buyers",
@@ -276,6 +225,7 @@ buyers = sa.Table(
     sa.Column("chat_admitted", sa.Boolean, nullable=False),
 )
 
+
 buyer_assignments = sa.Table(
     "buyer_assignments",
     metadata,
@@ -286,6 +236,7 @@ buyer_assignments = sa.Table(
     sa.Column("reason", sa.String(200), nullable=False, server_default=""),
     sa.Column("recorded_ms", sa.BigInteger, nullable=False),
 )
+
 
 orders = sa.Table(
     "orders",
@@ -302,6 +253,7 @@ orders = sa.Table(
     sa.Index(None, "buyer_id", "placed_ms"),
 )
 
+
 declarations = sa.Table(
     "declarations",
     metadata,
@@ -317,20 +269,6 @@ declarations = sa.Table(
 )
 
 
-# ------------------------------------------------------------------ marketing (issue 7)
-# The six marketing kinds of the daily scorecards (assessment/marketing_data.py), keyed as
-# their validation keys them.  Instants are UTC milliseconds; free text is at most 200
-# characters (a transcript 4,000).  A help plan's absent buyer or manager is "" (key column).
-
-__all__ += [
-    "chat_reports",
-    "daily_summaries",
-    "help_plans",
-    "marketing_records",
-    "marketing_windows",
-    "tag_keywords",
-]
-
 marketing_windows = sa.Table(
     "marketing_windows",
     metadata,
@@ -341,6 +279,7 @@ marketing_windows = sa.Table(
     sa.Column("end_min", sa.Integer, nullable=False),
 )
 
+
 tag_keywords = sa.Table(
     "tag_keywords",
     metadata,
@@ -348,6 +287,7 @@ tag_keywords = sa.Table(
     sa.Column("category", sa.String(200), nullable=False),
     sa.Column("needs_leaf", sa.Boolean, nullable=False),
 )
+
 
 marketing_records = sa.Table(
     "marketing_records",
@@ -365,6 +305,7 @@ marketing_records = sa.Table(
     sa.Index(None, "slot_start_ms"),
 )
 
+
 chat_reports = sa.Table(
     "chat_reports",
     metadata,
@@ -377,6 +318,7 @@ chat_reports = sa.Table(
     sa.Index(None, "sent_ms"),
 )
 
+
 daily_summaries = sa.Table(
     "daily_summaries",
     metadata,
@@ -388,6 +330,7 @@ daily_summaries = sa.Table(
     sa.Column("suggestions", sa.String(200)),
     sa.Column("experience", sa.String(200)),
 )
+
 
 help_plans = sa.Table(
     "help_plans",
@@ -402,13 +345,6 @@ help_plans = sa.Table(
     sa.Column("gap_keywords", sa.String(200)),
 )
 
-
-# ------------------------------------------------------------------ assessment data version
-# One row (id 1) whose ``version`` changes in the same transaction as every write to part
-# 1's tables (imports, reassignments), so a service process may keep the loaded tables and
-# reuse them while the version it reads is the one it loaded (see api/assess_cache.py).
-
-__all__ += ["assess_data_version"]
 
 assess_data_version = sa.Table(
     "assess_data_version",

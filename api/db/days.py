@@ -1,126 +1,42 @@
-"""The service's reads and writes: one function per operation, SQL in one place.
+"""A manager-day's stored GPS fixes and task list, and the store master data.
 
-Every write is one transaction (``engine.begin()``): a batch is stored whole or
-not at all, whatever happens mid-way.  Points are inserted with
-``ON CONFLICT DO NOTHING`` on their ``(manager, instant)`` key, so a retried or
-concurrent upload of the same fixes stores each once and drops none.
-"""
+Points are inserted with ``ON CONFLICT DO NOTHING`` on their ``(manager, instant)``
+key, so a retried or concurrent upload of the same fixes stores each once and drops none."""
 
 from __future__ import annotations
 
 __all__ = [
-    "CHECK_NAMES",
-    "ApiKey",
-    "assign_manager",
     "count_points",
-    "create_key",
     "day_bounds_ms",
-    "digest",
-    "ensure_managers",
-    "find_key",
-    "get_result",
     "insert_points",
-    "list_keys",
-    "list_results",
-    "list_teams",
     "load_tasks",
     "load_track",
     "manager_days_on",
-    "manager_team",
     "replace_tasks",
-    "result_bodies",
-    "revoke_key",
-    "save_result",
     "store_lookup",
     "tasks_as_dicts",
-    "team_exists",
     "upsert_stores",
-    "upsert_team",
-    "writing",
 ]
 
 import datetime as dt
-import hashlib
 import itertools
-import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.engine import Connection
 
-from api.db import api_keys, key_teams, managers, points, results, stores, tasks, teams
+from api.db.session import dialect_insert
+from api.db.tables import managers, points, stores, tasks
+from api.db.teams import ensure_managers
 from trajectory.schema import TASK_FRAME_COLUMNS, ValidatedTasks, ValidatedTrack
 
 #: SQLite's limit on bound variables per statement is 32766; 6 columns per fix.
 _SQLITE_CHUNK = 5000
-
-
-@contextmanager
-def writing(engine: Engine) -> Iterator[Connection]:
-    """One write transaction (``BEGIN IMMEDIATE`` on SQLite, see :func:`api.db.make_engine`)."""
-    with engine.connect().execution_options(write=True) as conn, conn.begin():
-        yield conn
-
-
-def _insert(conn: Connection, table: sa.Table) -> Any:
-    """The dialect's INSERT, which knows ``ON CONFLICT``."""
-    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
-
-
-# ------------------------------------------------------------------ managers, teams
-
-
-def ensure_managers(conn: Connection, manager_ids: Iterable[str]) -> dict[str, int]:
-    """``manager_id -> pk``, creating the managers not seen before (without a team)."""
-    ids = sorted(set(manager_ids))
-    if not ids:
-        return {}
-    stmt = _insert(conn, managers).on_conflict_do_nothing(index_elements=["manager_id"])
-    conn.execute(stmt, [{"manager_id": m} for m in ids])
-    rows = conn.execute(
-        sa.select(managers.c.manager_id, managers.c.pk).where(managers.c.manager_id.in_(ids))
-    )
-    return {r.manager_id: r.pk for r in rows}
-
-
-def manager_team(conn: Connection, manager_id: str) -> tuple[int, str | None] | None:
-    """``(pk, team_id)`` of a manager, or None when unknown."""
-    row = conn.execute(
-        sa.select(managers.c.pk, managers.c.team_id).where(managers.c.manager_id == manager_id)
-    ).first()
-    return None if row is None else (row.pk, row.team_id)
-
-
-def upsert_team(conn: Connection, team_id: str, name: str) -> None:
-    stmt = _insert(conn, teams).values(team_id=team_id, name=name)
-    conn.execute(stmt.on_conflict_do_update(index_elements=["team_id"], set_={"name": name}))
-
-
-def list_teams(conn: Connection) -> list[dict[str, Any]]:
-    rows = conn.execute(sa.select(teams).order_by(teams.c.team_id))
-    return [dict(r._mapping) for r in rows]
-
-
-def team_exists(conn: Connection, team_id: str) -> bool:
-    return (
-        conn.execute(sa.select(teams.c.team_id).where(teams.c.team_id == team_id)).first()
-        is not None
-    )
-
-
-def assign_manager(conn: Connection, manager_id: str, team_id: str | None) -> None:
-    pk = ensure_managers(conn, [manager_id])[manager_id]
-    conn.execute(sa.update(managers).where(managers.c.pk == pk).values(team_id=team_id))
-
-
-# ------------------------------------------------------------------ points
 
 
 def insert_points(conn: Connection, frame: pd.DataFrame) -> int:
@@ -229,14 +145,11 @@ def count_points(conn: Connection, manager_id: str, day: dt.date, timezone: str)
     return int(conn.execute(stmt).scalar_one())
 
 
-# ------------------------------------------------------------------ stores, tasks
-
-
 def upsert_stores(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
     """Insert or replace store master data (WGS-84); return the row count."""
     if not rows:
         return 0
-    stmt = _insert(conn, stores)
+    stmt = dialect_insert(conn, stores)
     stmt = stmt.on_conflict_do_update(
         index_elements=["store_id"],
         set_={c: stmt.excluded[c] for c in ("name", "lat", "lon", "market_id")},
@@ -312,204 +225,6 @@ def tasks_as_dicts(frame: pd.DataFrame) -> list[dict[str, Any]]:
     out = frame.drop(columns=["manager_id", "source_row"]).copy()
     out["date"] = out["date"].map(str)
     return [{str(k): v for k, v in r.items()} for r in out.to_dict(orient="records")]
-
-
-# ------------------------------------------------------------------ results
-
-
-def save_result(conn: Connection, manager_pk: int, day: dt.date, body: Mapping[str, Any]) -> None:
-    """Store (or replace) the verdict of one manager-day."""
-    checks = body["checks"]
-    values = {
-        "manager_pk": manager_pk,
-        "date": day,
-        "status": str(body["status"]),
-        "on_time_arrival": str(checks["on_time_arrival"]["status"]),
-        "trajectory_clear": str(checks["trajectory_clear"]["status"]),
-        "visit_count_match": str(checks["visit_count_match"]["status"]),
-        "computed_at": dt.datetime.now(dt.UTC),
-        "body": json.dumps(body, ensure_ascii=False, allow_nan=False),
-    }
-    stmt = _insert(conn, results).values(**values)
-    conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["manager_pk", "date"],
-            set_={k: stmt.excluded[k] for k in values if k not in ("manager_pk", "date")},
-        )
-    )
-
-
-def get_result(conn: Connection, manager_id: str, day: dt.date) -> dict[str, Any] | None:
-    row = conn.execute(
-        sa.select(results.c.body)
-        .join(managers, managers.c.pk == results.c.manager_pk)
-        .where(managers.c.manager_id == manager_id, results.c.date == day)
-    ).first()
-    if row is None:
-        return None
-    body: dict[str, Any] = json.loads(row.body)
-    return body
-
-
-CHECK_NAMES = ("on_time_arrival", "trajectory_clear", "visit_count_match")
-
-
-def list_results(
-    conn: Connection,
-    *,
-    day: dt.date | None = None,
-    team_ids: Sequence[str] | None = None,
-    status: str | None = None,
-    check: str | None = None,
-    verdict: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> tuple[int, list[dict[str, Any]]]:
-    """``(total, page)`` of stored results, newest day first, failing first."""
-    base = sa.select(
-        managers.c.manager_id,
-        managers.c.team_id,
-        results.c.date,
-        results.c.status,
-        results.c.on_time_arrival,
-        results.c.trajectory_clear,
-        results.c.visit_count_match,
-        results.c.computed_at,
-    ).join(managers, managers.c.pk == results.c.manager_pk)
-    if day is not None:
-        base = base.where(results.c.date == day)
-    if team_ids is not None:
-        base = base.where(managers.c.team_id.in_(list(team_ids)))
-    if status is not None:
-        base = base.where(results.c.status == status)
-    if check is not None and verdict is not None:
-        base = base.where(results.c[check] == verdict)
-    elif verdict is not None:
-        base = base.where(sa.or_(*(results.c[c] == verdict for c in CHECK_NAMES)))
-    total = int(conn.execute(sa.select(sa.func.count()).select_from(base.subquery())).scalar_one())
-    order = sa.case(
-        (results.c.status == "fail", 0), (results.c.status == "inconclusive", 1), else_=2
-    )
-    rows = conn.execute(
-        base.order_by(results.c.date.desc(), order, managers.c.manager_id)
-        .limit(limit)
-        .offset(offset)
-    )
-    page = []
-    for r in rows:
-        item = dict(r._mapping)
-        item["date"] = item["date"].isoformat()
-        item["computed_at"] = _utc(item["computed_at"]).isoformat()
-        page.append(item)
-    return total, page
-
-
-def result_bodies(
-    conn: Connection, day: dt.date, team_ids: Sequence[str] | None
-) -> list[dict[str, Any]]:
-    stmt = (
-        sa.select(results.c.body)
-        .join(managers, managers.c.pk == results.c.manager_pk)
-        .where(results.c.date == day)
-        .order_by(managers.c.manager_id)
-    )
-    if team_ids is not None:
-        stmt = stmt.where(managers.c.team_id.in_(list(team_ids)))
-    return [json.loads(r.body) for r in conn.execute(stmt)]
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    """SQLite hands timestamps back naive; they were written in UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-# ------------------------------------------------------------------ API keys
-
-
-@dataclass(frozen=True)
-class ApiKey:
-    """An API key as stored: never the secret, only its SHA-256 digest."""
-
-    key_id: int
-    name: str
-    role: str
-    prefix: str
-    team_ids: tuple[str, ...]
-    created_at: dt.datetime
-    revoked_at: dt.datetime | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "key_id": self.key_id,
-            "name": self.name,
-            "role": self.role,
-            "prefix": self.prefix,
-            "team_ids": list(self.team_ids),
-            "created_at": self.created_at.isoformat(),
-            "revoked_at": None if self.revoked_at is None else self.revoked_at.isoformat(),
-        }
-
-
-def digest(secret: str) -> str:
-    """SHA-256 of a key: keys are 256-bit random, so a fast hash is the right one."""
-    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def create_key(
-    conn: Connection, *, secret: str, name: str, role: str, team_ids: Sequence[str]
-) -> ApiKey:
-    now = dt.datetime.now(dt.UTC)
-    key_id = conn.execute(
-        sa.insert(api_keys)
-        .values(name=name, role=role, digest=digest(secret), prefix=secret[:10], created_at=now)
-        .returning(api_keys.c.key_id)
-    ).scalar_one()
-    if team_ids:
-        conn.execute(sa.insert(key_teams), [{"key_id": key_id, "team_id": t} for t in team_ids])
-    return ApiKey(key_id, name, role, secret[:10], tuple(team_ids), now, None)
-
-
-def find_key(conn: Connection, secret: str) -> ApiKey | None:
-    """The live key whose secret this is, or None (unknown or revoked)."""
-    row = conn.execute(
-        sa.select(api_keys).where(
-            api_keys.c.digest == digest(secret), api_keys.c.revoked_at.is_(None)
-        )
-    ).first()
-    return None if row is None else _key(conn, row)
-
-
-def list_keys(conn: Connection) -> list[ApiKey]:
-    return [_key(conn, r) for r in conn.execute(sa.select(api_keys).order_by(api_keys.c.key_id))]
-
-
-def revoke_key(conn: Connection, key_id: int) -> bool:
-    result = conn.execute(
-        sa.update(api_keys)
-        .where(api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None))
-        .values(revoked_at=dt.datetime.now(dt.UTC))
-    )
-    return bool(result.rowcount)
-
-
-def _key(conn: Connection, row: Any) -> ApiKey:
-    teams_of = conn.execute(
-        sa.select(key_teams.c.team_id)
-        .where(key_teams.c.key_id == row.key_id)
-        .order_by(key_teams.c.team_id)
-    ).scalars()
-    return ApiKey(
-        key_id=row.key_id,
-        name=row.name,
-        role=row.role,
-        prefix=row.prefix,
-        team_ids=tuple(teams_of),
-        created_at=_utc(row.created_at),
-        revoked_at=None if row.revoked_at is None else _utc(row.revoked_at),
-    )
-
-
-# ------------------------------------------------------------------ daily runs
 
 
 def manager_days_on(conn: Connection, day: dt.date, timezone: str) -> list[dict[str, Any]]:

@@ -18,13 +18,7 @@ scorecards from the database and from the files agree.
 
 from __future__ import annotations
 
-__all__ = [
-    "MARKETING_TABLES",
-    "import_marketing",
-    "load_marketing",
-    "marketing_kind_of",
-    "scorecard_inputs",
-]
+__all__ = ["import_marketing", "load_marketing", "marketing_kind_of", "scorecard_inputs"]
 
 import datetime as dt
 from collections.abc import Callable, Sequence
@@ -38,15 +32,11 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from api.assess_repo import (
-    BatchRejectedError,
-    ImportReport,
-    load_dataset,
-    row_dicts,
-    stored_columns,
-    upsert_on_key,
-)
-from api.db import (
+from api.db.assess import BatchRejectedError, ImportReport, load_dataset
+from api.db.results import get_result, result_bodies
+from api.db.rows import row_dicts, stored_columns, upsert_on_key
+from api.db.session import writing
+from api.db.tables import (
     buyers,
     chat_reports,
     daily_summaries,
@@ -56,7 +46,6 @@ from api.db import (
     people,
     tag_keywords,
 )
-from api.repo import get_result, result_bodies, writing
 from assessment.io import Dataset
 from assessment.marketing import help_deadline
 from assessment.marketing_config import MarketingConfig
@@ -242,7 +231,7 @@ def scorecard_inputs(
     dataset: Callable[[Connection], Dataset] = load_dataset,
 ) -> tuple[Dataset, MarketingData, list[dict[str, Any]]]:
     """What the scorecards of ``days`` take, from the database: part 1's dataset (read
-    by ``dataset``, the service's :func:`api.assess_cache.cached_dataset`), the marketing
+    by ``dataset``, the service's :func:`api.db.cache.cached_dataset`), the marketing
     frames and the stored verification results of those days (one manager's, or
     everybody's)."""
     data = dataset(conn)

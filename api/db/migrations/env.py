@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, engine_from_config, pool
 
-from api.db import metadata
+from api.db.tables import metadata
 
 config = context.config
 

@@ -1,0 +1,100 @@
+"""API keys: only a key's SHA-256 digest is stored; its role and teams."""
+
+from __future__ import annotations
+
+__all__ = ["ApiKey", "create_key", "digest", "find_key", "list_keys", "revoke_key"]
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from api.db.session import as_utc
+from api.db.tables import api_keys, key_teams
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """An API key as stored: never the secret, only its SHA-256 digest."""
+
+    key_id: int
+    name: str
+    role: str
+    prefix: str
+    team_ids: tuple[str, ...]
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key_id": self.key_id,
+            "name": self.name,
+            "role": self.role,
+            "prefix": self.prefix,
+            "team_ids": list(self.team_ids),
+            "created_at": self.created_at.isoformat(),
+            "revoked_at": None if self.revoked_at is None else self.revoked_at.isoformat(),
+        }
+
+
+def digest(secret: str) -> str:
+    """SHA-256 of a key: keys are 256-bit random, so a fast hash is the right one."""
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def create_key(
+    conn: Connection, *, secret: str, name: str, role: str, team_ids: Sequence[str]
+) -> ApiKey:
+    now = dt.datetime.now(dt.UTC)
+    key_id = conn.execute(
+        sa.insert(api_keys)
+        .values(name=name, role=role, digest=digest(secret), prefix=secret[:10], created_at=now)
+        .returning(api_keys.c.key_id)
+    ).scalar_one()
+    if team_ids:
+        conn.execute(sa.insert(key_teams), [{"key_id": key_id, "team_id": t} for t in team_ids])
+    return ApiKey(key_id, name, role, secret[:10], tuple(team_ids), now, None)
+
+
+def find_key(conn: Connection, secret: str) -> ApiKey | None:
+    """The live key whose secret this is, or None (unknown or revoked)."""
+    row = conn.execute(
+        sa.select(api_keys).where(
+            api_keys.c.digest == digest(secret), api_keys.c.revoked_at.is_(None)
+        )
+    ).first()
+    return None if row is None else _key(conn, row)
+
+
+def list_keys(conn: Connection) -> list[ApiKey]:
+    return [_key(conn, r) for r in conn.execute(sa.select(api_keys).order_by(api_keys.c.key_id))]
+
+
+def revoke_key(conn: Connection, key_id: int) -> bool:
+    result = conn.execute(
+        sa.update(api_keys)
+        .where(api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None))
+        .values(revoked_at=dt.datetime.now(dt.UTC))
+    )
+    return bool(result.rowcount)
+
+
+def _key(conn: Connection, row: Any) -> ApiKey:
+    teams_of = conn.execute(
+        sa.select(key_teams.c.team_id)
+        .where(key_teams.c.key_id == row.key_id)
+        .order_by(key_teams.c.team_id)
+    ).scalars()
+    return ApiKey(
+        key_id=row.key_id,
+        name=row.name,
+        role=row.role,
+        prefix=row.prefix,
+        team_ids=tuple(teams_of),
+        created_at=as_utc(row.created_at),
+        revoked_at=None if row.revoked_at is None else as_utc(row.revoked_at),
+    )
