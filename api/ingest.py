@@ -291,19 +291,53 @@ def parse_tasks(
         frame[name] = frame[name].astype(object)
     sent = frame["lat"].notna() & frame["lon"].notna()
     if crs != "wgs84" and sent.any():
-        lat = pd.to_numeric(frame.loc[sent, "lat"], errors="coerce").to_numpy(float)
-        lon = pd.to_numeric(frame.loc[sent, "lon"], errors="coerce").to_numpy(float)
-        ok = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
-        wlat, wlon = lat.copy(), lon.copy()
-        if ok.any():
-            wlat[ok], wlon[ok] = to_wgs84(lat[ok], lon[ok], crs)
-        idx = frame.index[sent.to_numpy(bool)][ok]
-        frame.loc[idx, "lat"] = wlat[ok]
-        frame.loc[idx, "lon"] = wlon[ok]
+        _convert_sent(frame, sent, crs)
+    problems += _fill_from_master(frame, sent, known_stores, source)
+    bad_rows = {p.row for p in problems}
+    frame = frame.loc[~frame["source_row"].isin(bad_rows)]
+    checked = validate_tasks(frame.reset_index(drop=True), source=source, on_bad_row="skip")
+    good, too_long = _text_problems(checked.frame, _TASK_TEXT_MAX, source)
+    seq = good["seq"].to_numpy(np.int64)
+    big = (seq < _SEQ_RANGE[0]) | (seq > _SEQ_RANGE[1])
+    rows = good["source_row"].to_numpy(np.int64)
+    too_big = [
+        RowProblem(source, int(rows[i]), "seq", f"out of range {list(_SEQ_RANGE)} (got {seq[i]})")
+        for i in np.flatnonzero(big)
+    ]
+    good = good.loc[~big].reset_index(drop=True)
+    rejected = sorted(
+        [*problems, *checked.rejected, *too_long, *too_big],
+        key=lambda p: (p.row or 0, p.field or ""),
+    )
+    return Parsed(frame=good, rejected=tuple(rejected), received=len(items))
+
+
+def _convert_sent(frame: pd.DataFrame, sent: pd.Series, crs: str) -> None:
+    """Coordinates sent with the tasks (in ``crs``) to WGS-84, in place."""
+    lat = pd.to_numeric(frame.loc[sent, "lat"], errors="coerce").to_numpy(float)
+    lon = pd.to_numeric(frame.loc[sent, "lon"], errors="coerce").to_numpy(float)
+    ok = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    wlat, wlon = lat.copy(), lon.copy()
+    if ok.any():
+        wlat[ok], wlon[ok] = to_wgs84(lat[ok], lon[ok], crs)
+    idx = frame.index[sent.to_numpy(bool)][ok]
+    frame.loc[idx, "lat"] = wlat[ok]
+    frame.loc[idx, "lon"] = wlon[ok]
+
+
+def _fill_from_master(
+    frame: pd.DataFrame,
+    sent: pd.Series,
+    known_stores: Mapping[str, Mapping[str, Any]],
+    source: str,
+) -> list[RowProblem]:
+    """Coordinates, market and name of the rows sent without them, from the store master
+    data, in place; a problem per row whose store is not there."""
+    problems = []
     store_ids = frame["store_id"].astype(str)
     source_rows = frame["source_row"].to_numpy(np.int64)
     no_market = frame["market_id"].isna().to_numpy(bool)
-    for pos in np.flatnonzero(~sent.to_numpy(bool)):
+    for pos in np.flatnonzero(~sent.to_numpy(bool)):  # rows without coordinates only
         label = frame.index[int(pos)]
         known = known_stores.get(str(store_ids.iloc[pos]))
         if known is not None:
@@ -324,20 +358,4 @@ def parse_tasks(
     frame.loc[names, "store_name"] = [
         (known_stores.get(s) or {}).get("name", "") for s in store_ids[names]
     ]
-    bad_rows = {p.row for p in problems}
-    frame = frame.loc[~frame["source_row"].isin(bad_rows)]
-    checked = validate_tasks(frame.reset_index(drop=True), source=source, on_bad_row="skip")
-    good, too_long = _text_problems(checked.frame, _TASK_TEXT_MAX, source)
-    seq = good["seq"].to_numpy(np.int64)
-    big = (seq < _SEQ_RANGE[0]) | (seq > _SEQ_RANGE[1])
-    rows = good["source_row"].to_numpy(np.int64)
-    too_big = [
-        RowProblem(source, int(rows[i]), "seq", f"out of range {list(_SEQ_RANGE)} (got {seq[i]})")
-        for i in np.flatnonzero(big)
-    ]
-    good = good.loc[~big].reset_index(drop=True)
-    rejected = sorted(
-        [*problems, *checked.rejected, *too_long, *too_big],
-        key=lambda p: (p.row or 0, p.field or ""),
-    )
-    return Parsed(frame=good, rejected=tuple(rejected), received=len(items))
+    return problems

@@ -1,10 +1,10 @@
-"""Service settings, read from the environment (``TRAJCHECK_*``) by pydantic-settings."""
+"""Service settings: one :class:`Settings`, read from the environment (``TRAJCHECK_*``) by
+pydantic-settings when the caller builds it, and handed to :func:`api.main.create_app`."""
 
 from __future__ import annotations
 
-__all__ = ["Settings", "get_settings"]
+__all__ = ["Settings"]
 
-from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -27,6 +27,15 @@ class Settings(BaseSettings):
     )
     config_file: Path | None = Field(
         default=None, description="TOML verification config (trajcheck verify --config)"
+    )
+    assess_config_file: Path | None = Field(
+        default=None,
+        description="the assessment TOML (thresholds, timezone); TRAJCHECK_ASSESS_CONFIG_FILE",
+    )
+    assess_marketing_config_file: Path | None = Field(
+        default=None,
+        description="the marketing TOML (targets, working hours, help-plan deadline); "
+        "TRAJCHECK_ASSESS_MARKETING_CONFIG_FILE",
     )
     max_body_bytes: int = Field(
         default=32 * 1024 * 1024, gt=0, description="largest request body accepted (413 above)"
@@ -72,9 +81,3 @@ class Settings(BaseSettings):
         if not (0 <= int(hour) <= 23 and 0 <= int(minute) <= 59):
             raise ValueError(f"expected HH:MM between 00:00 and 23:59, got {text!r}")
         return f"{int(hour):02d}:{minute}"
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    """The settings of this process (read once)."""
-    return Settings()

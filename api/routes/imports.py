@@ -1,0 +1,75 @@
+"""The plumbing of the assessment's row imports (JSON per kind, one CSV endpoint), shared
+by :mod:`api.routes.assess` and :mod:`api.routes.scorecards`."""
+
+from __future__ import annotations
+
+__all__ = ["Parsed", "csv_body_doc", "import_route", "read_csv_rows", "run_import"]
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+from fastapi import Request
+from fastapi.routing import APIRouter
+from sqlalchemy.engine import Engine
+
+from api.db.assess import BatchRejectedError, ImportReport
+from api.errors import ApiError
+from api.schemas.assess import ImportOut
+from trajectory.errors import InputError, RowProblem
+
+#: Rows as read, before validation, and the problems of the rows that could not be read.
+Parsed = tuple[pd.DataFrame, list[RowProblem]]
+
+#: Turns the bytes of a CSV into :data:`Parsed`: ``parse(data, kind, source)``.
+CsvParser = Callable[[bytes, str, str], Parsed]
+
+
+def import_route(
+    router: APIRouter, path: str, summary: str, openapi_extra: dict[str, Any] | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The decorator of an import endpoint: ``POST``, tag ``ingest``, answers :class:`ImportOut`."""
+    return router.post(
+        path,
+        tags=["ingest"],
+        response_model=ImportOut,
+        summary=summary,
+        openapi_extra=openapi_extra,
+    )
+
+
+def csv_body_doc(example: str) -> dict[str, Any]:
+    """The OpenAPI request body of a CSV import (text/csv, header row first)."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"text/csv": {"schema": {"type": "string"}, "example": example}},
+        }
+    }
+
+
+async def read_csv_rows(request: Request, kind: str, parse: CsvParser) -> tuple[Parsed, str]:
+    """The request's CSV body read as rows of ``kind``, and the source name (``kind.csv``)."""
+    data = await request.body()
+    source = f"{kind}.csv"
+    try:
+        parsed = parse(data, kind, source)
+    except InputError as exc:
+        raise ApiError(422, str(exc), [exc.problem]) from exc
+    return parsed, source
+
+
+def run_import(
+    importer: Callable[..., ImportReport],
+    engine: Engine,
+    kind: str,
+    parsed: Parsed,
+    **options: Any,
+) -> ImportOut:
+    """``importer(engine, kind, raw, problems, **options)``; a refused batch is a 422."""
+    raw, problems = parsed
+    try:
+        report = importer(engine, kind, raw, problems, **options)
+    except BatchRejectedError as exc:
+        raise ApiError(422, str(exc), list(exc.problems)) from exc
+    return ImportOut(**report.to_dict())
