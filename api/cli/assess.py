@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from api.cli.common import engine_for
 from trajectory.config import CRS_NAMES
 from trajectory.errors import InputError
 
@@ -84,7 +85,7 @@ def add_assess_commands(sub: Any) -> None:
     _common(h, data=False)
     h.set_defaults(func=_cmd_history)
 
-    from api.scorecard_cli import add_scorecard_commands  # issue 7: day, five-day
+    from api.cli.scorecards import add_scorecard_commands  # issue 7: day, five-day
 
     add_scorecard_commands(asub)
 
@@ -115,13 +116,13 @@ def _outputs(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from api.assess_repo import import_rows
-    from api.marketing_repo import import_marketing, marketing_kind_of
+    from api.db.assess import import_rows
+    from api.db.marketing import import_marketing, marketing_kind_of
     from assessment.io import kind_of, raw_from_csv, raw_from_records, records_of
     from assessment.marketing_data import marketing_raw_from_csv, marketing_raw_from_records
 
     cfg = _config(args)
-    engine = _engine(args)
+    engine = engine_for(args.database_url)
     files = [(args.kind or marketing_kind_of(f) or kind_of(f), f) for f in args.files]
     order = (*_KIND_ORDER, *_MARKETING_KINDS)
     files.sort(key=lambda kf: order.index(kf[0]))
@@ -234,13 +235,13 @@ def _cmd_orders(args: argparse.Namespace) -> int:
 
 
 def _cmd_reassign(args: argparse.Namespace) -> int:
-    from api import assess_repo
-    from api.repo import writing
+    from api.db import assignments
+    from api.db.session import writing
 
     cfg = _config(args)
     at = _instant(args.at, cfg.timezone) if args.at else dt.datetime.now(dt.UTC)
-    with writing(_engine(args)) as conn:
-        done = assess_repo.reassign(
+    with writing(engine_for(args.database_url)) as conn:
+        done = assignments.reassign(
             conn, args.buyer_id, args.manager_id, at=at, reason=args.reason, force=args.force
         )
     print(json.dumps(done, ensure_ascii=False))
@@ -248,11 +249,11 @@ def _cmd_reassign(args: argparse.Namespace) -> int:
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
-    from api.assess_repo import assignment_history
+    from api.db.assignments import assignment_history
     from assessment.export import to_records
 
     cfg = _config(args)
-    with _engine(args).connect() as conn:
+    with engine_for(args.database_url).connect() as conn:
         frame = assignment_history(conn, [args.buyer_id])
     print(json.dumps(to_records(frame, cfg.timezone), ensure_ascii=False, indent=1))
     return 0
@@ -267,25 +268,15 @@ def _config(args: argparse.Namespace) -> Any:
     return load_assess_config(args.config)
 
 
-def _engine(args: argparse.Namespace) -> Any:
-    from api.db import make_engine, upgrade
-    from api.settings import Settings
-
-    settings = Settings(**({"database_url": args.database_url} if args.database_url else {}))
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    return engine
-
-
 def _dataset(args: argparse.Namespace, cfg: Any) -> Any:
     if args.data is not None:
         from assessment.io import read_dataset
 
         data, _ = read_dataset(args.data, timezone=cfg.timezone)
         return data
-    from api.assess_repo import load_dataset
+    from api.db.assess import load_dataset
 
-    with _engine(args).connect() as conn:
+    with engine_for(args.database_url).connect() as conn:
         return load_dataset(conn)
 
 

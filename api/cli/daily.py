@@ -1,4 +1,4 @@
-"""``trajcheck daily``: verify every manager-day of a date (see :mod:`api.daily`).
+"""``trajcheck daily``: verify every manager-day of a date (see :mod:`batch.run`).
 
 Exit status: 0 when every manager-day was verified (whatever the verdicts), 1 when
 any manager-day (or a row without a manager) could not be verified, 2 for input
@@ -17,8 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from api.daily import DayOutcome, RunSettings
-from api.daily_run import RunReport, run_daily
+from api.db.daystore import SqlDayStore
+from batch.jobs import DayOutcome, RunSettings
+from batch.run import RunReport, run_daily
 from trajectory.config import CRS_NAMES, load_config
 from trajectory.errors import ConfigError
 
@@ -71,6 +72,12 @@ def add_daily_command(sub: Any) -> None:
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="map and index labels")
     p.add_argument("--tiles", choices=("osm", "amap", "none"), default="osm")
     p.add_argument("--force", action="store_true", help="redo manager-days already done")
+    _add_engine_options(p)
+    p.set_defaults(func=_cmd_daily)
+
+
+def _add_engine_options(p: argparse.ArgumentParser) -> None:
+    """``--engine``, ``--workers``, ``--scheduler``, ``--chunk-size`` and ``--progress``."""
     run = p.add_argument_group("engine")
     run.add_argument("--engine", choices=("local", "dask"), default="local")
     run.add_argument(
@@ -87,7 +94,6 @@ def add_daily_command(sub: Any) -> None:
         default="auto",
         help="a progress bar on a terminal, plain log lines otherwise (auto)",
     )
-    p.set_defaults(func=_cmd_daily)
 
 
 def _cmd_daily(args: argparse.Namespace) -> int:
@@ -98,11 +104,11 @@ def _cmd_daily(args: argparse.Namespace) -> int:
         raise ConfigError("give either --database-url or --tracks/--tasks, not both")
     if use_db and args.tasks:
         raise ConfigError("--tasks needs --tracks (the database holds the task lists)")
-    database_url = None
+    store = None
     if use_db:
         from api.settings import Settings
 
-        database_url = args.database_url or Settings().database_url
+        store = SqlDayStore(args.database_url or Settings().database_url)
     cfg = load_config(args.config)
     day = args.date
     if isinstance(day, str):  # yesterday / today, in the working day's time zone
@@ -118,7 +124,7 @@ def _cmd_daily(args: argparse.Namespace) -> int:
         lang=args.lang,
         tiles=args.tiles,
         force=args.force,
-        database_url=database_url,
+        store=store,
     )
     mode = _progress_mode(args.progress, sys.stderr)
     log = _logger(sys.stderr) if mode != "none" else None

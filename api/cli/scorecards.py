@@ -23,6 +23,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from api.cli.common import engine_for
 from trajectory.errors import InputError
 
 
@@ -76,10 +77,9 @@ def _load(
 
     acfg, mcfg = _configs(args)
     if args.data is None:
-        from api.assess_cli import _engine
-        from api.marketing_repo import scorecard_inputs
+        from api.db.marketing import scorecard_inputs
 
-        with _engine(args).connect() as conn:
+        with engine_for(args.database_url).connect() as conn:
             data, mk, bodies = scorecard_inputs(conn, days, mcfg, manager_id=manager_id)
         if args.results is not None:
             bodies = _results(args.results, days)
@@ -96,7 +96,7 @@ def _load(
 
 
 def _results(folder: Path | None, days: list[dt.date]) -> list[dict[str, Any]]:
-    from trajectory.daily import read_result
+    from batch.summary import read_result
 
     if folder is None:
         return []
@@ -110,7 +110,7 @@ def _results(folder: Path | None, days: list[dt.date]) -> list[dict[str, Any]]:
 
 
 def _map_link(args: argparse.Namespace) -> Any:
-    from trajectory.daily import day_stem
+    from batch.files import day_stem
 
     if args.results is None:
         return None

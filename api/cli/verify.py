@@ -1,100 +1,29 @@
-"""The ``trajcheck`` command line.
+"""``trajcheck verify``, ``demo`` and ``report``: one manager-day from files.
 
 ``trajcheck verify`` verifies one manager-day from files and prints the result
 JSON; ``trajcheck demo`` verifies every bundled sample day; ``trajcheck report``
-writes the team's day (index page and overview map) from a folder of results.  Every
-:class:`~trajectory.errors.TrajcheckError` (bad input, bad configuration)
-becomes one line on stderr naming the file, row and field, and exit status 2.
+writes the team's day (index page and overview map) from a folder of results.
 """
 
 from __future__ import annotations
 
-__all__ = ["main"]
+__all__ = ["add_verify_commands", "read_expected", "verify_files", "verify_sample"]
 
 import argparse
 import json
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from api.assess_cli import add_assess_commands
-from api.service_cli import add_service_commands
+from api.cli.common import EXIT_BAD_INPUT, EXIT_OK, add_map_options
 from trajectory.config import CRS_NAMES, load_config
-from trajectory.errors import TrajcheckError
 
-EXIT_OK = 0
-EXIT_BAD_INPUT = 2
-SAMPLES_DIR = Path(__file__).resolve().parent.parent / "sample_tracks"
+SAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "sample_tracks"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    try:
-        return int(args.func(args))
-    except TrajcheckError as exc:
-        print(f"trajcheck: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except OSError as exc:
-        name = getattr(exc, "filename", None) or ""
-        print(f"trajcheck: error: {name}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="trajcheck",
-        description="Verify field managers' GPS tracks against their daily task lists.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    v = sub.add_parser("verify", help="verify one manager-day and print the result JSON")
-    v.add_argument(
-        "--track",
-        required=True,
-        type=Path,
-        help="GPS track: CSV manager_id,timestamp,lat,lon[,accuracy_m,speed_mps], "
-        "GeoJSON points, GPX or Parquet",
-    )
-    v.add_argument(
-        "--tasks",
-        required=True,
-        type=Path,
-        help="task list: CSV manager_id,date,seq,store_id,store_name,lat,lon,method"
-        "[,reported_visited] or JSON",
-    )
-    v.add_argument("--config", type=Path, help="TOML configuration (every key optional)")
-    v.add_argument(
-        "--track-crs",
-        choices=CRS_NAMES,
-        default="wgs84",
-        help="coordinate system of the track (default wgs84)",
-    )
-    v.add_argument(
-        "--store-crs",
-        choices=CRS_NAMES,
-        default="wgs84",
-        help="coordinate system of the stores (default wgs84)",
-    )
-    v.add_argument(
-        "--json", dest="json_out", type=Path, help="write the result JSON here instead of stdout"
-    )
-    v.add_argument("--manager-id", help="select one manager when the task list holds several")
-    v.add_argument("--date", help="select one date (YYYY-MM-DD) when the task list holds several")
-    v.add_argument(
-        "--skip-bad-rows",
-        action="store_true",
-        help="leave bad rows out and list them in the result instead of stopping at the first one",
-    )
-    v.add_argument(
-        "--include-track",
-        action="store_true",
-        help="add the cleaned fixes to the JSON (for map rendering elsewhere)",
-    )
-    v.add_argument("--html", type=Path, help="also write the day's map report (one HTML file) here")
-    _add_map_options(v)
-    v.set_defaults(func=_cmd_verify)
+def add_verify_commands(sub: Any) -> None:
+    """``verify``, ``demo`` and ``report``."""
+    _add_verify(sub)
     d = sub.add_parser("demo", help="verify every bundled sample day and print a summary")
     d.add_argument("--samples", type=Path, default=SAMPLES_DIR, help="folder of sample days")
     d.add_argument(
@@ -119,36 +48,56 @@ def _parser() -> argparse.ArgumentParser:
         "--out", required=True, type=Path, help="folder for index.html and overview.html"
     )
     r.add_argument("--date", help="the day to report (YYYY-MM-DD); default: the only date present")
-    _add_map_options(r)
+    add_map_options(r)
     r.set_defaults(func=_cmd_report)
-    add_service_commands(sub)
-    add_assess_commands(sub)
-    from api.daily_cli import add_daily_command
-
-    add_daily_command(sub)
-    return parser
 
 
-def _add_map_options(parser: argparse.ArgumentParser) -> None:
-    """``--lang``, ``--tiles`` and ``--offline``, shared by every command that draws maps."""
-    parser.add_argument("--lang", choices=("en", "zh"), default="en", help="map labels")
-    parser.add_argument(
-        "--tiles",
-        choices=("osm", "amap", "none"),
-        default=None,
-        help="map background: OpenStreetMap, Amap/Gaode (GCJ-02; overlays are shifted), or "
-        "none (default osm; none with --offline, as tiles always need the network)",
+def _add_verify(sub: Any) -> None:
+    v = sub.add_parser("verify", help="verify one manager-day and print the result JSON")
+    v.add_argument(
+        "--track",
+        required=True,
+        type=Path,
+        help="GPS track: CSV manager_id,timestamp,lat,lon[,accuracy_m,speed_mps], "
+        "GeoJSON points, GPX or Parquet",
     )
-    parser.add_argument(
-        "--offline",
+    v.add_argument(
+        "--tasks",
+        required=True,
+        type=Path,
+        help="task list: CSV manager_id,date,seq,store_id,store_name,lat,lon,method"
+        "[,reported_visited] or JSON",
+    )
+    v.add_argument("--config", type=Path, help="TOML configuration (every key optional)")
+    for side in ("track", "store"):
+        v.add_argument(
+            f"--{side}-crs",
+            choices=CRS_NAMES,
+            default="wgs84",
+            help=f"coordinate system of the {side}{'s' if side == 'store' else ''} (default wgs84)",
+        )
+    v.add_argument(
+        "--json", dest="json_out", type=Path, help="write the result JSON here instead of stdout"
+    )
+    v.add_argument("--manager-id", help="select one manager when the task list holds several")
+    v.add_argument("--date", help="select one date (YYYY-MM-DD) when the task list holds several")
+    v.add_argument(
+        "--skip-bad-rows",
         action="store_true",
-        help="inline every script and stylesheet into the map pages (vendored copies), so "
-        "they open without a network",
+        help="leave bad rows out and list them in the result instead of stopping at the first one",
     )
+    v.add_argument(
+        "--include-track",
+        action="store_true",
+        help="add the cleaned fixes to the JSON (for map rendering elsewhere)",
+    )
+    v.add_argument("--html", type=Path, help="also write the day's map report (one HTML file) here")
+    add_map_options(v)
+    v.set_defaults(func=_cmd_verify)
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    result = _verify_files(
+    result = verify_files(
         args.track,
         args.tasks,
         args.config,
@@ -172,7 +121,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _verify_files(track: Path, tasks: Path, config: Path | None, **kwargs: Any) -> Any:
+def verify_files(track: Path, tasks: Path, config: Path | None, **kwargs: Any) -> Any:
     from trajectory.io import read_tasks, read_track
     from trajectory.pipeline import verify_day
 
@@ -198,7 +147,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print(header)
     print("-" * len(header))
     for day in days:
-        expected, result = _verify_sample(day)
+        expected, result = verify_sample(day)
         data = result.to_dict()
         (args.out / f"{day.name}.json").write_text(
             json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
@@ -252,11 +201,11 @@ def _verdicts(want: dict[str, bool]) -> str:
     return "/".join("pass" if want[k] else "fail" for k in want)
 
 
-def _verify_sample(day: Path) -> tuple[dict[str, Any], Any]:
+def verify_sample(day: Path) -> tuple[dict[str, Any], Any]:
     """A sample day's ``expected.json`` and its verified :class:`DayResult`."""
-    expected = _read_expected(day)
+    expected = read_expected(day)
     cfg = day / "config.toml"
-    result = _verify_files(
+    result = verify_files(
         day / "track.csv",
         day / "tasks.csv",
         cfg if cfg.is_file() else None,
@@ -269,13 +218,9 @@ def _verify_sample(day: Path) -> tuple[dict[str, Any], Any]:
     return expected, result
 
 
-def _read_expected(day: Path) -> dict[str, Any]:
+def read_expected(day: Path) -> dict[str, Any]:
     path = day / "expected.json"
     if not path.is_file():
         return {}
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,0 +1,50 @@
+"""What the command groups share: exit codes, the database option, a migrated engine,
+and the map options of every command that draws maps."""
+
+from __future__ import annotations
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "add_database_option", "add_map_options", "engine_for"]
+
+import argparse
+
+from sqlalchemy.engine import Engine
+
+from api.db import make_engine, upgrade
+from api.settings import Settings
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+def add_database_option(parser: argparse.ArgumentParser) -> None:
+    """``--database-url``."""
+    parser.add_argument(
+        "--database-url",
+        help="SQLAlchemy URL (default TRAJCHECK_DATABASE_URL or sqlite:///trajcheck.db)",
+    )
+
+
+def engine_for(database_url: str | None) -> Engine:
+    """An engine for ``database_url`` (default: the service's setting), migrated to head."""
+    url = database_url or Settings().database_url
+    engine = make_engine(url)
+    upgrade(engine)
+    return engine
+
+
+def add_map_options(parser: argparse.ArgumentParser) -> None:
+    """``--lang``, ``--tiles`` and ``--offline``, shared by every command that draws maps."""
+    parser.add_argument("--lang", choices=("en", "zh"), default="en", help="map labels")
+    parser.add_argument(
+        "--tiles",
+        choices=("osm", "amap", "none"),
+        default=None,
+        help="map background: OpenStreetMap, Amap/Gaode (GCJ-02; overlays are shifted), or "
+        "none (default osm; none with --offline, as tiles always need the network)",
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="inline every script and stylesheet into the map pages (vendored copies), so "
+        "they open without a network",
+    )
