@@ -37,9 +37,9 @@ import numpy as np
 import pandas as pd
 import psutil
 
-from trajectory.parquet import write_day_tracks
+from batch.parquet import write_day_tracks
 from trajectory.schema import validate_track
-from trajectory.simulate import SCENARIOS, generate_day
+from trajectory.testing.scenarios import SCENARIOS, generate_day
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "benchmarks" / ".cache" / "daily"

@@ -16,14 +16,18 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from api import repo
-from api.app import create_app
-from api.daily import RunSettings
-from api.daily_run import RunReport
-from api.daily_schedule import LAST_RUN, LOCK_FILE, DailyScheduler
-from api.db import make_engine, upgrade
+from api.db.days import insert_points, replace_tasks
+from api.db.daystore import SqlDayStore
+from api.db.engine import make_engine, upgrade
+from api.db.results import get_result
+from api.db.session import writing
+from api.main import create_app
+from api.schedule import service_scheduler
 from api.settings import Settings
-from tests.api.conftest import create_key
+from batch.jobs import RunSettings
+from batch.run import RunReport
+from batch.schedule import LAST_RUN, LOCK_FILE, DailyScheduler
+from tests.helpers.db import create_key
 from trajectory.config import VerifyConfig
 from trajectory.io import read_tasks, read_track
 
@@ -75,7 +79,7 @@ def scheduler(
     tmp_path: Path, run: Callable[..., RunReport], now: dt.datetime | None = None, **kw: Any
 ) -> DailyScheduler:
     clock = (lambda: now) if now is not None else None
-    return DailyScheduler(settings_for(tmp_path, **kw), VerifyConfig(), run=run, clock=clock)
+    return service_scheduler(settings_for(tmp_path, **kw), VerifyConfig(), run=run, clock=clock)
 
 
 def apscheduler_threads() -> list[threading.Thread]:
@@ -137,7 +141,7 @@ def test_trigger_fires_at_the_local_time_and_runs_yesterday(
     assert [s.date for s, _ in run.calls] == [day]
     settings, kwargs = run.calls[0]
     assert settings.out == tmp_path / "daily" / day.isoformat()
-    assert settings.database_url == f"sqlite:///{tmp_path / 'tc.db'}"
+    assert settings.store == SqlDayStore(f"sqlite:///{tmp_path / 'tc.db'}")
     assert (settings.maps, kwargs["workers"]) == (False, 1)
     assert record is not None and record["date"] == day.isoformat()
     assert record["status"] == "some_failed"
@@ -235,9 +239,9 @@ def service_db(tmp_path: Path) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'tc.db'}"
     engine = make_engine(url)
     upgrade(engine)
-    with repo.writing(engine) as conn:
-        repo.insert_points(conn, read_track(SAMPLES / "late" / "track.csv").frame)
-        repo.replace_tasks(conn, "M3946", DAY, read_tasks(SAMPLES / "late" / "tasks.csv").frame)
+    with writing(engine) as conn:
+        insert_points(conn, read_track(SAMPLES / "late" / "track.csv").frame)
+        replace_tasks(conn, "M3946", DAY, read_tasks(SAMPLES / "late" / "tasks.csv").frame)
     engine.dispose()
     yield url
 
@@ -248,7 +252,7 @@ def test_setting_off_means_no_scheduler_thread(tmp_path: Path, service_db: str) 
     with TestClient(app) as client:
         assert app.state.daily_scheduler is None
         assert len(apscheduler_threads()) == before
-        engine = app.state.engine
+        engine = app.state.trajcheck.engine
         admin, _ = create_key(engine, "admin")
         r = client.get("/v1/daily/last", headers={"Authorization": f"Bearer {admin}"})
         assert r.status_code == 200, r.text
@@ -262,7 +266,7 @@ def test_the_service_runs_and_reports_the_daily_run(tmp_path: Path, service_db: 
         daily = app.state.daily_scheduler
         assert isinstance(daily, DailyScheduler) and daily.running
         assert len(apscheduler_threads()) == before + 1
-        platform, _ = create_key(app.state.engine, "platform")
+        platform, _ = create_key(app.state.trajcheck.engine, "platform")
         h = {"Authorization": f"Bearer {platform}"}
         body = client.get("/v1/daily/last", headers=h).json()
         assert body["enabled"] is True and body["last"] is None
@@ -282,5 +286,5 @@ def test_the_service_runs_and_reports_the_daily_run(tmp_path: Path, service_db: 
     assert [(r["manager_id"], r["status"]) for r in summary["rows"]] == [("M3946", "fail")]
     engine = make_engine(service_db)
     with engine.connect() as conn:
-        assert repo.get_result(conn, "M3946", DAY) is not None  # stored in the service's db
+        assert get_result(conn, "M3946", DAY) is not None  # stored in the service's db
     engine.dispose()

@@ -20,7 +20,17 @@ from typing import Any
 import pandas as pd
 
 from trajectory.errors import InputError, RowProblem
-from trajectory.schema import OnBadRow, ValidatedTasks, validate_tasks
+from trajectory.io import TASK_SUFFIXES
+from trajectory.io_csv import read_bytes, split_csv
+from trajectory.io_formats import read_task_json
+from trajectory.schema import (
+    TASK_ALIASES,
+    TASK_COLUMNS,
+    TASK_OPTIONAL_COLUMNS,
+    OnBadRow,
+    ValidatedTasks,
+    validate_tasks,
+)
 
 
 @dataclass(frozen=True)
@@ -153,20 +163,17 @@ def _column(raw: pd.DataFrame, name: str | None) -> dict[int, str]:
 
 def _raw_task_table(path: Path) -> tuple[pd.DataFrame, list[RowProblem]]:
     """A task file as read (text cells, ``source_row``) and the reader's row problems."""
-    # The io readers' raw tables are private to the package; the daily run needs the
-    # manager_id written on a rejected row, which the validated frame no longer has.
-    from trajectory.io import TASK_SUFFIXES, _read_bytes, _read_csv, _read_task_json
-    from trajectory.schema import TASK_ALIASES, TASK_COLUMNS, TASK_OPTIONAL_COLUMNS
-
+    # The raw table, not read_tasks: the daily run needs the manager_id written on a
+    # rejected row, which the validated frame no longer has.
     source = str(path)
     if not path.is_file():
         raise InputError(source, None, None, "no such file")
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
-        raw = _read_bytes(path, source)
-        table = _read_csv(raw, source, TASK_COLUMNS, TASK_OPTIONAL_COLUMNS, TASK_ALIASES)
+        raw = read_bytes(path, source)
+        table = split_csv(raw, source, TASK_COLUMNS, TASK_OPTIONAL_COLUMNS, TASK_ALIASES)
     elif suffix == ".json":
-        table = _read_task_json(path, source)
+        table = read_task_json(path, source)
     else:
         expected = ", ".join(TASK_SUFFIXES)
         raise InputError(

@@ -1,4 +1,4 @@
-"""trajectory.daily_tasks: the task lists of a date per manager, bad rows charged to theirs."""
+"""batch.tasks: the task lists of a date per manager, bad rows charged to theirs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from trajectory.daily_tasks import read_day_tasks
+from batch.tasks import read_day_tasks
 from trajectory.errors import InputError
 
 DAY = dt.date(2026, 11, 20)

@@ -18,10 +18,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from api import repo
-from api.cli import main
-from api.db import upgrade
-from tests.api.conftest import BACKENDS, new_database
+from api.cli.main import main
+from api.db.days import insert_points, manager_days_on, replace_tasks
+from api.db.engine import upgrade
+from api.db.results import get_result
+from api.db.session import writing
+from api.db.teams import assign_manager, upsert_team
+from tests.helpers.db import BACKENDS, new_database
 from trajectory.io import read_tasks, read_track
 from trajectory.pipeline import verify_day
 
@@ -45,17 +48,17 @@ def fill(engine: Engine) -> None:
     tasks only (M3241, no fixes); extra_stop's fixes only (M1207, no tasks); a manager
     with fixes on another day only."""
     upgrade(engine)
-    with repo.writing(engine) as conn:
-        repo.upsert_team(conn, "north", "North")
+    with writing(engine) as conn:
+        upsert_team(conn, "north", "North")
         for name in ("late", "compliant", "extra_stop"):
-            repo.insert_points(conn, read_track(SAMPLES / name / "track.csv").frame)
+            insert_points(conn, read_track(SAMPLES / name / "track.csv").frame)
         for name in ("late", "compliant", "market"):
             tasks = read_tasks(SAMPLES / name / "tasks.csv").frame
-            repo.replace_tasks(conn, str(tasks["manager_id"].iloc[0]), DAY, tasks)
+            replace_tasks(conn, str(tasks["manager_id"].iloc[0]), DAY, tasks)
         other = read_track(SAMPLES / "late" / "track.csv").frame.assign(manager_id="OTHER")
         other["time"] = other["time"] + dt.timedelta(days=3)
-        repo.insert_points(conn, other)
-        repo.assign_manager(conn, "M3946", "north")
+        insert_points(conn, other)
+        assign_manager(conn, "M3946", "north")
 
 
 @pytest.fixture(params=BACKENDS)
@@ -72,8 +75,8 @@ class TestManagerDaysOn:
     ) -> None:
         _, engine = database
         with engine.connect() as conn:
-            days = repo.manager_days_on(conn, DAY, TZ)
-        got = {d["manager_id"]: (d["has_points"], d["has_tasks"], d["team_id"]) for d in days}
+            found = manager_days_on(conn, DAY, TZ)
+        got = {d["manager_id"]: (d["has_points"], d["has_tasks"], d["team_id"]) for d in found}
         assert got == {
             "M1207": (True, False, None),
             "M1965": (True, True, None),
@@ -81,9 +84,9 @@ class TestManagerDaysOn:
             "M3946": (True, True, "north"),
         }
         with engine.connect() as conn:
-            assert [
-                d["manager_id"] for d in repo.manager_days_on(conn, DAY.replace(day=23), TZ)
-            ] == ["OTHER"]
+            assert [d["manager_id"] for d in manager_days_on(conn, DAY.replace(day=23), TZ)] == [
+                "OTHER"
+            ]
 
 
 class TestDailyFromDatabase:
@@ -106,7 +109,7 @@ class TestDailyFromDatabase:
         assert late == want
         with engine.connect() as conn:
             for manager in status:
-                stored = repo.get_result(conn, manager, DAY)
+                stored = get_result(conn, manager, DAY)
                 assert stored == json.loads((out / "days" / f"{manager}.json").read_text("utf-8"))
         team_page = (out / "teams" / "north.html").read_text(encoding="utf-8")
         assert team_page.count('class="tc-row"') == 1
@@ -129,7 +132,7 @@ def test_postgresql_and_sqlite_runs_agree(tmp_path: Path) -> None:
                 for p in sorted(out.rglob("*.json"))
             }
             with engine.connect() as conn:
-                stored = {m: repo.get_result(conn, m, DAY) for m in ("M1207", "M1965", "M3241")}
+                stored = {m: get_result(conn, m, DAY) for m in ("M1207", "M1965", "M3241")}
             written[backend] = files, stored
     files, stored = written["sqlite"]
     assert set(files) == {

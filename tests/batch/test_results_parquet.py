@@ -1,4 +1,4 @@
-"""trajectory.results_parquet: results.parquet and the stays' GeoParquet."""
+"""batch.results_parquet: results.parquet and the stays' GeoParquet."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from trajectory.daily import error_row, summary_row
+from batch.results_parquet import RESULT_COLUMNS, write_results_parquet
+from batch.summary import error_row, summary_row
 from trajectory.io import read_tasks, read_track
 from trajectory.pipeline import verify_day
-from trajectory.results_parquet import RESULT_COLUMNS, write_results_parquet
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_tracks"
 DAY = dt.date(2026, 11, 20)

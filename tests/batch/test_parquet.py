@@ -1,4 +1,4 @@
-"""trajectory.parquet: track datasets partitioned by date/manager, and results.parquet."""
+"""batch.parquet: track datasets partitioned by date/manager, and results.parquet."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from trajectory.errors import InputError
-from trajectory.io import read_tasks, read_track
-from trajectory.parquet import (
+from batch.parquet import (
     list_day_files,
     read_day_track,
     repartition_day,
     write_day_tracks,
 )
+from trajectory.errors import InputError
+from trajectory.io import read_tasks, read_track
 from trajectory.pipeline import verify_day
 from trajectory.schema import validate_track
 

@@ -1,4 +1,4 @@
-"""trajectory.daily: output names, atomic writes, done-ness, summary rows, task lists."""
+"""batch.summary: done-ness, summary rows and the summary files."""
 
 from __future__ import annotations
 
@@ -9,16 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from trajectory.daily import (
-    SUMMARY_COLUMNS,
-    day_stem,
-    error_row,
-    read_result,
-    summary_row,
-    team_index_results,
-    write_summary,
-    write_text_atomic,
-)
+from batch.index import day_problems
+from batch.summary import SUMMARY_COLUMNS, error_row, read_result, summary_row, write_summary
 from trajectory.io import read_tasks, read_track
 from trajectory.pipeline import verify_day
 from trajectory.schema import validate_tasks
@@ -30,51 +22,6 @@ DAY = dt.date(2026, 11, 20)
 def _sample_body(name: str) -> dict:  # type: ignore[type-arg]
     day = SAMPLES / name
     return verify_day(read_track(day / "track.csv"), read_tasks(day / "tasks.csv")).to_dict()
-
-
-class TestDayStem:
-    @pytest.mark.parametrize(
-        ("manager_id", "stem"),
-        [
-            ("M3946", "M3946"),
-            ("007", "007"),
-            ("a_b-c", "a_b-c"),
-            ("a/b", "a%2Fb"),
-            ("..", "%2E%2E"),
-            ("x y", "x%20y"),
-            ("张三", "%E5%BC%A0%E4%B8%89"),
-        ],
-    )
-    def test_encodes_unsafe_bytes(self, manager_id: str, stem: str) -> None:
-        assert day_stem(manager_id) == stem
-
-    def test_distinct_ids_give_distinct_names(self) -> None:
-        ids = ["a/b", "a%2Fb", "a.b", "a_b", "A_B", "a b", "a%20b"]
-        assert len({day_stem(i) for i in ids}) == len(ids)
-
-
-class TestWriteTextAtomic:
-    def test_writes_and_leaves_no_temporary_file(self, tmp_path: Path) -> None:
-        target = tmp_path / "sub" / "r.json"
-        write_text_atomic(target, "new")
-        assert target.read_text(encoding="utf-8") == "new"
-        assert sorted(p.name for p in target.parent.iterdir()) == ["r.json"]
-
-    def test_permissions_follow_the_umask(self, tmp_path: Path) -> None:
-        import os
-
-        mask = os.umask(0o022)
-        os.umask(mask)
-        target = write_text_atomic(tmp_path / "r.json", "x")
-        assert target.stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's 0o600
-
-    def test_failed_write_keeps_the_old_file(self, tmp_path: Path) -> None:
-        target = tmp_path / "r.json"
-        target.write_text("old", encoding="utf-8")
-        with pytest.raises(TypeError):
-            write_text_atomic(target, 123)  # type: ignore[arg-type]
-        assert target.read_text(encoding="utf-8") == "old"
-        assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
 
 
 class TestReadResult:
@@ -138,7 +85,7 @@ class TestSummaryRow:
         assert row["status"] == "error"
         assert row["on_time_arrival"] is None
         assert row["checks"] is None
-        assert team_index_results([row]) == []
+        assert day_problems([row]) == [("error", "m1", "t.csv, row 3, field lat: out of range")]
 
 
 class TestWriteSummary:

@@ -1,7 +1,7 @@
 """``results.parquet`` and ``stays.parquet`` (GeoParquet) of a daily run.
 
 ``results.parquet`` holds one row per manager-day: the summary's columns
-(:data:`trajectory.daily.SUMMARY_COLUMNS`) and the whole result JSON.
+(:data:`batch.summary.SUMMARY_COLUMNS`) and the whole result JSON.
 ``stays.parquet`` holds one row per stay with a WKB point geometry in OGC:CRS84
 (WGS-84 lon/lat, GeoParquet's default), a layer GIS tools open directly.  Both are
 written from the run's result files a batch at a time, so memory does not grow with
@@ -14,8 +14,6 @@ __all__ = ["RESULT_COLUMNS", "write_results_parquet"]
 
 import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,7 +23,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
 
-from trajectory.daily import SUMMARY_COLUMNS, move_into_place
+from batch.files import atomic_target
+from batch.summary import SUMMARY_COLUMNS
 
 #: Columns of ``results.parquet``: the summary's, and the whole result JSON.
 RESULT_COLUMNS: tuple[str, ...] = (*SUMMARY_COLUMNS, "result_json")
@@ -110,44 +109,40 @@ def write_results_parquet(
     GIS tools and ``geopandas.read_parquet`` open as a layer.  Both files are written
     to a temporary name and renamed.
     """
-    targets = [path] if stays_path is None else [path, stays_path]
-    tmps: list[Path] = []
-    for target in targets:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
-        tmps.append(Path(name))
-    try:
-        with contextlib.ExitStack() as stack:
-            writer = stack.enter_context(pq.ParquetWriter(tmps[0], _RESULT_SCHEMA))
-            stays_writer = (
-                stack.enter_context(pq.ParquetWriter(tmps[1], _STAYS_SCHEMA))
-                if stays_path is not None
-                else None
-            )
-            batch: list[dict[str, Any]] = []
-            stays: list[dict[str, Any]] = []
-            for row in sorted(rows, key=lambda r: str(r["manager_id"])):
-                record = _result_record(row, run_dir)
-                batch.append(record)
-                if stays_writer is not None and record["result_json"]:
-                    stays.extend(_stay_records(json.loads(record["result_json"])))
-                if len(batch) >= _RESULT_BATCH:
-                    writer.write_table(pa.Table.from_pylist(batch, schema=_RESULT_SCHEMA))
-                    batch = []
-                    if stays_writer is not None:
-                        stays_writer.write_table(_stays_table(stays))
-                        stays = []
-            writer.write_table(pa.Table.from_pylist(batch, schema=_RESULT_SCHEMA))
-            if stays_writer is not None:
-                stays_writer.write_table(_stays_table(stays))
-        for done, target in zip(tmps, targets, strict=True):
-            move_into_place(done, target)
-    except BaseException:
-        for left in tmps:
-            left.unlink(missing_ok=True)
-        raise
+    with contextlib.ExitStack() as files:
+        tmp = files.enter_context(atomic_target(path))
+        stays_tmp = None if stays_path is None else files.enter_context(atomic_target(stays_path))
+        _write_tables(rows, run_dir, tmp, stays_tmp)
     return path
+
+
+def _write_tables(
+    rows: Iterable[Mapping[str, Any]], run_dir: Path, path: Path, stays_path: Path | None
+) -> None:
+    """The rows into ``path`` and their stays into ``stays_path``, a batch at a time."""
+    with contextlib.ExitStack() as stack:
+        writer = stack.enter_context(pq.ParquetWriter(path, _RESULT_SCHEMA))
+        stays_writer = (
+            stack.enter_context(pq.ParquetWriter(stays_path, _STAYS_SCHEMA))
+            if stays_path is not None
+            else None
+        )
+        batch: list[dict[str, Any]] = []
+        stays: list[dict[str, Any]] = []
+        for row in sorted(rows, key=lambda r: str(r["manager_id"])):
+            record = _result_record(row, run_dir)
+            batch.append(record)
+            if stays_writer is not None and record["result_json"]:
+                stays.extend(_stay_records(json.loads(record["result_json"])))
+            if len(batch) >= _RESULT_BATCH:
+                writer.write_table(pa.Table.from_pylist(batch, schema=_RESULT_SCHEMA))
+                batch = []
+                if stays_writer is not None:
+                    stays_writer.write_table(_stays_table(stays))
+                    stays = []
+        writer.write_table(pa.Table.from_pylist(batch, schema=_RESULT_SCHEMA))
+        if stays_writer is not None:
+            stays_writer.write_table(_stays_table(stays))
 
 
 def _stay_records(body: Mapping[str, Any]) -> list[dict[str, Any]]:

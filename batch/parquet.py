@@ -8,7 +8,7 @@ read and write)::
 
 ``date`` is the manager's local calendar date (in the configured time zone) and
 ``manager_id`` the manager; partition values are percent-encoded
-(:func:`trajectory.daily.day_stem`).  Each file holds ``time``
+(:func:`batch.files.day_stem`).  Each file holds ``time``
 (``timestamp[ns, tz=UTC]``), ``lat``, ``lon`` (float64, degrees) and optionally
 ``accuracy_m`` and ``speed_mps`` (float64; null when the phone gave none).  Files may
 also hold raw columns as a track CSV has them (``timestamp`` as text, typed
@@ -32,8 +32,6 @@ __all__ = [
 ]
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -46,7 +44,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import shapely
 
-from trajectory.daily import day_stem, move_into_place
+from batch.files import atomic_target, day_stem
 from trajectory.errors import InputError
 from trajectory.schema import OnBadRow, ValidatedTrack, validate_track
 
@@ -286,15 +284,8 @@ def _open_dataset(root: Path) -> tuple[ds.Dataset, list[str]]:
 
 
 def _write_table_atomic(table: pa.Table, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
+    with atomic_target(target) as tmp:
         pq.write_table(table, tmp)
-        move_into_place(Path(tmp), target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _empty_track(manager_id: str) -> pd.DataFrame:

@@ -11,9 +11,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from api.cli import main
+from api.cli.main import main
+from batch.parquet import write_day_tracks
 from trajectory.io import read_tasks, read_track
-from trajectory.parquet import write_day_tracks
 from trajectory.pipeline import verify_day
 
 ROOT = Path(__file__).resolve().parents[2]
