@@ -1,4 +1,5 @@
-"""trajcheck's assessment module: the scheme's buyer and order rules.
+"""trajcheck's assessment module: the scheme's buyer, order and scorecard rules and pages.
+assessment imports trajectory and maps (its pages render through maps' HTML helpers and labels).
 
 Read exports with :func:`read_dataset` (or :mod:`assessment.io` / :mod:`assessment.validate`
 row by row), then :func:`assess_buyers` (target, grade, status, rank, rights of every

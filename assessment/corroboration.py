@@ -121,12 +121,52 @@ def corroborate(
     day_info = onsite[["manager_id", "date"]].merge(days, on=["manager_id", "date"], how="left")
     has_result = day_info["status"].notna().to_numpy(bool)
     has_gps = day_info["has_gps"].eq(True).to_numpy()
-    radius = day_info["match_radius_m"].fillna(100.0).to_numpy(float)
-    onsite["radius"] = radius
+    onsite["radius"] = day_info["match_radius_m"].fillna(100.0).to_numpy(float)
+    corroborated, elsewhere, first_hit = _stays_at_buyer(onsite, stays)
+    store_status = _store_status(onsite, stores)
+    conditions = [
+        ~has_result,
+        ~has_gps,
+        corroborated,
+        elsewhere,
+        store_status == "not_visited",
+        store_status == "unseen",
+        _inside_tracked_span(onsite, stays),
+    ]
+    onsite["corroboration"] = np.select(conditions, [v for v, _ in _RULES], "unknown")
+    onsite["why"] = np.select(conditions, [w for _, w in _RULES], _OUTSIDE)
+    stay_id = first_hit["stay_id"].reindex(np.arange(n))
+    onsite["stay_id"] = pd.array(stay_id.to_numpy(), dtype="Int64")
+    later = first_hit["departure"].reindex(np.arange(n))
+    later.index = onsite.index
+    onsite["visit_end"] = onsite["slot_end"].where(
+        later.isna() | (later < onsite["slot_end"]), later
+    )
+    return onsite.drop(columns=["rid", "b_lat", "b_lon", "radius"])
 
-    key = ["manager_id", "date"]
-    cols = ["rid", *key, "buyer_id", "slot_start", "slot_end", "b_lat", "b_lon", "radius"]
-    pairs = onsite[cols].merge(stays, on=key, how="inner")
+
+#: (verdict, why) of each condition of :func:`corroborate`, first that holds wins.
+_RULES: tuple[tuple[str, str], ...] = (
+    ("unknown", "no verification result for the day"),
+    ("unknown", "no GPS fixes that day"),
+    ("corroborated", "a stay at the buyer overlaps the slot"),
+    ("contradicted", "the track shows a stay elsewhere during the slot"),
+    ("contradicted", "the buyer's task store was not visited on the track"),
+    ("unknown", "a GPS gap could hold the visit"),
+    ("contradicted", "no stay during the slot: the track shows the manager moving"),
+)
+_OUTSIDE = "the slot lies outside the tracked part of the day"
+_KEY = ["manager_id", "date"]
+
+
+def _stays_at_buyer(
+    onsite: pd.DataFrame, stays: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """Per record: a stay at the buyer overlaps the slot; a stay elsewhere does; and the
+    first stay at the buyer (``stay_id``, ``departure``) by record number ``rid``."""
+    n = len(onsite)
+    cols = ["rid", *_KEY, "buyer_id", "slot_start", "slot_end", "b_lat", "b_lon", "radius"]
+    pairs = onsite[cols].merge(stays, on=_KEY, how="inner")
     overlap = (pairs["arrival"] < pairs["slot_end"]) & (pairs["departure"] > pairs["slot_start"])
     dist = _haversine_m(pairs["lat"], pairs["lon"], pairs["b_lat"], pairs["b_lon"])
     at_buyer = (pairs["store_id"] == pairs["buyer_id"]) | (dist <= pairs["radius"])
@@ -136,59 +176,26 @@ def corroborate(
     first_hit = hit.sort_values("arrival").drop_duplicates("rid").set_index("rid")
     elsewhere = np.zeros(n, dtype=bool)
     elsewhere[pairs.loc[overlap & ~at_buyer, "rid"].to_numpy(np.int64)] = True
-    span = stays.groupby(key).agg(first=("arrival", "min"), last=("departure", "max"))
-    inside = onsite[["manager_id", "date", "slot_start", "slot_end"]].merge(
-        span.reset_index(), on=key, how="left"
+    return corroborated, elsewhere, first_hit
+
+
+def _inside_tracked_span(onsite: pd.DataFrame, stays: pd.DataFrame) -> np.ndarray:
+    """Per record: the slot lies between the day's first arrival and last departure."""
+    span = stays.groupby(_KEY).agg(first=("arrival", "min"), last=("departure", "max"))
+    inside = onsite[[*_KEY, "slot_start", "slot_end"]].merge(
+        span.reset_index(), on=_KEY, how="left"
     )
     in_span = (inside["slot_start"] >= inside["first"]) & (inside["slot_end"] <= inside["last"])
-    store_status = (
-        onsite[["manager_id", "date", "buyer_id"]]
-        .merge(
-            stores.rename(columns={"store_id": "buyer_id"})[
-                [*key, "buyer_id", "status"]
-            ].drop_duplicates([*key, "buyer_id"]),
-            on=[*key, "buyer_id"],
-            how="left",
-        )["status"]
-        .to_numpy(object)
-    )
+    return in_span.to_numpy(bool)
 
-    unseen = store_status == "unseen"
-    not_visited = store_status == "not_visited"
-    conditions = [
-        ~has_result,
-        ~has_gps,
-        corroborated,
-        elsewhere,
-        not_visited,
-        unseen,
-        in_span.to_numpy(bool),
-    ]
-    verdicts = ["unknown", "unknown", "corroborated", "contradicted", "contradicted", "unknown"]
-    status = np.select(conditions, [*verdicts, "contradicted"], "unknown")
-    why = np.select(
-        conditions,
-        [
-            "no verification result for the day",
-            "no GPS fixes that day",
-            "a stay at the buyer overlaps the slot",
-            "the track shows a stay elsewhere during the slot",
-            "the buyer's task store was not visited on the track",
-            "a GPS gap could hold the visit",
-            "no stay during the slot: the track shows the manager moving",
-        ],
-        "the slot lies outside the tracked part of the day",
+
+def _store_status(onsite: pd.DataFrame, stores: pd.DataFrame) -> np.ndarray:
+    """Per record: the status of the buyer's task store that day (None when not a task)."""
+    tasks = stores.rename(columns={"store_id": "buyer_id"})[[*_KEY, "buyer_id", "status"]]
+    merged = onsite[[*_KEY, "buyer_id"]].merge(
+        tasks.drop_duplicates([*_KEY, "buyer_id"]), on=[*_KEY, "buyer_id"], how="left"
     )
-    onsite["corroboration"] = status
-    onsite["why"] = why
-    stay_id = first_hit["stay_id"].reindex(np.arange(n))
-    onsite["stay_id"] = pd.array(stay_id.to_numpy(), dtype="Int64")
-    later = first_hit["departure"].reindex(np.arange(n))
-    later.index = onsite.index
-    onsite["visit_end"] = onsite["slot_end"].where(
-        later.isna() | (later < onsite["slot_end"]), later
-    )
-    return onsite.drop(columns=["rid", "b_lat", "b_lon", "radius"])
+    return merged["status"].to_numpy(object)
 
 
 def _haversine_m(lat1: pd.Series, lon1: pd.Series, lat2: pd.Series, lon2: pd.Series) -> pd.Series:

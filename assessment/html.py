@@ -15,14 +15,14 @@ from __future__ import annotations
 __all__ = ["render_buyers", "render_orders", "render_table"]
 
 import datetime as dt
-import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
 from assessment.export import to_records
-from assessment.i18n import label
+from maps.html import escape, render_page
+from maps.i18n import label
 
 #: Columns shown as drop-down filters (their values are translated).
 ENUM_COLUMNS = frozenset(
@@ -30,39 +30,19 @@ ENUM_COLUMNS = frozenset(
 )
 _NUMERIC_KINDS = "iufb"
 
-_CSS = """<style>
-body{font:14px/1.4 system-ui,sans-serif;margin:16px;color:#222}
-h1{font-size:20px;margin:0 0 8px}h2{font-size:16px;margin:20px 0 6px}
-table{border-collapse:collapse;margin-bottom:8px}
-th,td{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}
+#: The tables' own rules, after maps.html's shared ones (sortable headers, cells).
+_CSS = """h2{font-size:16px;margin:20px 0 6px}
+table{margin-bottom:8px}
 td{white-space:nowrap}
-th{cursor:pointer;background:#f4f4f4;user-select:none;position:sticky;top:0}
+th{position:sticky;top:0}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 .as-filters{margin:6px 0}.as-filters label{margin-right:10px}
-tr.as-hidden{display:none}
-</style>"""
+tr.as-hidden{display:none}"""
 
-# Sort on click (numbers numerically); filter rows by the drop-downs and the search box.
+# Filter rows by the drop-downs and the search box (maps.html's script sorts them).
 _JS = """<script>
 document.querySelectorAll("table.as-table").forEach(function(table){
   var body=table.tBodies[0];
-  table.querySelectorAll("th").forEach(function(th,col){
-    th.addEventListener("click",function(){
-      var asc=th.getAttribute("data-dir")!=="asc";
-      table.querySelectorAll("th").forEach(function(h){h.removeAttribute("data-dir");});
-      th.setAttribute("data-dir",asc?"asc":"desc");
-      var rows=Array.prototype.slice.call(body.rows);
-      rows.sort(function(a,b){
-        var x=a.cells[col].getAttribute("data-sort")||"";
-        var y=b.cells[col].getAttribute("data-sort")||"";
-        var nx=parseFloat(x),ny=parseFloat(y),c;
-        if(!isNaN(nx)&&!isNaN(ny)&&String(nx)===x&&String(ny)===y){c=nx-ny;}
-        else{c=x<y?-1:(x>y?1:0);}
-        return asc?c:-c;
-      });
-      rows.forEach(function(r){body.appendChild(r);});
-    });
-  });
   var box=document.getElementById(table.id+"-filters");
   if(!box){return;}
   function apply(){
@@ -91,14 +71,14 @@ def render_buyers(table: pd.DataFrame, *, as_of: dt.date, timezone: str, lang: s
         "reassign_due": int((table["rights"] == "due").sum()),
     }
     facts = " · ".join(
-        f'<span data-count="{k}">{v}</span> {_e(label(lang, k))}' for k, v in counts.items()
+        f'<span data-count="{k}">{v}</span> {escape(_label(lang, k))}' for k, v in counts.items()
     )
     body = [
-        f"<h1>{_e(label(lang, 'buyers_title'))}</h1>",
-        f"<p>{_e(label(lang, 'as_of'))} {_e(as_of.isoformat())} · {facts}</p>",
+        f"<h1>{escape(_label(lang, 'buyers_title'))}</h1>",
+        f"<p>{escape(_label(lang, 'as_of'))} {escape(as_of.isoformat())} · {facts}</p>",
         render_table(table, "as-buyers", key="buyer_id", lang=lang, timezone=timezone),
     ]
-    return _page(label(lang, "buyers_title"), body, lang)
+    return _page(_label(lang, "buyers_title"), body, lang)
 
 
 def render_orders(
@@ -111,20 +91,24 @@ def render_orders(
     as_of: dt.date | None = None,
 ) -> str:
     """Declaration matching: per team, per manager, then every declaration."""
-    when = "" if as_of is None else f"<p>{_e(label(lang, 'as_of'))} {_e(as_of.isoformat())}</p>"
+    when = (
+        ""
+        if as_of is None
+        else f"<p>{escape(_label(lang, 'as_of'))} {escape(as_of.isoformat())}</p>"
+    )
     body = [
-        f"<h1>{_e(label(lang, 'orders_title'))}</h1>",
+        f"<h1>{escape(_label(lang, 'orders_title'))}</h1>",
         when,
-        f"<h2>{_e(label(lang, 'by_team'))}</h2>",
+        f"<h2>{escape(_label(lang, 'by_team'))}</h2>",
         render_table(
             by_team, "as-teams", key="team_id", lang=lang, timezone=timezone, filters=False
         ),
-        f"<h2>{_e(label(lang, 'by_manager'))}</h2>",
+        f"<h2>{escape(_label(lang, 'by_manager'))}</h2>",
         render_table(by_manager, "as-managers", key="manager_id", lang=lang, timezone=timezone),
-        f"<h2>{_e(label(lang, 'declarations_title'))}</h2>",
+        f"<h2>{escape(_label(lang, 'declarations_title'))}</h2>",
         render_table(matches, "as-declarations", key="buyer_id", lang=lang, timezone=timezone),
     ]
-    return _page(label(lang, "orders_title"), body, lang)
+    return _page(_label(lang, "orders_title"), body, lang)
 
 
 def render_table(
@@ -140,14 +124,14 @@ def render_table(
     columns = [str(c) for c in frame.columns]
     numeric = {c: frame[c].dtype.kind in _NUMERIC_KINDS and c not in ENUM_COLUMNS for c in columns}
     records = to_records(frame, timezone)
-    head = "".join(f'<th data-col="{_e(c)}">{_e(label(lang, c))}</th>' for c in columns)
+    head = "".join(f'<th data-col="{escape(c)}">{escape(_label(lang, c))}</th>' for c in columns)
     rows = [_row(r, columns, key, numeric, lang) for r in records]
     parts = []
     if filters:
         parts.append(_filter_bar(records, columns, table_id, lang))
     parts.append(
-        f'<table class="as-table" id="{_e(table_id)}"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f'<table class="as-table" id="{escape(table_id)}" data-sortable>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
     return "\n".join(parts)
 
@@ -155,16 +139,15 @@ def render_table(
 # ------------------------------------------------------------------ private
 
 
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+def _label(lang: str, key: str, column: str | None = None) -> str:
+    """A label of the assessment area of :mod:`maps.i18n` (``key`` when it has none)."""
+    return label(lang, key, column, area="assessment")
 
 
 def _page(title: str, body: Sequence[str], lang: str) -> str:
-    return (
-        f'<!DOCTYPE html>\n<html lang="{_e(lang)}"><head><meta charset="utf-8">'
-        f"<title>{_e(title)}</title>{_CSS}</head><body>\n"
-        + "\n".join(body)
-        + f"\n<p><small>{_e(label(lang, 'hint'))}</small></p>\n{_JS}\n</body></html>\n"
+    hint = f"<p><small>{escape(_label(lang, 'hint'))}</small></p>"
+    return render_page(
+        title, "\n".join([*body, hint]), lang=lang, css=_CSS, sortable=True, script=_JS
     )
 
 
@@ -172,9 +155,9 @@ def _text(value: Any, column: str, lang: str) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return label(lang, "true" if value else "false")
+        return _label(lang, "true" if value else "false")
     if column in ENUM_COLUMNS or column == "type":
-        return label(lang, str(value), column)
+        return _label(lang, str(value), column)
     if isinstance(value, float):
         return (
             f"{value:,.2f}" if column.endswith("amount") or column == "turnover" else f"{value:g}"
@@ -203,37 +186,40 @@ def _row(
     for c in columns:
         v = record.get(c)
         cls = ' class="num"' if numeric[c] else ""
-        sort = _e(_sort_value(v))
-        cells.append(f'<td data-col="{_e(c)}" data-sort="{sort}"{cls}>{_e(_text(v, c, lang))}</td>')
-    return f'<tr class="as-row" data-key="{_e(record.get(key) or "")}">{"".join(cells)}</tr>'
+        sort = escape(_sort_value(v))
+        cells.append(
+            f'<td data-col="{escape(c)}" data-sort="{sort}"{cls}>{escape(_text(v, c, lang))}</td>'
+        )
+    return f'<tr class="as-row" data-key="{escape(record.get(key) or "")}">{"".join(cells)}</tr>'
 
 
 def _filter_bar(
     records: Sequence[Mapping[str, Any]], columns: Sequence[str], table_id: str, lang: str
 ) -> str:
     parts = [
-        f'<div class="as-filters" id="{_e(table_id)}-filters">',
-        f'<label>{_e(label(lang, "search"))} <input type="search"></label>',
+        f'<div class="as-filters" id="{escape(table_id)}-filters">',
+        f'<label>{escape(_label(lang, "search"))} <input type="search"></label>',
     ]
     for c in columns:
         if c not in ENUM_COLUMNS:
             continue
         values = sorted({_sort_value(r.get(c)) for r in records} - {""})
         options = "".join(
-            f'<option value="{_e(v)}">{_e(_option_text(v, c, lang))}</option>' for v in values
+            f'<option value="{escape(v)}">{escape(_option_text(v, c, lang))}</option>'
+            for v in values
         )
         parts.append(
-            f'<label>{_e(label(lang, c))} <select data-col="{_e(c)}">'
-            f'<option value="">{_e(label(lang, "all"))}</option>{options}</select></label>'
+            f'<label>{escape(_label(lang, c))} <select data-col="{escape(c)}">'
+            f'<option value="">{escape(_label(lang, "all"))}</option>{options}</select></label>'
         )
     parts.append(
         f'<span class="as-count"><span class="as-shown">{len(records)}</span> / {len(records)} '
-        f"{_e(label(lang, 'rows'))}</span></div>"
+        f"{escape(_label(lang, 'rows'))}</span></div>"
     )
     return "".join(parts)
 
 
 def _option_text(value: str, column: str, lang: str) -> str:
     if column in ("is_target", "period_open"):
-        return label(lang, "true" if value == "1" else "false")
-    return label(lang, value, column)
+        return _label(lang, "true" if value == "1" else "false")
+    return _label(lang, value, column)

@@ -31,12 +31,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from assessment.parse import NESTED
+from assessment.references import check_references
 from assessment.schema import KINDS, SCHEMAS
-from assessment.validate import NESTED, Validated, check_references, validate_rows
+from assessment.validate import Validated, validate_rows
 from trajectory.errors import InputError, RowProblem
 
 # The track reader's CSV tokenizer (encodings, separators, ragged rows): one implementation.
-from trajectory.io import _read_csv
+from trajectory.io import split_csv as _read_csv
 
 SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".json")
 #: Kinds a folder must hold (the others may be absent).

@@ -53,16 +53,11 @@ import numpy as np
 import pandas as pd
 
 from assessment.io import records_of
+from assessment.parse import NESTED, parse_column  # the buyer/order import's: one implementation
 from assessment.schema import ROLES, FieldSpec, TableSchema
-from assessment.validate import (  # the buyer/order import's column parsers: one implementation
-    NESTED,
-    Validated,
-    _good_rows,
-    _order,
-    _parse,
-)
+from assessment.validate import Validated, good_rows, problem_order
 from trajectory.errors import InputError, RowProblem
-from trajectory.io import _read_csv
+from trajectory.io import split_csv as _read_csv
 
 METHODS: tuple[str, ...] = ("onsite", "phone", "chat")
 REPORT_KINDS: tuple[str, ...] = ("customer", "hourly", "daily")
@@ -216,7 +211,7 @@ def validate_marketing_rows(
     reasons: dict[str, np.ndarray] = {}
     for spec in schema.fields:
         cells = raw[spec.name] if spec.name in raw.columns else pd.Series([None] * n, dtype=object)
-        values, why = _parse(
+        values, why = parse_column(
             spec, cells.reset_index(drop=True), timezone=timezone, source=source, rows=rows
         )
         out[spec.name], reasons[spec.name] = values, why
@@ -239,8 +234,8 @@ def validate_marketing_rows(
                 + pd.Series(shown[take]).map(repr).to_numpy(object)
                 + f" (import {table} first)"
             )
-    good, problems = _good_rows(frame, reasons, rows, schema, source)
-    rejected = sorted(problems, key=_order)
+    good, problems = good_rows(frame, reasons, rows, schema, source)
+    rejected = sorted(problems, key=problem_order)
     return Validated(kind, good, tuple(rejected), n)
 
 
@@ -291,7 +286,7 @@ def read_marketing(
         checked = validate_marketing_rows(
             raw, kind, source=str(file), timezone=timezone, known=known
         )
-        found = sorted([*problems, *checked.rejected], key=_order)
+        found = sorted([*problems, *checked.rejected], key=problem_order)
         if found and on_bad_row == "raise":
             raise InputError.from_problem(found[0])
         rejected.extend(found)

@@ -102,7 +102,6 @@ def match_declarations(
     """
     cfg = config or AssessConfig()
     decl = declarations.reset_index(drop=True)
-    n = len(decl)
     start = decl["declared_on"].to_numpy("datetime64[D]")
     given_end = decl["period_end"].to_numpy("datetime64[D]")
     default_end = start + np.timedelta64(cfg.declaration_days - 1, "D")
@@ -116,6 +115,35 @@ def match_declarations(
         order_day = order_day[keep]
     d_idx, o_idx = _pairs(decl["buyer_id"], start, end, lines["buyer_id"], order_day)
     level = _levels(decl, lines, d_idx, o_idx)
+    out = decl[
+        ["manager_id", "declared_on", "buyer_id", "product", "brand", "net_weight_g", "boxes"]
+    ].copy()
+    out["period_end"] = pd.Series(end.astype("datetime64[s]"))
+    _tally(out, lines, d_idx, o_idx, level)
+    out["period_open"] = False if today is None else end > today
+    if people is not None:
+        teams = pd.Series(
+            people["team_id"].to_numpy(object), index=people["person_id"].to_numpy(object)
+        )
+        out["team_id"] = out["manager_id"].map(teams)
+    else:
+        out["team_id"] = None
+    return out[list(MATCH_COLUMNS)]
+
+
+def _tally(
+    out: pd.DataFrame,
+    lines: pd.DataFrame,
+    d_idx: np.ndarray,
+    o_idx: np.ndarray,
+    level: np.ndarray,
+) -> None:
+    """Write each declaration's class and the counts of its matched and cancelled lines.
+
+    A declaration's class is the best level of its live (not cancelled) lines; the
+    lines at that level are its matched lines.
+    """
+    n = len(out)
     status = lines["status"].to_numpy(object)[o_idx]
     amount = lines["amount"].to_numpy(float)[o_idx]
     boxes = lines["boxes"].to_numpy(np.int64)[o_idx]
@@ -125,10 +153,6 @@ def match_declarations(
     np.maximum.at(best, d_idx[live], level[live])
     chosen = live & (level >= best[d_idx]) & (best[d_idx] > 0)
     order_codes = pd.factorize(lines["order_id"].to_numpy(object)[o_idx])[0]
-    out = decl[
-        ["manager_id", "declared_on", "buyer_id", "product", "brand", "net_weight_g", "boxes"]
-    ].copy()
-    out["period_end"] = pd.Series(end.astype("datetime64[s]"))
     out["match"] = _LEVEL_NAMES[best]
     out["matched_orders"] = _distinct(d_idx[chosen], order_codes[chosen], n)
     out["matched_lines"] = np.bincount(d_idx[chosen], minlength=n)
@@ -143,15 +167,6 @@ def match_declarations(
     out["cancelled_amount"] = np.bincount(
         d_idx[cancelled], weights=amount[cancelled], minlength=n
     ).round(2)
-    out["period_open"] = False if today is None else end > today
-    if people is not None:
-        teams = pd.Series(
-            people["team_id"].to_numpy(object), index=people["person_id"].to_numpy(object)
-        )
-        out["team_id"] = out["manager_id"].map(teams)
-    else:
-        out["team_id"] = None
-    return out[list(MATCH_COLUMNS)]
 
 
 def summarise_matches(matches: pd.DataFrame, by: str) -> pd.DataFrame:

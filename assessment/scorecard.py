@@ -11,7 +11,14 @@ the manager's declarations (part 1's classes ``sku``/``product``/``buyer``, or
 
 from __future__ import annotations
 
-__all__ = ["ITEMS", "SCORECARD_COLUMNS", "Scorecards", "daily_scorecards", "orders_closed"]
+__all__ = [
+    "CHECKS",
+    "ITEMS",
+    "SCORECARD_COLUMNS",
+    "Scorecards",
+    "daily_scorecards",
+    "orders_closed",
+]
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,19 +30,12 @@ import pandas as pd
 
 from assessment import chat, corroboration, marketing
 from assessment.config import AssessConfig
+from assessment.fixes import CHECKS, ITEMS, add_fixes
 from assessment.io import Dataset
 from assessment.marketing_config import MarketingConfig
 from assessment.marketing_data import METHODS, MarketingData
 from assessment.schema import CANCELLED_STATUSES
 
-CHECKS = ("on_time_arrival", "trajectory_clear", "visit_count_match")
-#: Failed items, in the order a scorecard lists them.
-ITEMS: tuple[str, ...] = (
-    "no_track", *CHECKS, "targets", "chat_not_admitted", "outside_windows", "short_windows",
-    "contradicted", "summary_onsite", "customer_reports", "report_tags", "hourly_reports",
-    "daily_summary", "results_missing", "duplicate_results", "reasons_missing",
-    "help_plans_missing", "manager_help_missing",
-)  # fmt: skip
 _CLASS_RANK = {"undeclared": 0, "buyer": 1, "product": 2, "sku": 3}
 SCORECARD_COLUMNS: tuple[str, ...] = (
     "manager_id", "team_id", "date", "status", *CHECKS,
@@ -105,17 +105,7 @@ def daily_scorecards(
     base["date"] = base["date"].astype("datetime64[ns]")
     team = people.set_index("person_id")["team_id"]
     base["team_id"] = base["manager_id"].map(team)
-
-    # marketing control
-    rec = marketing.check_methods(rec, data.buyers)
-    rec["window"] = marketing.slot_windows(rec, mk.windows, tz)
-    rec = marketing.check_reasons(rec, config)
-    windows = marketing.check_windows(mk.windows, config)
-    rec["window_short"] = rec["buyer_id"].isin(windows.loc[windows["short"], "buyer_id"])
-    purposes = marketing.check_purposes(rec, tz)
-    purposes["help_plan"] = marketing.buyer_help(purposes, mk.help_plans, config)
-    chat_counts = marketing.chat_buyer_counts(rec, tz)
-
+    rec, purposes, chat_counts = _marketing_control(rec, data, mk, config)
     # the track
     days = corroboration.days_from_results(bodies)
     stays = corroboration.stays_from_results(bodies)
@@ -123,8 +113,24 @@ def daily_scorecards(
         rec, data.buyers, days, stays, corroboration.stores_from_results(bodies)
     )
     rec = rec.join(onsite[["corroboration", "why", "stay_id", "visit_end"]])
+    episodes, reports, hourly, summary = _chat_checks(base, rec, reports, mk, people, config)
+    orders = orders_closed(data, base[["manager_id", "date"]], assess_config)
+    counts = _counts(rec, purposes, episodes, reports, orders)
+    cards = _assemble(base, counts, orders, chat_counts, hourly, summary, days)
+    cards = add_fixes(cards)[list(SCORECARD_COLUMNS)]
+    return Scorecards(day, cards, rec, episodes, reports, purposes, orders)
 
-    # chat
+
+def _chat_checks(
+    base: pd.DataFrame,
+    rec: pd.DataFrame,
+    reports: pd.DataFrame,
+    mk: MarketingData,
+    people: pd.DataFrame,
+    config: MarketingConfig,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Customer episodes (timeliness), the reports (tags), hourly reports and the daily
+    summaries (with the managers' help where targets were missed)."""
     episodes = chat.check_timeliness(chat.customer_episodes(rec, config), reports, config)
     reports = chat.check_report_tags(reports, mk.keywords, config)
     hourly = chat.check_hourly(base, reports, config)
@@ -134,11 +140,23 @@ def daily_scorecards(
     summary.loc[below.index, "manager_help"] = marketing.manager_help(
         below, mk.help_plans, people, config
     )
-    orders = orders_closed(data, base[["manager_id", "date"]], assess_config)
-    cards = _assemble(base, rec, purposes, episodes, reports, hourly, summary, chat_counts,
-                      days, orders)  # fmt: skip
-    cards = _verdicts(cards)
-    return Scorecards(day, cards, rec, episodes, reports, purposes, orders)
+    return episodes, reports, hourly, summary
+
+
+def _marketing_control(
+    rec: pd.DataFrame, data: Dataset, mk: MarketingData, config: MarketingConfig
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The day's records checked (methods, windows, reasons), their purposes (with help
+    plans) and the chat buyers counted per manager."""
+    tz = config.timezone
+    rec = marketing.check_methods(rec, data.buyers)
+    rec["window"] = marketing.slot_windows(rec, mk.windows, tz)
+    rec = marketing.check_reasons(rec, config)
+    windows = marketing.check_windows(mk.windows, config)
+    rec["window_short"] = rec["buyer_id"].isin(windows.loc[windows["short"], "buyer_id"])
+    purposes = marketing.check_purposes(rec, tz)
+    purposes["help_plan"] = marketing.buyer_help(purposes, mk.help_plans, config)
+    return rec, purposes, marketing.chat_buyer_counts(rec, tz)
 
 
 def orders_closed(
@@ -210,22 +228,18 @@ def _count(frame: pd.DataFrame, mask: pd.Series | None, name: str) -> pd.Series:
     return out
 
 
-def _assemble(
-    base: pd.DataFrame,
+def _counts(
     rec: pd.DataFrame,
     purposes: pd.DataFrame,
     episodes: pd.DataFrame,
     reports: pd.DataFrame,
-    hourly: pd.DataFrame,
-    summary: pd.DataFrame,
-    chat_counts: pd.DataFrame,
-    days: pd.DataFrame,
     orders: pd.DataFrame,
-) -> pd.DataFrame:
+) -> list[pd.Series]:
+    """Every count of a scorecard, each a Series by (manager_id, date) named as its column."""
     key = ["manager_id", "date"]
     cust = reports.loc[reports["kind"] == "customer"]
     missed = purposes.loc[~purposes["met"]]
-    counts = [
+    return [
         _count(rec, rec["chat_not_admitted"], "chat_not_admitted"),
         _count(rec, rec["window"] != "inside", "outside_windows"),
         rec.loc[rec["window_short"]].groupby(key)["buyer_id"].nunique().rename("short_windows"),
@@ -245,6 +259,20 @@ def _assemble(
         _count(missed, ~missed["help_plan"], "help_plans_missing"),
         _count(orders, None, "orders_closed"),
     ]
+
+
+def _assemble(
+    base: pd.DataFrame,
+    counts: list[pd.Series],
+    orders: pd.DataFrame,
+    chat_counts: pd.DataFrame,
+    hourly: pd.DataFrame,
+    summary: pd.DataFrame,
+    days: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per manager of ``base``: the counts (0 when none), the best order class,
+    chat buyers, missing hours, the daily summary and the day's verdicts."""
+    key = ["manager_id", "date"]
     table = pd.concat(counts, axis=1)
     names = [str(c.name) for c in counts]
     cards = base.merge(table.reset_index(), on=key, how="left") if len(table) else base.copy()
@@ -268,128 +296,3 @@ def _assemble(
     cards["stays"] = cards["stays"].astype("Int64")
     cards["summary_onsite"] = cards["summary_onsite"].astype("Int64")
     return cards
-
-
-def _verdicts(cards: pd.DataFrame) -> pd.DataFrame:
-    """``failed_items`` and ``fix_tomorrow`` (lists, in :data:`ITEMS` order) and ``passed``."""
-    c = cards
-    n = len(c)
-    gaps = pd.Series([""] * n, index=c.index, dtype=object)
-    for m in METHODS:
-        gap = (c[f"target_{m}"] - c[f"done_{m}"]).clip(lower=0)
-        gaps = gaps + np.where(gap > 0, f"{m} +" + gap.astype(str) + " ", "")
-    summary_onsite = c["summary_onsite"].astype("Float64")
-    onsite_mismatch = summary_onsite.notna() & (
-        (summary_onsite != c["onsite_claims"]) | (summary_onsite != c["stays"].astype("Float64"))
-    )
-
-    def s(col: str) -> pd.Series:
-        # a missing count (no result: no stays) reads "n/a", not NaN through the whole text
-        out: pd.Series = c[col].astype(str).fillna("n/a")
-        return out
-
-    fixes: dict[str, tuple[Any, Any]] = {
-        "no_track": (
-            c["status"] == "no_result",
-            "No verified GPS track: keep the phone on and uploading the whole working day.",
-        ),
-        "on_time_arrival": (
-            c["on_time_arrival"] == "fail",
-            "Late at the first on-site customer: be there before the deadline.",
-        ),
-        "trajectory_clear": (
-            c["trajectory_clear"] == "fail",
-            "Unclear track: stop only at task-list customers and explain every other stop.",
-        ),
-        "visit_count_match": (
-            c["visit_count_match"] == "fail",
-            "Stays and reported visits differ: report exactly the on-site visits you made.",
-        ),
-        "targets": (
-            c["below_target"].eq(True),
-            "Below target (" + gaps.str.strip() + "): plan more customers per method.",
-        ),
-        "chat_not_admitted": (
-            c["chat_not_admitted"] > 0,
-            "Chat used with " + s("chat_not_admitted") + " buyer(s) not admitted to chat: "
-            "phone or visit them instead.",
-        ),
-        "outside_windows": (
-            c["outside_windows"] > 0,
-            s("outside_windows") + " slot(s) outside the buyer's effective window: book slots "
-            "inside it.",
-        ),
-        "short_windows": (
-            c["short_windows"] > 0,
-            s("short_windows") + " buyer(s) with less than 2 h of effective windows: find and "
-            "record their reachable hours.",
-        ),
-        "contradicted": (
-            c["contradicted"] > 0,
-            s("contradicted") + " claimed on-site visit(s) contradicted by the track: record "
-            "only visits you made.",
-        ),
-        "summary_onsite": (
-            onsite_mismatch.fillna(False).to_numpy(bool),
-            "Summary says " + s("summary_onsite") + " on-site visits, records "
-            + s("onsite_claims") + ", track " + s("stays") + " stays: make them agree.",
-        ),
-        "customer_reports": (
-            c["customers"] > c["reports_timely"],
-            (c["customers"] - c["reports_timely"]).astype(str) + " of " + s("customers")
-            + " customer reports not timely (late " + s("reports_late") + ", missing "
-            + s("reports_missing") + "): report each customer right after marketing it, "
-            "before the next.",
-        ),
-        "report_tags": (
-            c["reports_bad_tags"] > 0,
-            s("reports_bad_tags") + " report(s) with poor tags: >= 2 taxonomy keywords, "
-            "products down to product/brand/net weight.",
-        ),
-        "hourly_reports": (
-            c["hours_missing"] > 0,
-            s("hours_missing") + " working hour(s) without an hourly report: report every hour.",
-        ),
-        "daily_summary": (
-            ~(c["summary_present"].eq(True)
-              & c["sections_ok"].eq(True)
-              & c["counts_agree"].eq(True)),
-            "Daily summary missing, incomplete or its counts differ from the records: send "
-            "results, problems, suggestions and experience.",
-        ),
-        "results_missing": (
-            c["results_missing"] > 0,
-            s("results_missing") + " slot(s) without a result: write one result per purpose.",
-        ),
-        "duplicate_results": (
-            c["duplicate_results"] > 0,
-            s("duplicate_results") + " purpose(s) with several results: one result per purpose.",
-        ),
-        "reasons_missing": (
-            c["reasons_missing"] > 0,
-            s("reasons_missing") + " missed goal(s) without a concrete reason and keyword: "
-            "state why.",
-        ),
-        "help_plans_missing": (
-            c["help_plans_missing"] > 0,
-            s("help_plans_missing") + " missed goal(s) without a help plan: agree one by the "
-            "next working day.",
-        ),
-        "manager_help_missing": (
-            c["below_target"].eq(True)
-            & ~c["manager_help"].eq(True),
-            "Targets missed and no help entry from the district GM or city director: ask for it.",
-        ),
-    }  # fmt: skip
-    failed = np.zeros((n, len(ITEMS)), dtype=bool)
-    texts = np.empty((n, len(ITEMS)), dtype=object)
-    for j, item in enumerate(ITEMS):
-        mask, text = fixes[item]
-        failed[:, j] = np.asarray(mask, dtype=bool)
-        texts[:, j] = text if isinstance(text, str) else np.asarray(text, dtype=object)
-    names = np.array(ITEMS, dtype=object)
-    out = cards.copy()
-    out["failed_items"] = [list(names[row]) for row in failed]
-    out["fix_tomorrow"] = [list(t[row]) for t, row in zip(texts, failed, strict=True)]
-    out["passed"] = pd.Series(~failed.any(axis=1), index=out.index)
-    return out[list(SCORECARD_COLUMNS)]

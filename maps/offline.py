@@ -119,15 +119,20 @@ def inline_assets(page: str) -> str:
             done = end
         else:
             _refuse_external(tag)
-    for css in parser.styles:
+    _refuse_external_css(parser.styles)
+    out.append(page[done:])
+    return "".join(out)
+
+
+def _refuse_external_css(styles: list[str]) -> None:
+    """Raise for a ``<style>`` block that would load from outside (``url()``, ``@import``)."""
+    for css in styles:
         for match in _CSS_URL.finditer(css):
             ref = match.group(2).strip()
             if _EXTERNAL.match(ref) and not ref.lower().startswith("data:"):
                 raise OfflineAssetError(f"<style> url({ref}) would load from outside")
         if re.search(r"@import\b", css, re.IGNORECASE):
             raise OfflineAssetError("<style> @import would load from outside")
-    out.append(page[done:])
-    return "".join(out)
 
 
 @cache

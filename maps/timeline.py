@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -44,10 +44,8 @@ from folium.map import Layer
 from folium.plugins import TimestampedGeoJson
 from folium.template import Template
 
+from maps.geo import COORD_DIGITS, Shift
 from trajectory.result import iso_many
-
-FloatArray = npt.NDArray[np.float64]
-Shift = Callable[[FloatArray, FloatArray], tuple[FloatArray, FloatArray]]
 
 #: At most one track point per this many seconds is handed to the browser.
 TIMELINE_SAMPLE_S = 30
@@ -56,7 +54,6 @@ TIMELINE_STEP_S = 60
 #: Colour of the moving marker, of the track already played and of the stays' rings.
 TRAIL_COLOUR = "#e6550d"
 
-_COORD_DIGITS = 6  # 0.1 m
 _PLUGIN_JS = ("iso8601", "leaflet.timedimension")
 _PLUGIN_CSS = ("leaflet.timedimension_css",)
 
@@ -139,7 +136,7 @@ def build_timeline(
     lat, lon = shift(
         track["lat"].to_numpy(dtype=np.float64)[keep], track["lon"].to_numpy(dtype=np.float64)[keep]
     )
-    coords = np.column_stack([lon, lat]).round(_COORD_DIGITS).tolist()
+    coords = np.column_stack([lon, lat]).round(COORD_DIGITS).tolist()
     features: list[dict[str, Any]] = [
         {
             "type": "Feature",
@@ -147,22 +144,7 @@ def build_timeline(
             "properties": {"kind": "track", "times": iso_many(times[keep], tz)},
         }
     ]
-    features += [
-        {
-            "type": "Feature",
-            "geometry": {
-                "type": "Point",
-                "coordinates": [round(s.lon, _COORD_DIGITS), round(s.lat, _COORD_DIGITS)],
-            },
-            "properties": {
-                "kind": "stay",
-                "number": s.number,
-                "times": [s.arrival],
-                "tooltip": s.tooltip,
-            },
-        }
-        for s in stays
-    ]
+    features += [_stay_feature(s) for s in stays]
     step = TIMELINE_STEP_S
     bounds_s = np.array([t_s[0] // step * step, -(-t_s[-1] // step) * step], dtype=np.int64)
     bounds = pd.DatetimeIndex(pd.to_datetime(bounds_s, unit="s", utc=True))
@@ -176,6 +158,23 @@ def build_timeline(
         timezone=timezone,
         offset_min=offset_min,
     )
+
+
+def _stay_feature(stay: TimelineStay) -> dict[str, Any]:
+    """A stay as a GeoJSON point that appears at its arrival."""
+    return {
+        "type": "Feature",
+        "geometry": {
+            "type": "Point",
+            "coordinates": [round(stay.lon, COORD_DIGITS), round(stay.lat, COORD_DIGITS)],
+        },
+        "properties": {
+            "kind": "stay",
+            "number": stay.number,
+            "times": [stay.arrival],
+            "tooltip": stay.tooltip,
+        },
+    }
 
 
 def _thin(t_s: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:

@@ -230,8 +230,8 @@ def _check_pages(manifest: dict[str, object]) -> int:
     sys.path.insert(0, str(ROOT))
     from maps.day import render_day
     from maps.team import render_team_map
-    from trajectory.evaluation import verify_generated
-    from trajectory.simulate import generate_day
+    from trajectory.testing.evaluation import verify_generated
+    from trajectory.testing.scenarios import generate_day
 
     result = verify_generated(generate_day("compliant", 1))
     pages = [render_day(result), render_team_map([result.to_dict()])]

@@ -50,7 +50,7 @@ from urllib.parse import urljoin
 import numpy as np
 import pytest
 
-from api.cli import _read_expected, _verify_files
+from api.cli.verify import read_expected, verify_files
 from maps.day import (
     STAY_MARKER_TOKEN,
     STORE_MARKER_TOKEN,
@@ -61,10 +61,10 @@ from maps.day import (
 )
 from maps.i18n import LABELS
 from maps.team import INDEX_NAME, OVERVIEW_NAME, TEAM_STAY_CLASS, write_team_report
-from tests.api.test_cli import SAMPLE_DAYS, SAMPLES
-from trajectory.evaluation import verify_generated
+from tests.helpers.samples import SAMPLE_DAYS, SAMPLES
 from trajectory.result import CHECK_NAMES, DayResult
-from trajectory.simulate import generate_day
+from trajectory.testing.evaluation import verify_generated
+from trajectory.testing.scenarios import generate_day
 
 pytestmark = pytest.mark.browser
 
@@ -189,9 +189,9 @@ def open_page(browser: Any) -> Iterator[Callable[..., Visit]]:
 def _sample(name: str) -> DayResult:
     """A bundled sample day verified as ``trajcheck demo`` does."""
     day = SAMPLES / name
-    expected = _read_expected(day)
+    expected = read_expected(day)
     config = day / "config.toml"
-    result: DayResult = _verify_files(
+    result: DayResult = verify_files(
         day / "track.csv",
         day / "tasks.csv",
         config if config.is_file() else None,

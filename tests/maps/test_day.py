@@ -31,10 +31,10 @@ from maps.i18n import LABELS
 from maps.offline import MANIFEST_PATH
 from maps.timeline import TIMELINE_SAMPLE_S, TIMELINE_STEP_S
 from trajectory.crs import wgs84_to_gcj02
-from trajectory.evaluation import verify_generated
 from trajectory.geodesy import LocalProjection, haversine_m
 from trajectory.result import CHECK_NAMES, DayResult
-from trajectory.simulate import generate_day
+from trajectory.testing.evaluation import verify_generated
+from trajectory.testing.scenarios import generate_day
 
 XSS = "<img src=x onerror=alert(1)>"
 # closes a JS template literal or interpolates into it, and holds an invalid JS escape

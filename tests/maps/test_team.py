@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from maps.day import _esc
-from maps.i18n import LABELS
+from maps.html import escape
+from maps.i18n import LABELS, TABLE
 from maps.team import (
     INDEX_NAME,
     OVERVIEW_NAME,
@@ -22,15 +22,16 @@ from maps.team import (
     write_team_report,
 )
 from trajectory.errors import InputError
-from trajectory.evaluation import verify_generated
 from trajectory.result import CHECK_NAMES
-from trajectory.simulate import generate_day
+from trajectory.testing.evaluation import verify_generated
+from trajectory.testing.scenarios import generate_day
 
 XSS = "<img src=x onerror=alert(1)>"
 DATE = "2026-11-20"
 # (manager_id, scenario): late fails, market is inconclusive, compliant passes
 TEAM = (("M3", "compliant"), ("M1", "late"), ("M2", "market"), ("M4", "skipped_store"))
 
+TEAM_LABELS = TABLE["team"]
 _ROW = re.compile(r'<tr class="tc-row" data-manager="([^"]*)" data-status="([^"]*)"')
 
 
@@ -88,7 +89,7 @@ class TestRenderTeamIndex:
         data = _result("late", "M1")
         page = render_team_index([data], date=DATE)
         for name in CHECK_NAMES:
-            assert f'title="{_esc(data["checks"][name]["reason"])}"' in page
+            assert f'title="{escape(data["checks"][name]["reason"])}"' in page
         assert f">{data['checks']['on_time_arrival']['arrival'][11:16]}<" in page
 
     def test_links_only_where_given(self) -> None:
@@ -119,6 +120,43 @@ class TestRenderTeamIndex:
         assert "<script src" not in page
         assert "<link" not in page
         assert 'addEventListener("click"' in page
+        assert '<table class="tc-team" data-sortable>' in page
+
+    def test_problems_are_listed_under_the_heading_one_list_per_status(self) -> None:
+        problems = [
+            ("no_tasks", "T1", None),
+            ("error", "E1", "tracks/E1.csv row 3, field lat: <bad>"),
+            ("no_gps", "G1", None),
+            ("no_gps", "G2", None),
+        ]
+        page = render_team_index(_team(), date=DATE, problems=problems)
+        h1_end = page.index("</h1>")
+        assert page.index('<div class="tc-daily-error">') == h1_end + len("</h1>")
+        assert (
+            '<div class="tc-daily-error"><p><b>1 manager-day(s) could not be verified</b> '
+            '(see summary.csv):</p><ul><li data-manager="E1">E1: tracks/E1.csv row 3, '
+            "field lat: &lt;bad&gt;</li></ul></div>"
+            '<div class="tc-daily-no-gps"><p><b>2 manager(s) with a task list but no GPS fix '
+            'on the day</b> (see summary.csv):</p><ul><li data-manager="G1">G1</li>'
+            '<li data-manager="G2">G2</li></ul></div>'
+            '<div class="tc-daily-no-tasks"><p><b>1 manager(s) with GPS fixes but no task '
+            'list</b> (see summary.csv):</p><ul><li data-manager="T1">T1</li></ul></div>'
+        ) in page
+        assert page.index("tc-daily-no-tasks") < page.index('data-count="managers"')
+
+    def test_problems_in_chinese_and_escaped(self) -> None:
+        zh = TEAM_LABELS["zh"]
+        page = render_team_index([], date=DATE, lang="zh", problems=[("no_gps", XSS, None)])
+        assert f"<b>1 {zh['problems_no_gps']}</b>{zh['problems_see']}" in page
+        assert XSS not in page and html.escape(XSS) in page
+
+    def test_no_problems_no_lists(self) -> None:
+        page = render_team_index(_team(), date=DATE)
+        assert "tc-daily-" not in page
+
+    def test_unknown_problem_status(self) -> None:
+        with pytest.raises(ValueError, match="problem status"):
+            render_team_index([], date=DATE, problems=[("pass", "M1", None)])
 
 
 class TestRenderTeamMap:

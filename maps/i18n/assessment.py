@@ -1,14 +1,14 @@
-"""English and Chinese labels of the assessment tables (columns, statuses, grades, classes)."""
+"""Words of the assessment tables (:mod:`assessment.html`): columns, statuses, grades, classes.
+
+A value's label may depend on its column: ``"<column>:<value>"`` keys (``match:sku``)
+come before the plain value (see :func:`maps.i18n.label`).
+"""
 
 from __future__ import annotations
 
-__all__ = ["LABELS", "LANGS", "label", "labels"]
+__all__ = ["EN", "ZH"]
 
-from collections.abc import Mapping
-
-LANGS: tuple[str, ...] = ("en", "zh")
-
-_EN: dict[str, str] = {
+EN: dict[str, str] = {
     "buyers_title": "Buyers: targets, status, grade, ranking and rights",
     "orders_title": "Declared vs actual orders",
     "by_manager": "By account manager",
@@ -109,7 +109,7 @@ _EN: dict[str, str] = {
     "braised_meat": "braised/roast meat",
 }
 
-_ZH: dict[str, str] = {
+ZH: dict[str, str] = {
     "buyers_title": "买家：目标客户、状态、等级、排名与专属权",
     "orders_title": "报单与实际订单匹配",
     "by_manager": "按客户经理",
@@ -205,22 +205,3 @@ _ZH: dict[str, str] = {
     "restaurant": "大中型餐厅",
     "braised_meat": "卤味烧腊",
 }
-
-#: Every label by language; both languages have the same keys.
-LABELS: dict[str, dict[str, str]] = {"en": _EN, "zh": _ZH}
-
-
-def labels(lang: str) -> Mapping[str, str]:
-    """The labels of one language (``"en"`` or ``"zh"``)."""
-    if lang not in LABELS:
-        raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
-    return LABELS[lang]
-
-
-def label(lang: str, key: str, column: str | None = None) -> str:
-    """One label; a value's label may depend on its column (``match:product``); unknown keys
-    are shown as they are."""
-    words = labels(lang)
-    if column is not None and f"{column}:{key}" in words:
-        return words[f"{column}:{key}"]
-    return words.get(key, key)

@@ -1,4 +1,4 @@
-"""Labels of the map reports in English and Chinese.
+"""Words of the day map report (:mod:`maps.day`) and the words the team pages share.
 
 Only the report's own words are translated: headings, legend entries, status
 names.  The reason sentences of the checks come from ``trajectory.checks`` and
@@ -7,17 +7,9 @@ stay in English, as the contract JSON has them.
 
 from __future__ import annotations
 
-__all__ = ["LABELS", "LANGS", "Lang", "labels"]
+__all__ = ["EN", "ZH"]
 
-from collections.abc import Mapping
-from typing import Literal
-
-Lang = Literal["en", "zh"]
-
-#: Languages the reports are written in.
-LANGS: tuple[str, ...] = ("en", "zh")
-
-_EN: dict[str, str] = {
+EN: dict[str, str] = {
     "title": "Field day report",
     "manager": "Manager",
     "date": "Date",
@@ -110,7 +102,7 @@ _EN: dict[str, str] = {
     "stay_no": "stay",
 }
 
-_ZH: dict[str, str] = {
+ZH: dict[str, str] = {
     "title": "外勤日报",
     "manager": "业务经理",
     "date": "日期",
@@ -194,24 +186,3 @@ _ZH: dict[str, str] = {
     "match_radius": "匹配半径",
     "stay_no": "停留点",
 }
-
-#: Every label by language; both languages have the same keys.
-LABELS: dict[str, dict[str, str]] = {"en": _EN, "zh": _ZH}
-
-
-def labels(lang: str) -> Mapping[str, str]:
-    """The labels of one language.
-
-    Parameters
-    ----------
-    lang
-        ``"en"`` or ``"zh"``.
-
-    Raises
-    ------
-    ValueError
-        For any other language.
-    """
-    if lang not in LABELS:
-        raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
-    return LABELS[lang]

@@ -1,0 +1,91 @@
+"""The folium map every map page starts from: its tiles and the assets it loads.
+
+:class:`ReportMap` is ``folium.Map`` without folium's icon assets that no page uses
+(:data:`UNUSED_FOLIUM_ASSETS`).  :func:`check_tiles` picks the background
+(OpenStreetMap, Amap, or none; none by default offline, since tiles always come
+from the network) and :func:`add_tiles` draws it.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AMAP_ATTRIBUTION",
+    "AMAP_TILES_URL",
+    "UNUSED_FOLIUM_ASSETS",
+    "ReportMap",
+    "Tiles",
+    "add_tiles",
+    "check_tiles",
+    "polyline",
+]
+
+from typing import Any, Literal
+
+import folium
+
+Tiles = Literal["osm", "amap", "none"]
+
+#: Amap (Gaode) road tiles; they are drawn in GCJ-02.
+AMAP_TILES_URL = (
+    "https://webrd0{s}.is.autonavi.com/appmaptile"
+    "?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
+)
+AMAP_ATTRIBUTION = "© 高德地图 AutoNavi"
+#: folium's default assets that no report uses (icons of ``folium.Icon``, i.e. Leaflet
+#: awesome-markers, and the Font Awesome and Glyphicons icon fonts): not loaded.
+UNUSED_FOLIUM_ASSETS = frozenset(
+    {
+        "awesome_markers",
+        "awesome_markers_css",
+        "awesome_markers_font_css",
+        "glyphicons_css",
+        "awesome_rotate_css",
+    }
+)
+
+
+class ReportMap(folium.Map):
+    """``folium.Map`` without the assets in :data:`UNUSED_FOLIUM_ASSETS`.
+
+    Leaflet, jQuery (folium's popups use it) and Bootstrap stay.  A report that starts
+    using ``folium.Icon`` must take its assets out of :data:`UNUSED_FOLIUM_ASSETS`
+    (and vendor them for the offline build).
+    """
+
+    # folium reads these per class: ClassVar would clash with its annotation
+    default_js = [(k, u) for k, u in folium.Map.default_js if k not in UNUSED_FOLIUM_ASSETS]  # noqa: RUF012
+    default_css = [(k, u) for k, u in folium.Map.default_css if k not in UNUSED_FOLIUM_ASSETS]  # noqa: RUF012
+
+
+def check_tiles(tiles: Tiles | None, offline: bool) -> Tiles:
+    """The tiles to draw: ``tiles`` checked, or the default (none when offline).
+
+    Raises
+    ------
+    ValueError
+        For tiles other than ``"osm"``, ``"amap"`` and ``"none"``.
+    """
+    if tiles is None:
+        return "none" if offline else "osm"
+    if tiles not in ("osm", "amap", "none"):
+        raise ValueError(f"tiles must be one of osm, amap, none, got {tiles!r}")
+    return tiles
+
+
+def add_tiles(fmap: folium.Map, tiles: Tiles) -> None:
+    """Draw the background ``tiles`` (nothing for ``"none"``)."""
+    if tiles == "osm":
+        folium.TileLayer("OpenStreetMap", control=False).add_to(fmap)
+    elif tiles == "amap":
+        folium.TileLayer(
+            tiles=AMAP_TILES_URL,
+            attr=AMAP_ATTRIBUTION,
+            subdomains="1234",
+            max_zoom=18,
+            control=False,
+        ).add_to(fmap)
+
+
+def polyline(locations: list[list[float]], **kwargs: Any) -> folium.PolyLine:
+    """``folium.PolyLine`` (untyped in folium) with its path options."""
+    return folium.PolyLine(locations, **kwargs)  # type: ignore[no-untyped-call]
