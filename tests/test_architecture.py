@@ -169,9 +169,61 @@ def test_no_import_circle_inside_a_package(package: str) -> None:
     assert _cycles(inside) == []
 
 
-def test_only_main_builds_the_app() -> None:
-    bad = [m for m, targets in GRAPH.items() if "api.app" in targets and m != "api.main"]
-    assert bad == []
+#: Calls that build shared state: never at a module's top level (import time).
+BUILDERS = {"create_app", "FastAPI", "Settings", "make_engine", "create_engine", "lru_cache"}
+
+
+def _calls_at_import(tree: ast.Module) -> set[str]:
+    """Names called by a module's top-level statements (not inside a def or class body),
+    and functions decorated with one of :data:`BUILDERS` (an ``lru_cache`` singleton)."""
+    found: set[str] = set()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            for dec in stmt.decorator_list:
+                target = dec.func if isinstance(dec, ast.Call) else dec
+                name = getattr(target, "id", getattr(target, "attr", ""))
+                if name in BUILDERS:
+                    found.add(f"@{name} {stmt.name}")
+            continue
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                if name in BUILDERS:
+                    found.add(name)
+    return found
+
+
+def test_import_time_check_finds_builders() -> None:
+    tree = ast.parse(
+        "from functools import lru_cache\napp = create_app()\n@lru_cache\ndef f(): pass\n"
+    )
+    assert _calls_at_import(tree) == {"create_app", "@lru_cache f"}
+    assert _calls_at_import(ast.parse("def make():\n    return create_app()\n")) == set()
+
+
+@pytest.mark.parametrize("package", sorted(ALLOWED))
+def test_nothing_is_built_at_import(package: str) -> None:
+    """No app, settings or engine at import and no lru_cache singletons: settings reach
+    the service through ``create_app(settings)`` and live on ``app.state``."""
+    bad = {
+        m: sorted(found)
+        for m, path in ALL_MODULES.items()
+        if m.split(".")[0] == package
+        and (found := _calls_at_import(ast.parse(path.read_text(encoding="utf-8"))))
+    }
+    assert bad == {}
+
+
+def test_only_the_factory_makes_the_app() -> None:
+    makers = [
+        m
+        for m, path in ALL_MODULES.items()
+        if any(
+            isinstance(n, ast.Call) and getattr(n.func, "id", "") == "FastAPI"
+            for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        )
+    ]
+    assert makers == ["api.main"]
 
 
 @pytest.mark.parametrize("module", sorted(ALL_MODULES))

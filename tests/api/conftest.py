@@ -1,103 +1,54 @@
 """Fixtures of the service tests: every persistence test runs on SQLite and on PostgreSQL.
 
 ``backend`` is parametrised over ``sqlite`` (a temporary file in WAL mode) and
-``postgresql`` (``TRAJCHECK_TEST_POSTGRES_URL``, default the trust-auth server at
-127.0.0.1:5432, database ``test``).  Each PostgreSQL database of a test session
-lives in its own schema ``tc_test_<random>`` (the engine's ``search_path``),
-dropped with CASCADE at the end, so concurrent sessions never see each other.
-When PostgreSQL is unreachable its tests skip and say why, unless
-``TRAJCHECK_REQUIRE_POSTGRES=1`` (set by ``.ci/run``), which makes them fail.
+``postgresql`` (see :mod:`tests.helpers.db`: a private schema per database, skipped
+with its reason when unreachable unless ``TRAJCHECK_REQUIRE_POSTGRES=1``).
 
 One migrated database per backend serves the whole session; the ``engine``
 fixture empties its tables before each test.  ``client`` is a fresh
 :class:`~fastapi.testclient.TestClient` (fresh cookie jar) on an app over that
 engine; ``keys`` holds the secrets of one key per role (two supervisors: team A
 and team B) and of a revoked key, with managers ``mA`` in team A and ``mB`` in
-team B.
+team B; ``two_days`` adds a verified day of each.  ``city`` is a SQLite database
+holding the assessment's sample city, its marketing data and verification results;
+``sample_engine`` is SQLite holding the sample city (``sample_data/``) alone, imported
+once per session and never written to by a test.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from api import repo
-from api.app import create_app
-from api.auth import new_secret
-from api.db import make_engine, metadata, upgrade
+from api.cli.main import main as cli_main
+from api.db import make_engine, upgrade
+from api.db.keys import revoke_key
+from api.db.session import writing
+from api.db.teams import assign_manager, upsert_team
+from api.main import create_app
 from api.settings import Settings
-
-PG_URL = os.environ.get(
-    "TRAJCHECK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+from tests.helpers.assess_service import import_sample
+from tests.helpers.db import (
+    BACKENDS,
+    MANAGER_A,
+    MANAGER_B,
+    TEAM_A,
+    TEAM_B,
+    Keys,
+    create_key,
+    new_database,
+    require_backend,
+    wipe,
 )
-BACKENDS = ("sqlite", "postgresql")
-TEAM_A, TEAM_B = "A", "B"
-MANAGER_A, MANAGER_B = "mA", "mB"
-
-
-@cache
-def postgres_unavailable() -> str | None:
-    """Why PostgreSQL cannot be used (None when it can)."""
-    engine = sa.create_engine(PG_URL, connect_args={"connect_timeout": 3}, poolclass=sa.NullPool)
-    try:
-        with engine.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-    except sa.exc.SQLAlchemyError as exc:
-        first = str(exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc).strip()
-        first = first.splitlines()[0] if first else type(exc).__name__
-        return f"PostgreSQL unreachable at {PG_URL.split('@')[-1]}: {first}"
-    finally:
-        engine.dispose()
-    return None
-
-
-def require_backend(name: str) -> None:
-    """Skip (or, with TRAJCHECK_REQUIRE_POSTGRES=1, fail) when ``name`` is unusable."""
-    if name != "postgresql":
-        return
-    reason = postgres_unavailable()
-    if reason is None:
-        return
-    if os.environ.get("TRAJCHECK_REQUIRE_POSTGRES") == "1":
-        pytest.fail(f"{reason} (TRAJCHECK_REQUIRE_POSTGRES=1 makes PostgreSQL mandatory)")
-    pytest.skip(f"{reason}; set TRAJCHECK_REQUIRE_POSTGRES=1 to make this a failure")
-
-
-@contextmanager
-def new_database(backend: str, folder: Path) -> Iterator[Engine]:
-    """An empty database (not migrated): a SQLite file in ``folder`` or a PostgreSQL schema."""
-    require_backend(backend)
-    name = f"tc_test_{secrets.token_hex(6)}"
-    if backend == "sqlite":
-        engine = make_engine(f"sqlite:///{folder / name}.db")
-        try:
-            yield engine
-        finally:
-            engine.dispose()
-        return
-    admin = sa.create_engine(PG_URL, poolclass=sa.NullPool)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{name}"'))
-    engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={name}"})
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
-        admin.dispose()
+from tests.helpers.samples import SAMPLE
+from tests.helpers.scorecards import MK, store_results
+from tests.helpers.service import bearer, load_small_day
+from tests.tracks import DAY
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -121,12 +72,6 @@ def engine(shared_engine: Engine) -> Engine:
     """The migrated database, emptied before the test."""
     wipe(shared_engine)
     return shared_engine
-
-
-def wipe(engine: Engine) -> None:
-    with repo.writing(engine) as conn:
-        for table in reversed(metadata.sorted_tables):
-            conn.execute(table.delete())
 
 
 @pytest.fixture(scope="session")
@@ -168,40 +113,14 @@ def make_client(engine: Engine, settings: Settings) -> Iterator[Callable[..., Te
         c.__exit__(None, None, None)
 
 
-@dataclass(frozen=True)
-class Keys:
-    """Secrets of one key per role, plus a revoked one; ``h(secret)`` makes headers."""
-
-    admin: str
-    platform: str
-    sup_a: str
-    sup_b: str
-    revoked: str
-    ids: dict[str, int]
-
-    @staticmethod
-    def h(secret: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {secret}"}
-
-
-def create_key(
-    engine: Engine, role: str, team_ids: tuple[str, ...] = (), name: str = ""
-) -> tuple[str, int]:
-    """A new key's ``(secret, key_id)``."""
-    secret = new_secret()
-    with repo.writing(engine) as conn:
-        key = repo.create_key(conn, secret=secret, name=name, role=role, team_ids=team_ids)
-    return secret, key.key_id
-
-
 @pytest.fixture
 def keys(engine: Engine) -> Keys:
     """Teams A and B with managers mA and mB; one key per role; a revoked platform key."""
-    with repo.writing(engine) as conn:
-        repo.upsert_team(conn, TEAM_A, "Team A")
-        repo.upsert_team(conn, TEAM_B, "Team B")
-        repo.assign_manager(conn, MANAGER_A, TEAM_A)
-        repo.assign_manager(conn, MANAGER_B, TEAM_B)
+    with writing(engine) as conn:
+        upsert_team(conn, TEAM_A, "Team A")
+        upsert_team(conn, TEAM_B, "Team B")
+        assign_manager(conn, MANAGER_A, TEAM_A)
+        assign_manager(conn, MANAGER_B, TEAM_B)
     made = {
         "admin": create_key(engine, "admin", name="admin"),
         "platform": create_key(engine, "platform", name="platform"),
@@ -209,9 +128,45 @@ def keys(engine: Engine) -> Keys:
         "sup_b": create_key(engine, "supervisor", (TEAM_B,), name="sup B"),
         "revoked": create_key(engine, "platform", name="revoked"),
     }
-    with repo.writing(engine) as conn:
-        assert repo.revoke_key(conn, made["revoked"][1])
+    with writing(engine) as conn:
+        assert revoke_key(conn, made["revoked"][1])
     return Keys(
         **{role: secret for role, (secret, _) in made.items()},
         ids={role: key_id for role, (_, key_id) in made.items()},
     )
+
+
+@pytest.fixture
+def two_days(client: TestClient, keys: Keys) -> Keys:
+    """Points, tasks and stored results of mA (team A) and mB (team B)."""
+    for i, manager in enumerate((MANAGER_A, MANAGER_B)):
+        load_small_day(client, keys.platform, manager, seed=i)
+        r = client.post(f"/v1/managers/{manager}/days/{DAY}/verify", headers=bearer(keys.platform))
+        assert r.status_code == 200, r.text
+    return keys
+
+
+@pytest.fixture(scope="session")
+def sample_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """SQLite holding the sample city, for read-only tests."""
+    with new_database("sqlite", tmp_path_factory.mktemp("sample")) as engine:
+        upgrade(engine)
+        import_sample(engine)
+        yield engine
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Engine]]:
+    """(URL, engine) of a SQLite database holding the sample city, marketing and results.
+
+    Filled the way an operator would: ``trajcheck assess import`` of part 1's and the
+    marketing sample files (one command), and the sample's verification results stored
+    as ``trajcheck daily`` stores them.
+    """
+    url = f"sqlite:///{tmp_path_factory.mktemp('city') / 'city.db'}"
+    files = [*sorted(MK.glob("*.csv")), *sorted(SAMPLE.glob("*.csv"))]  # any order
+    assert cli_main(["assess", "import", *map(str, files), "--database-url", url]) == 0
+    engine = make_engine(url)
+    store_results(engine)
+    yield url, engine
+    engine.dispose()

@@ -37,14 +37,14 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy.engine import Engine
 
-from api import repo
-from api.app import create_app
-from api.db import make_engine, managers, points, stores, tasks, upgrade
+from api.db import make_engine, upgrade
+from api.db.keys import create_key
+from api.db.session import writing
+from api.db.tables import managers, points, stores, tasks
+from api.main import create_app
 from api.settings import Settings
+from tests.helpers.db import PG_URL
 
-PG_URL = os.environ.get(
-    "TRAJCHECK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 DAY = "2026-11-20"
 T0 = "2026-11-20T07:00:00+08:00"
 T0_MS = 1_795_129_200_000  # T0 in epoch milliseconds
@@ -75,10 +75,10 @@ class Service:
 def _service(backend: str, engine: Engine) -> Service:
     upgrade(engine)
     secrets_by_role = {}
-    with repo.writing(engine) as conn:
+    with writing(engine) as conn:
         for role in ("platform", "admin"):
             secret = f"tc_{role}_{secrets.token_urlsafe(16)}"
-            repo.create_key(conn, secret=secret, name=role, role=role, team_ids=[])
+            create_key(conn, secret=secret, name=role, role=role, team_ids=[])
             secrets_by_role[role] = secret
     app = create_app(Settings(database_url=str(engine.url)), engine=engine, migrate=False)
     return Service(

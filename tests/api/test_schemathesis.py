@@ -29,9 +29,12 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from schemathesis import Case
 
-from api import repo
-from api.app import create_app
-from api.db import api_keys, make_engine, upgrade
+from api.db import make_engine, upgrade
+from api.db.keys import digest
+from api.db.session import writing
+from api.db.tables import api_keys
+from api.db.teams import assign_manager, upsert_team
+from api.main import create_app
 from api.settings import Settings
 
 ADMIN_KEY = "tc_schemathesis_admin_key_0123456789abcdefghijklmnopq"
@@ -44,19 +47,19 @@ AUTH = {"X-API-Key": ADMIN_KEY}
 def _seed(engine: sa.Engine) -> None:
     import datetime as dt
 
-    with repo.writing(engine) as conn:
+    with writing(engine) as conn:
         conn.execute(
             sa.insert(api_keys).values(
                 key_id=ADMIN_KEY_ID,
                 name="schemathesis",
                 role="admin",
-                digest=repo.digest(ADMIN_KEY),
+                digest=digest(ADMIN_KEY),
                 prefix=ADMIN_KEY[:10],
                 created_at=dt.datetime.now(dt.UTC),
             )
         )
-        repo.upsert_team(conn, "A", "team A")
-        repo.assign_manager(conn, "m1", "A")
+        upsert_team(conn, "A", "team A")
+        assign_manager(conn, "m1", "A")
 
 
 # The app exists at import time (schemathesis reads its OpenAPI document while

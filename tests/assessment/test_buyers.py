@@ -20,7 +20,7 @@ from assessment.buyers import (
 )
 from assessment.config import AssessConfig
 from assessment.io import Dataset
-from tests.assessment.builders import buyer, dataset, frame, order
+from tests.helpers.assess import buyer, dataset, frame, order
 
 AS_OF = dt.date(2026, 12, 1)
 CFG = AssessConfig()

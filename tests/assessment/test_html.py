@@ -14,13 +14,14 @@ import pytest
 
 from assessment.buyers import assess_buyers
 from assessment.html import render_buyers, render_orders
-from assessment.i18n import LABELS
 from assessment.io import read_dataset
 from assessment.orders import match_declarations, summarise_matches
-from tests.assessment.builders import buyer, dataset, order
-from tests.assessment.conftest import SAMPLE
+from maps.i18n import TABLE
+from tests.helpers.assess import buyer, dataset, order
+from tests.helpers.samples import SAMPLE
 
 AS_OF = dt.date(2026, 12, 1)
+LABELS = TABLE["assessment"]
 TZ = "Asia/Shanghai"
 EVIL = '<img src=x onerror="alert(1)">&'
 

@@ -11,7 +11,7 @@ import pytest
 
 from assessment.config import AssessConfig
 from assessment.orders import MATCH_COLUMNS, SUMMARY_COLUMNS, match_declarations, summarise_matches
-from tests.assessment.builders import buyer, dataset, declaration, order
+from tests.helpers.assess import buyer, dataset, declaration, order
 
 BUYERS = [buyer("B1"), buyer("B2"), buyer("B3", manager_id="F2")]
 

@@ -12,7 +12,7 @@ from assessment.buyers import GRADES, RIGHTS, STATUSES, assess_buyers
 from assessment.io import Dataset, read_dataset
 from assessment.orders import CLASSES, match_declarations
 from assessment.schema import BUYER_TYPES, ORDER_STATUSES
-from tests.assessment.conftest import SAMPLE
+from tests.helpers.samples import SAMPLE
 
 AS_OF = dt.date(2026, 12, 1)
 

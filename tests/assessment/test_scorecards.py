@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from api.cli import main as cli_main
+from api.cli.main import main as cli_main
 from assessment import chat, corroboration, marketing
 from assessment.config import AssessConfig
 from assessment.fiveday import five_day_assessment, working_days

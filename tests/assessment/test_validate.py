@@ -19,7 +19,7 @@ from assessment.io import (
     read_rows,
 )
 from assessment.validate import validate_rows
-from tests.assessment.builders import AREAS, CLUSTERS, PEOPLE, buyer, frame, order
+from tests.helpers.assess import AREAS, CLUSTERS, PEOPLE, buyer, frame, order
 from trajectory import crs as crs_mod
 from trajectory.errors import InputError
 

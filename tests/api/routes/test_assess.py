@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -12,43 +11,11 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from api import repo
-from api.app import create_app
-from api.auth import new_secret
+from api.main import create_app
 from api.settings import Settings
-from tests.assessment.builders import AREAS, BRANDS, CLUSTERS, PEOPLE, buyer, order
-from tests.assessment.conftest import SAMPLE
-
-AS_OF = "2026-12-01"
-
-
-@dataclass(frozen=True)
-class Keys:
-    platform: str
-    admin: str
-    north: str  # supervisor of team north
-    south: str
-
-    @staticmethod
-    def h(secret: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {secret}"}
-
-
-def make_keys(engine: Engine) -> Keys:
-    secrets = {name: new_secret() for name in ("platform", "admin", "north", "south")}
-    with repo.writing(engine) as conn:
-        for team in ("north", "south"):
-            repo.upsert_team(conn, team, team)
-        for name, secret in secrets.items():
-            role = name if name in ("platform", "admin") else "supervisor"
-            teams = () if role != "supervisor" else (name,)
-            repo.create_key(conn, secret=secret, name=name, role=role, team_ids=teams)
-    return Keys(**secrets)
-
-
-def client_for(engine: Engine) -> TestClient:
-    url = engine.url.render_as_string(hide_password=False)
-    return TestClient(create_app(Settings(database_url=url), engine=engine, migrate=False))
+from tests.helpers.assess import AREAS, BRANDS, CLUSTERS, PEOPLE, buyer, order
+from tests.helpers.assess_service import AS_OF, Keys, client_for, make_keys
+from tests.helpers.samples import SAMPLE
 
 
 @pytest.fixture(scope="module")
@@ -56,14 +23,6 @@ def sample_client(sample_engine: Engine) -> Iterator[tuple[TestClient, Keys]]:
     """A client over the sample city (read-only tests)."""
     keys = make_keys(sample_engine)
     with client_for(sample_engine) as c:
-        yield c, keys
-
-
-@pytest.fixture
-def writable(engine: Engine) -> Iterator[tuple[TestClient, Keys]]:
-    """A client over an empty database (SQLite, then PostgreSQL)."""
-    keys = make_keys(engine)
-    with client_for(engine) as c:
         yield c, keys
 
 

@@ -1,5 +1,5 @@
 """The service keeps part 1's tables per process while the data version stands
-(api/assess_cache.py): no reload for a second request, a reload after any write,
+(api/db/cache.py, one per app): no reload for a second request, a reload after any write,
 the same answers as without the cache."""
 
 from __future__ import annotations
@@ -15,13 +15,18 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Connection, Engine
 
-from api import assess_cache, assess_repo
+import api.db.assess
+import api.db.rows
 from api.db import upgrade
-from api.repo import writing
+from api.db.assess import import_rows, load_dataset
+from api.db.assignments import reassign
+from api.db.cache import DatasetCache
+from api.db.rows import data_version
+from api.db.session import writing
 from assessment.io import Dataset, raw_from_records
-from tests.api.conftest import new_database
-from tests.assessment.builders import AREAS, BRANDS, CLUSTERS, PEOPLE, buyer, order
-from tests.assessment.test_api import AS_OF, Keys, client_for, make_keys
+from tests.helpers.assess import AREAS, BRANDS, CLUSTERS, PEOPLE, buyer, order
+from tests.helpers.assess_service import AS_OF, Keys, client_for, make_keys
+from tests.helpers.db import new_database
 
 UTC = dt.UTC
 
@@ -29,17 +34,15 @@ UTC = dt.UTC
 @pytest.fixture(autouse=True)
 def loads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """How often the tables were loaded (one entry per :func:`load_dataset` call)."""
-    assess_cache.clear()
     calls: list[int] = []
-    real = assess_repo.load_dataset
+    real = load_dataset
 
     def spy(conn: Connection) -> Dataset:
         calls.append(1)
         return real(conn)
 
-    monkeypatch.setattr(assess_repo, "load_dataset", spy)
+    monkeypatch.setattr(api.db.assess, "load_dataset", spy)
     yield calls
-    assess_cache.clear()
 
 
 @pytest.fixture
@@ -74,7 +77,7 @@ def get(w: tuple[TestClient, Keys], path: str, **params: str) -> Any:
 def put(engine: Engine, kind: str, rows: list[dict[str, Any]]) -> None:
     """Rows stored as another worker would: not through this process's app."""
     raw, problems = raw_from_records(rows, kind, kind)
-    report = assess_repo.import_rows(
+    report = import_rows(
         engine, kind, raw, problems, source=kind, timezone="Asia/Shanghai"
     )
     assert not report.rejected
@@ -82,7 +85,7 @@ def put(engine: Engine, kind: str, rows: list[dict[str, Any]]) -> None:
 
 def version(engine: Engine) -> int | None:
     with engine.connect() as conn:
-        return assess_repo.data_version(conn)
+        return data_version(conn)
 
 
 def test_a_second_request_does_not_reload(
@@ -128,7 +131,7 @@ def test_every_write_is_seen_by_the_next_request(
     get(writable, "/v1/assess/buyers")
     assert len(loads) == 4
     with writing(engine) as conn:  # another worker's reassignment
-        assess_repo.reassign(conn, "B2", "F2", at=dt.datetime(2026, 11, 25, tzinfo=UTC))
+        reassign(conn, "B2", "F2", at=dt.datetime(2026, 11, 25, tzinfo=UTC))
     held = {i["buyer_id"]: i["manager_id"] for i in get(writable, "/v1/assess/buyers")["items"]}
     assert held["B2"] == "F2"
     history = get(writable, "/v1/assess/buyers/history", buyer_id="B2")["periods"]
@@ -186,22 +189,23 @@ def test_the_same_answers_with_and_without_the_cache(
         w = (client, keys)
         loaded, kept = get(w, path, **params), get(w, path, **params)
         assert len(loads) == 1
-        monkeypatch.setattr(assess_repo, "data_version", lambda conn: None)  # never kept
+        monkeypatch.setattr(api.db.rows, "data_version", lambda conn: None)  # never kept
         uncached = [get(w, path, **params) for _ in range(2)]
         assert len(loads) == 3
     assert loaded == kept == uncached[0] == uncached[1]
 
 
 def test_callers_get_their_own_copy(engine: Engine, writable: tuple[TestClient, Keys]) -> None:
+    cache = DatasetCache()
     with engine.connect() as conn:
-        mine = assess_cache.cached_dataset(conn)
-        fresh = assess_repo.load_dataset(conn)
+        mine = cache.dataset(conn)
+        fresh = load_dataset(conn)
     mine.buyers.loc[:, "manager_id"] = "F2"
     mine.orders.loc[:, "boxes"] = 0
     mine.orders.iloc[0, 0] = "X"
     mine.people["team_id"] = None
     with engine.connect() as conn:
-        again = assess_cache.cached_dataset(conn)
+        again = cache.dataset(conn)
     for kind in ("buyers", "orders", "people", "assignments"):
         pd.testing.assert_frame_equal(again.frame(kind), fresh.frame(kind))
 
@@ -209,9 +213,11 @@ def test_callers_get_their_own_copy(engine: Engine, writable: tuple[TestClient, 
 def test_concurrent_requests_load_once(
     engine: Engine, writable: tuple[TestClient, Keys], loads: list[int]
 ) -> None:
+    cache = DatasetCache()
+
     def read(_: int) -> int:
         with engine.connect() as conn:
-            return len(assess_cache.cached_dataset(conn).buyers)
+            return len(cache.dataset(conn).buyers)
 
     with ThreadPoolExecutor(8) as pool:
         assert list(pool.map(read, range(16))) == [2] * 16
@@ -220,9 +226,10 @@ def test_concurrent_requests_load_once(
 
 def test_nothing_is_kept_without_a_version_row(engine: Engine, loads: list[int]) -> None:
     assert version(engine) is None  # emptied by the fixture, version row included
+    cache = DatasetCache()
     for _ in range(2):
         with engine.connect() as conn:
-            assert assess_cache.cached_dataset(conn).buyers.empty
+            assert cache.dataset(conn).buyers.empty
     assert len(loads) == 2
 
 

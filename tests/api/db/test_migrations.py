@@ -14,8 +14,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
-from api.db import alembic_config, metadata, upgrade
-from tests.api.conftest import BACKENDS, new_database
+from api.db import alembic_config, upgrade
+from api.db.tables import metadata
+from tests.helpers.db import BACKENDS, new_database
 
 
 @pytest.fixture(params=BACKENDS)

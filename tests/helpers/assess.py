@@ -1,4 +1,4 @@
-"""Small hand-built assessment data for the tests (shared builders; import, don't copy).
+"""Hand-built assessment rows and datasets for the tests (no service; import, don't copy).
 
 Rows are written as the platform's exports would write them (text cells) and go
 through :func:`assessment.validate.validate_rows`, so every test also exercises

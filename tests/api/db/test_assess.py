@@ -11,22 +11,16 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from api.assess_repo import (
-    BatchRejectedError,
-    ImportReport,
-    ReassignError,
-    assignment_history,
-    import_rows,
-    load_dataset,
-    reassign,
-)
-from api.db import buyers, orders, teams
-from api.repo import writing
+from api.db.assess import BatchRejectedError, ImportReport, import_rows, load_dataset
+from api.db.assignments import ReassignError, assignment_history, reassign
+from api.db.session import writing
+from api.db.tables import buyers, orders, teams
 from assessment.buyers import assess_buyers
 from assessment.io import raw_from_records, read_dataset
 from assessment.orders import match_declarations
-from tests.assessment.builders import AREAS, BRANDS, CLUSTERS, PEOPLE, buyer, order
-from tests.assessment.conftest import SAMPLE, import_sample
+from tests.helpers.assess import AREAS, BRANDS, CLUSTERS, PEOPLE, buyer, order
+from tests.helpers.assess_service import import_sample
+from tests.helpers.samples import SAMPLE
 
 AS_OF = dt.date(2026, 12, 1)
 UTC = dt.UTC
@@ -184,8 +178,22 @@ class TestReassign:
         assert (err.value.status, err.value.field) == (status, field)
 
     def test_exclusive_rights_can_be_overridden(self, held: Engine) -> None:
+        at = dt.datetime(2026, 11, 16, tzinfo=UTC)
         with writing(held) as conn:
-            reassign(conn, "A1", "F2", at=dt.datetime(2026, 11, 16, tzinfo=UTC), force=True)
+            done = reassign(conn, "A1", "F2", at=at, reason="forced", force=True)
+        assert (done["buyer_id"], done["manager_id"]) == ("A1", "F2")
+        assert done["from_manager_id"] not in (None, "F2")
+        with held.connect() as conn:
+            periods = assignment_history(conn, ["A1"])
+            holder = conn.execute(
+                sa.select(buyers.c.manager_id).where(buyers.c.buyer_id == "A1")
+            ).scalar_one()
+        assert holder == "F2"
+        last = periods.iloc[-1]
+        assert (last["manager_id"], last["reason"]) == ("F2", "forced")
+        assert pd.isna(last["ended_at"])
+        assert periods.iloc[-2]["manager_id"] == done["from_manager_id"]
+        assert periods.iloc[-2]["ended_at"] == pd.Timestamp(at)
 
     def test_not_before_the_current_assignment(self, held: Engine) -> None:
         with pytest.raises(ReassignError, match="not after"), writing(held) as conn:

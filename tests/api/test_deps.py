@@ -1,4 +1,5 @@
-"""Who may do what: 401 without a valid key, 403 across teams and roles, on every endpoint.
+"""Who may do what (api/deps.py, on every route): 401 without a valid key, 403 across teams
+and roles.
 
 The routes are enumerated from the app itself, so an endpoint added later is
 covered (or fails :func:`test_every_route_is_classified`) without touching this file.
@@ -6,22 +7,19 @@ covered (or fails :func:`test_every_route_is_classified`) without touching this 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 
 import pytest
-import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from api.app import create_app
-from api.db import api_keys
+from api.main import create_app
 from api.settings import Settings
-from tests.api.conftest import MANAGER_A, MANAGER_B, TEAM_A, TEAM_B, Keys
-from tests.api.service_data import bearer, load_small_day
+from tests.helpers.db import MANAGER_A, MANAGER_B, TEAM_A, TEAM_B, Keys, create_key
+from tests.helpers.service import bearer
 from tests.tracks import DAY
 
 #: Routes open to everyone (no key).
@@ -151,45 +149,7 @@ def test_only_admin_uses_admin_endpoints(
         assert r.status_code == 403, r.text
 
 
-def test_admin_endpoints_work_for_admin(client: TestClient, keys: Keys, engine: Engine) -> None:
-    h = bearer(keys.admin)
-    assert client.put("/v1/teams/C", json={"name": "Team C"}, headers=h).status_code == 200
-    assert [t["team_id"] for t in client.get("/v1/teams", headers=h).json()] == ["A", "B", "C"]
-    assert client.put("/v1/managers/mC", json={"team_id": "C"}, headers=h).json() == {
-        "manager_id": "mC",
-        "team_id": "C",
-    }
-    r = client.post("/v1/keys", json={"role": "supervisor", "team_ids": ["C"]}, headers=h)
-    assert r.status_code == 201, r.text
-    created = r.json()
-    assert created["key"].startswith("tc_") and created["team_ids"] == ["C"]
-    listed = client.get("/v1/keys", headers=h).json()
-    assert created["key_id"] in [k["key_id"] for k in listed]
-    assert created["key"] not in r.text.replace(created["key"], "", 1)  # shown once only
-    assert all("key" not in k for k in listed)
-    sup_c = bearer(created["key"])
-    assert client.get("/v1/managers/mC/days/2026-11-20/tasks", headers=sup_c).status_code == 200
-    assert client.get("/v1/managers/mA/days/2026-11-20/tasks", headers=sup_c).status_code == 403
-    assert client.delete(f"/v1/keys/{created['key_id']}", headers=h).status_code == 204
-    assert client.get("/v1/managers/mC/days/2026-11-20/tasks", headers=sup_c).status_code == 401
-    assert client.delete(f"/v1/keys/{created['key_id']}", headers=h).status_code == 404
-    r = client.post("/v1/keys", json={"role": "supervisor", "team_ids": []}, headers=h)
-    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "team_ids"
-    r = client.post("/v1/keys", json={"role": "supervisor", "team_ids": ["nope"]}, headers=h)
-    assert r.status_code == 404
-
-
 # ------------------------------------------------------------------ 403 across teams
-
-
-@pytest.fixture
-def two_days(client: TestClient, keys: Keys) -> Keys:
-    """Points, tasks and stored results of mA (team A) and mB (team B)."""
-    for i, manager in enumerate((MANAGER_A, MANAGER_B)):
-        load_small_day(client, keys.platform, manager, seed=i)
-        r = client.post(f"/v1/managers/{manager}/days/{DAY}/verify", headers=bearer(keys.platform))
-        assert r.status_code == 200, r.text
-    return keys
 
 
 @pytest.mark.parametrize("endpoint", SCOPED, ids=lambda e: e.id)
@@ -266,76 +226,6 @@ def test_team_day_index_holds_only_the_supervisors_teams(
 
 
 def test_supervisor_of_two_teams(client: TestClient, two_days: Keys, engine: Engine) -> None:
-    from tests.api.conftest import create_key
-
     both, _ = create_key(engine, "supervisor", (TEAM_A, TEAM_B))
     r = client.get("/v1/results", headers=bearer(both))
     assert sorted(i["manager_id"] for i in r.json()["items"]) == [MANAGER_A, MANAGER_B]
-
-
-# ------------------------------------------------------------------ keys at rest, cookie
-
-
-def test_keys_are_stored_hashed(engine: Engine, keys: Keys) -> None:
-    secrets = [keys.admin, keys.platform, keys.sup_a, keys.sup_b, keys.revoked]
-    with engine.connect() as conn:
-        rows = [tuple(r) for r in conn.execute(sa.select(api_keys))]
-        digests = set(conn.execute(sa.select(api_keys.c.digest)).scalars())
-        dump = repr(rows)
-        tables = sa.inspect(conn).get_table_names()
-        everything = dump + "".join(
-            repr(conn.execute(sa.text(f"SELECT * FROM {t}")).all()) for t in tables
-        )
-    assert len(rows) == len(secrets)
-    for secret in secrets:
-        assert secret not in everything
-        assert secret[12:] not in everything  # not even the random part
-        assert hashlib.sha256(secret.encode()).hexdigest() in digests
-
-
-def test_cookie_session_opens_html_reports(client: TestClient, two_days: Keys) -> None:
-    keys = two_days
-    report = f"/v1/managers/{MANAGER_B}/days/{DAY}/report.html"
-    assert client.get(report).status_code == 401
-    r = client.post("/v1/session", headers={"X-API-Key": keys.sup_b})
-    assert r.status_code == 204
-    cookie = r.headers["set-cookie"]
-    assert cookie.startswith("trajcheck_key=")
-    attrs = {a.strip().split("=")[0].lower() for a in cookie.split(";")}
-    assert {"httponly", "samesite", "max-age"} <= attrs
-    assert "samesite=strict" in cookie.lower()
-    r = client.get(report)  # the cookie alone
-    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
-    assert MANAGER_B in r.text
-    assert client.get(f"/v1/managers/{MANAGER_A}/days/{DAY}/report.html").status_code == 403
-    assert client.get(f"/v1/days/{DAY}/index.html").status_code == 200
-    # a supervisor's cookie still cannot ingest
-    assert client.post("/v1/points", json={"points": []}).status_code == 403
-
-
-def test_session_with_a_bearer_key(client: TestClient, two_days: Keys) -> None:
-    r = client.post("/v1/session", headers=bearer(two_days.sup_a))
-    assert r.status_code == 204
-    r = client.get(f"/v1/managers/{MANAGER_A}/days/{DAY}/report.html")
-    assert r.status_code == 200
-
-
-def test_session_needs_a_valid_key(client: TestClient, keys: Keys) -> None:
-    r = client.post("/v1/session", headers={"X-API-Key": keys.revoked})
-    assert r.status_code == 401
-    assert "set-cookie" not in r.headers
-
-
-def test_session_renewed_from_the_cookie_keeps_it(client: TestClient, two_days: Keys) -> None:
-    assert client.post("/v1/session", headers={"X-API-Key": two_days.sup_b}).status_code == 204
-    r = client.post("/v1/session")  # the cookie alone
-    assert r.status_code == 204
-    r = client.get(f"/v1/managers/{MANAGER_B}/days/{DAY}/report.html")
-    assert r.status_code == 200, r.text
-
-
-def test_session_stores_the_key_that_authenticated(client: TestClient, two_days: Keys) -> None:
-    """Bearer wins over X-API-Key, as in authentication: the cookie is never a key that failed."""
-    headers = {**bearer(two_days.sup_b), "X-API-Key": "tc_bogus"}
-    assert client.post("/v1/session", headers=headers).status_code == 204
-    assert client.cookies.get("trajcheck_key") == two_days.sup_b

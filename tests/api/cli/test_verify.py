@@ -1,4 +1,5 @@
-"""The ``trajcheck`` command line: golden sample days and bad input."""
+"""``trajcheck verify``, ``demo`` and ``report`` (api/cli/verify.py): golden sample days and
+bad input."""
 
 from __future__ import annotations
 
@@ -11,12 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from api.cli import main
+from api.cli.main import main
+from tests.helpers.samples import CHECKS, SAMPLE_DAYS, SAMPLES
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "sample_tracks"
-SAMPLE_DAYS = sorted(p.name for p in SAMPLES.iterdir() if (p / "track.csv").is_file())
-CHECKS = ("on_time_arrival", "trajectory_clear", "visit_count_match")
 GOOD_TRACK = (
     "manager_id,timestamp,lat,lon\n"
     "m1,2026-11-20T07:00:00+08:00,31.2300,121.4700\n"

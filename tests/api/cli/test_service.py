@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from api import repo
-from api.cli import main
+from api.cli.main import main
 from api.db import make_engine
+from api.db.keys import ApiKey, find_key
+from api.db.teams import manager_team
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -25,11 +26,11 @@ def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return f"sqlite:///{tmp_path / 'cli.db'}"
 
 
-def find(url: str, secret: str) -> repo.ApiKey | None:
+def find(url: str, secret: str) -> ApiKey | None:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            return repo.find_key(conn, secret)
+            return find_key(conn, secret)
     finally:
         engine.dispose()
 
@@ -119,9 +120,9 @@ def test_teams_assign_and_db_upgrade(url: str, capsys: pytest.CaptureFixture[str
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            found = repo.manager_team(conn, "m1")
+            found = manager_team(conn, "m1")
             assert found is not None and found[1] == "north"
-            assert repo.manager_team(conn, "m3") is None
+            assert manager_team(conn, "m3") is None
     finally:
         engine.dispose()
 

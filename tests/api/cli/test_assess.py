@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from api.cli import main
-from tests.assessment.conftest import SAMPLE
+from api.cli.main import main
+from tests.helpers.samples import SAMPLE
 
 AS_OF = "2026-12-01"
 

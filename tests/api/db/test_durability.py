@@ -11,7 +11,6 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -22,10 +21,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-import api.repo
-from api.db import managers, points
-from tests.api.conftest import PG_URL, Keys
-from tests.api.service_data import bearer, epoch_ms, fixes
+import api.db.days
+import api.db.session
+from api.db.tables import managers, points
+from tests.helpers.db import PG_URL, Keys
+from tests.helpers.samples import ROOT
+from tests.helpers.service import bearer, epoch_ms, fixes
 
 
 def all_ms(engine: Engine) -> dict[str, list[int]]:
@@ -91,7 +92,7 @@ def test_a_database_failure_mid_batch_stores_none_of_it(
     assert client.post("/v1/points", json={"points": before}, headers=h).json()["stored"] == 50
     batch = fixes("m1", 1000) + fixes("m0", 50, offset=50)
     # SQLite writes a batch in chunks: make them small so that several land before the failure
-    monkeypatch.setattr(api.repo, "_SQLITE_CHUNK", 100)
+    monkeypatch.setattr(api.db.days, "_SQLITE_CHUNK", 100)
     on_call = 6 if engine.dialect.name == "sqlite" else 1
     with failing_points_insert(engine, on_call) as seen:
         r = client.post("/v1/points", json={"points": batch}, headers=h)
@@ -111,39 +112,40 @@ def test_a_crash_after_part_of_a_batch_stores_none_of_it(
 ) -> None:
     """Any exception inside the write transaction (not only the database's) rolls it back."""
     client: TestClient = make_client(raise_server_exceptions=False)
-    real = api.repo.insert_points
+    real = api.db.days.insert_points
 
     def half_then_crash(conn: Any, frame: pd.DataFrame) -> int:
         real(conn, frame.iloc[: len(frame) // 2])
         assert conn.execute(sa.select(sa.func.count()).select_from(points)).scalar_one() > 0
         raise RuntimeError("worker killed mid-batch")
 
-    monkeypatch.setattr(api.repo, "insert_points", half_then_crash)
+    monkeypatch.setattr(api.db.days, "insert_points", half_then_crash)
     r = client.post("/v1/points", json={"points": fixes("m1", 400)}, headers=bearer(keys.platform))
     assert r.status_code == 500
     assert all_ms(engine) == {}
-    monkeypatch.setattr(api.repo, "insert_points", real)
+    monkeypatch.setattr(api.db.days, "insert_points", real)
     r = client.post("/v1/points", json={"points": fixes("m1", 400)}, headers=bearer(keys.platform))
     assert r.json()["stored"] == 400
 
 
 KILLED_WRITER = """
 import sys, time
-from api import repo
+from api.db.days import count_points, insert_points
+from api.db.session import writing
 from api.db import make_engine
 from api.ingest import parse_points_json
-from tests.api.service_data import fixes
+from tests.helpers.service import fixes
 
 url, schema = sys.argv[1], sys.argv[2]
 kw = {"connect_args": {"options": f"-csearch_path={schema}"}} if schema else {}
 engine = make_engine(url, **kw)
 parsed = parse_points_json(fixes("m9", 2000), crs="wgs84", naive_timezone=None)
-with repo.writing(engine) as conn:
-    repo.insert_points(conn, parsed.frame.iloc[:1000])
-    print(repo.count_points(conn, "m9", __import__("datetime").date(2026, 11, 20),
+with writing(engine) as conn:
+    insert_points(conn, parsed.frame.iloc[:1000])
+    print(count_points(conn, "m9", __import__("datetime").date(2026, 11, 20),
                             "Asia/Shanghai"), flush=True)
     time.sleep(60)  # killed here, mid-transaction
-    repo.insert_points(conn, parsed.frame.iloc[1000:])
+    insert_points(conn, parsed.frame.iloc[1000:])
 """
 
 
@@ -156,13 +158,12 @@ def test_a_killed_writer_leaves_no_trace(engine: Engine) -> None:
         with engine.connect() as conn:
             schema = str(conn.execute(sa.text("SELECT current_schema()")).scalar_one())
         url = PG_URL
-    root = Path(__file__).resolve().parents[2]
     proc = subprocess.Popen(
         [sys.executable, "-c", KILLED_WRITER, url, schema],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        cwd=root,
+        cwd=ROOT,
     )
     try:
         assert proc.stdout is not None
@@ -180,11 +181,11 @@ def test_a_killed_writer_leaves_no_trace(engine: Engine) -> None:
     assert proc.returncode == -signal.SIGKILL
     assert all_ms(engine) == {}
     # and the database is writable again at once (no lock left behind)
-    with api.repo.writing(engine) as conn:
+    with api.db.session.writing(engine) as conn:
         from api.ingest import parse_points_json
 
         parsed = parse_points_json(fixes("m9", 10), crs="wgs84", naive_timezone=None)
-        assert api.repo.insert_points(conn, parsed.frame) == 10
+        assert api.db.days.insert_points(conn, parsed.frame) == 10
 
 
 # ------------------------------------------------------------------ concurrent uploads

@@ -1,21 +1,25 @@
-"""Request bodies for the service tests: bundled sample days and small built days."""
+"""Request bodies and readings of the tracking service: bundled sample days, small built
+days, task lists, stored fixes."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import json
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 
+from api.db.days import count_points, load_track
+from tests.helpers.db import Keys
+from tests.helpers.samples import SAMPLES
 from tests.tracks import DAY, TrackBuilder, at
 
-SAMPLES = Path(__file__).resolve().parents[2] / "sample_tracks"
-CHECKS = ("on_time_arrival", "trajectory_clear", "visit_count_match")
 TZ = "Asia/Shanghai"
+#: Three cities' true (WGS-84) coordinates: Shanghai, Guangzhou, Beijing.
+TRUTH = [(31.2304, 121.4737), (23.1291, 113.2644), (39.9042, 116.4074)]
 
 
 def bearer(secret: str) -> dict[str, str]:
@@ -135,3 +139,46 @@ def fixes(
 
 def epoch_ms(timestamp: str) -> int:
     return int(pd.Timestamp(timestamp).value // 1_000_000)
+
+
+def stored(engine: Engine, manager_id: str, day: str = DAY) -> int:
+    """How many fixes of ``manager_id`` the database holds on local ``day``."""
+    with engine.connect() as conn:
+        return count_points(conn, manager_id, dt.date.fromisoformat(day), TZ)
+
+
+def stored_ms(engine: Engine, manager_id: str, day: str = DAY) -> list[int]:
+    """The stored instants (epoch ms) of ``manager_id`` on local ``day``."""
+    with engine.connect() as conn:
+        track = load_track(conn, manager_id, dt.date.fromisoformat(day), TZ)
+    return pd.DatetimeIndex(track.frame["time"]).as_unit("ms").asi8.tolist()
+
+
+def put_tasks(
+    client: TestClient,
+    keys: Keys,
+    tasks: list[Any],
+    manager: str = "m1",
+    crs: str = "wgs84",
+    day: str = DAY,
+) -> Any:
+    """``PUT`` the task list of ``manager`` on ``day`` (as the platform)."""
+    return client.put(
+        f"/v1/managers/{manager}/days/{day}/tasks",
+        json={"tasks": tasks, "crs": crs},
+        headers=bearer(keys.platform),
+    )
+
+
+def get_tasks(client: TestClient, keys: Keys, manager: str = "m1", day: str = DAY) -> list[Any]:
+    """The stored task list of ``manager`` on ``day`` (must be there)."""
+    r = client.get(f"/v1/managers/{manager}/days/{day}/tasks", headers=bearer(keys.platform))
+    assert r.status_code == 200, r.text
+    tasks: list[Any] = r.json()["tasks"]
+    return tasks
+
+
+def task(seq: int, store_id: str, **extra: Any) -> dict[str, Any]:
+    """An on-site task at a store ``100 * seq`` metres east of the origin."""
+    lat, lon = at(100 * seq, 0)
+    return {"seq": seq, "store_id": store_id, "lat": lat, "lon": lon, "method": "onsite", **extra}
