@@ -27,15 +27,15 @@ import numpy as np
 import pandas as pd
 
 from trajectory.cleaning import clean_track
-from trajectory.evaluation import (
+from trajectory.staypoints import detect_stay_points
+from trajectory.testing.evaluation import (
     IntervalScore,
     score_intervals,
     score_verdicts,
     summarise,
     verify_generated,
 )
-from trajectory.simulate import SCENARIOS, generate_day
-from trajectory.staypoints import detect_stay_points
+from trajectory.testing.scenarios import SCENARIOS, generate_day
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_GPS = ROOT.parent / "shared" / "real-gps"

@@ -233,9 +233,9 @@ def database(data: Dataset, url: str | None) -> list[tuple[str, float]]:
     """Store every table (upserts, one transaction) and load it back as the service does."""
     import tempfile
 
-    from api.assess_repo import _upsert, load_dataset
     from api.db import make_engine, upgrade
-    from api.repo import writing
+    from api.db.assess import _upsert, load_dataset
+    from api.db.session import writing
     from assessment.schema import KINDS
 
     folder = tempfile.TemporaryDirectory()

@@ -1,6 +1,6 @@
 """Speed and accuracy of our stay detection against trackintel and movingpandas.
 
-All three run on the same generated manager-days (``trajectory.simulate``, WGS-84,
+All three run on the same generated manager-days (``trajectory.testing``, WGS-84,
 a mix of compliant days, long indoor gaps, heavy outliers and 1 s sampling) at
 matching parameters: radius 50 m (movingpandas: diameter 100 m), minimum stay
 180 s, and a gap threshold of 3 h so that no library cuts a stay at an indoor gap.
@@ -52,8 +52,8 @@ import numpy as np
 import pandas as pd
 
 from trajectory.cleaning import clean_track
-from trajectory.simulate import generate_day
 from trajectory.staypoints import detect_stay_points
+from trajectory.testing.scenarios import generate_day
 
 RADIUS_M = 50.0
 MIN_STAY_S = 180.0
@@ -66,10 +66,16 @@ PROBE_POINTS = 10_000
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_MD = ROOT / "benchmarks" / "results" / "peers.md"
 SOURCES = (
-    "trajectory/simulate.py",
+    "trajectory/testing/scenarios.py",
+    "trajectory/testing/world.py",
+    "trajectory/testing/walk.py",
+    "trajectory/testing/observe.py",
+    "trajectory/testing/labels.py",
     "trajectory/cleaning.py",
     "trajectory/staypoints.py",
     "trajectory/_kernels.py",
+    "trajectory/_groups.py",
+    "trajectory/_motion.py",
 )
 OURS_DETECT = "ours: detect (cleaned track)"
 OURS_FULL = "ours: clean + detect"
@@ -562,7 +568,7 @@ def _markdown(
         "",
         f"Parameters: radius {RADIUS_M:.0f} m (movingpandas `max_diameter` {2 * RADIUS_M:.0f} m), "
         f"minimum stay {MIN_STAY_S:.0f} s, gap threshold {MAX_GAP_S / 3600:.0f} h; "
-        "trackintel `include_last=True`. Days: `trajectory.simulate.generate_day` with scenarios "
+        "trackintel `include_last=True`. Days: `trajectory.testing.generate_day` with scenarios "
         f"{', '.join(f'`{s}`' for s in SCENARIO_MIX)} in turn, seeds 0, 1, 2, ..., WGS-84. "
         "Peers get the uploaded track sorted by time; ours cleans it (`clean+detect`) or detects "
         "on the cleaned track (`detect`). Times: best of 3 up to 100k points (a run over "

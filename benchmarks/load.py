@@ -43,9 +43,10 @@ import httpx
 import numpy as np
 import sqlalchemy as sa
 
-from api import repo
 from api.db import make_engine, upgrade
-from trajectory.simulate import generate_day
+from api.db.keys import create_key
+from api.db.session import writing
+from trajectory.testing.scenarios import generate_day
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -107,8 +108,8 @@ def _seed(url: str) -> str:
     engine = make_engine(url)
     upgrade(engine)
     secret = "tc_load_" + secrets.token_urlsafe(24)
-    with repo.writing(engine) as conn:
-        repo.create_key(conn, secret=secret, name="load", role="platform", team_ids=[])
+    with writing(engine) as conn:
+        create_key(conn, secret=secret, name="load", role="platform", team_ids=[])
     engine.dispose()
     return secret
 

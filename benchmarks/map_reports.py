@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 from maps.day import render_day
-from trajectory.evaluation import verify_generated
 from trajectory.result import DayResult
-from trajectory.simulate import generate_day
+from trajectory.testing.evaluation import verify_generated
+from trajectory.testing.scenarios import generate_day
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,11 +38,11 @@ def big_days(n: int, min_points: int) -> list[DayResult]:
 
 def sample_days() -> list[tuple[str, DayResult]]:
     """The bundled sample days, verified as ``trajcheck demo`` does."""
-    from api.cli import SAMPLES_DIR, _verify_sample
+    from api.cli.verify import SAMPLES_DIR, verify_sample
 
     out = []
     for day in sorted(p for p in SAMPLES_DIR.iterdir() if (p / "track.csv").is_file()):
-        _, result = _verify_sample(day)
+        _, result = verify_sample(day)
         out.append((day.name, result))
     return out
 

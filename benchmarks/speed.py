@@ -30,8 +30,8 @@ from trajectory.geodesy import LocalProjection
 from trajectory.io import read_tasks, read_track
 from trajectory.pipeline import verify_day
 from trajectory.schema import validate_tasks, validate_track
-from trajectory.simulate import generate_day
 from trajectory.staypoints import _fix_radius, detect_stay_points
+from trajectory.testing.scenarios import generate_day
 from trajectory.timestamps import elapsed_s
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ F11's simulated GPS days (``tracks/<date>/F11/``: ``track.csv``, ``tasks.csv``,
 ``config.toml``) and their verification results (``results/<date>/days/F11.json``,
 the layout of ``trajcheck daily``).  Consistent with part 1's sample
 (``people.csv``, ``buyers.csv``): F11's task-list stores are F11's buyers
-(``store_id`` = ``buyer_id``), each day simulated by ``trajectory.simulate`` (the
+(``store_id`` = ``buyer_id``), each day simulated by ``trajectory.testing`` (the
 generator of ``sample_tracks/``) and moved to F11's district.
 
 Monday 2026-11-16 to Friday 2026-11-20, one scenario a day: compliant, late,
@@ -36,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from trajectory import load_config, read_tasks, read_track, verify_day  # noqa: E402
-from trajectory.simulate import generate_day  # noqa: E402
+from trajectory.testing.scenarios import generate_day  # noqa: E402
 
 SEED = 20261116
 DAYS = [dt.date(2026, 11, 16) + dt.timedelta(days=i) for i in range(5)]

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from trajectory.simulate import SimulatedDay, generate_day
+from trajectory.testing.scenarios import SimulatedDay, generate_day
 
 HERE = Path(__file__).resolve().parent
 #: (folder = scenario, seed, what the sample shows). Seed 1 for every sample, not picked.
@@ -110,7 +110,7 @@ def readme(rows: list[tuple[str, str, SimulatedDay]]) -> str:
         "# Sample manager-days",
         "",
         "Realistic generated days with known truth, written by `python sample_tracks/generate.py`",
-        "(seeded: rerunning writes the same files) from `trajectory/simulate.py`.  Do not edit by",
+        "(seeded: rerunning writes the same files) from `trajectory/testing/`.  Do not edit by",
         "hand.  Each folder holds `track.csv` and `tasks.csv` (the inputs), `config.toml` when the",
         "day starts at an exempt home or warehouse, `expected.json` (verdicts under the default",
         "configuration: deadline 07:30 Asia/Shanghai, a visit lasts at least 3 minutes) and",

@@ -1,13 +1,5 @@
-"""trajcheck's verification core.
-
-Read a manager's GPS track and task list for one day, clean the track, detect
-stay points, match them to the task-list stores and run the assessment
-scheme's three checks::
-
-    from trajectory import read_track, read_tasks, verify_day, load_config
-    result = verify_day(read_track("track.csv"), read_tasks("tasks.csv"), load_config(None))
-    result.to_dict()["checks"]
-"""
+"""trajcheck's verification core: a manager-day's GPS track and task list -> DayResult.
+Imports nothing of ours (not api, maps, assessment, batch); trajectory.testing is test data."""
 
 from trajectory.config import ExemptPlace, VerifyConfig, load_config
 from trajectory.errors import ConfigError, InputError, RowProblem, TrajcheckError

@@ -12,6 +12,7 @@ __all__ = ["check_on_time_arrival", "check_trajectory_clear", "check_visit_count
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -56,7 +57,6 @@ def check_on_time_arrival(
             "on_time_arrival", "pass", "No on-site task on the list: nothing to be late for.", base
         )
     first = onsite[0]
-    hhmm = deadline.strftime("%H:%M")
     stay = next((s for s in stays if s.id == first.stay_id), None) if first.stay_id else None
     if site_stay is not None and (stay is None or site_stay.arrival < stay.arrival):
         stay = site_stay
@@ -68,35 +68,60 @@ def check_on_time_arrival(
         "stay_id": stay.id if stay is not None else None,
     }
     if arrival_at is not None:
-        arrival = pd.Timestamp(arrival_at)
         earliest = stay.arrival_earliest if stay is not None else None
-        local = arrival.tz_convert(tz).strftime("%H:%M")
-        if arrival <= deadline:
-            return CheckResult(
-                "on_time_arrival",
-                "pass",
-                f"Reached the first store {first.store_id} at {local}, by the {hhmm} deadline.",
-                fields,
-            )
-        if earliest is not None and pd.Timestamp(earliest) <= deadline:
-            fields["arrival_earliest"] = iso(earliest, tz)
-            e_local = pd.Timestamp(earliest).tz_convert(tz).strftime("%H:%M")
-            return CheckResult(
-                "on_time_arrival",
-                "inconclusive",
-                f"GPS was lost before the first fix at store {first.store_id} ({local}); "
-                f"the manager arrived between {e_local} and {local}, "
-                f"and the {hhmm} deadline lies in between.",
-                fields,
-            )
-        late_min = (arrival - pd.Timestamp(deadline)).total_seconds() / 60.0
+        return _arrival_verdict(first, arrival_at, earliest, deadline, tz, fields)
+    return _no_arrival_verdict(first, first_fix, deadline, tz, fields)
+
+
+def _arrival_verdict(
+    first: StoreVisit,
+    arrival_at: pd.Timestamp,
+    earliest: pd.Timestamp | None,
+    deadline: dt.datetime,
+    tz: ZoneInfo,
+    fields: dict[str, Any],
+) -> CheckResult:
+    """On time, late, or inconclusive when a GPS gap before the arrival spans the deadline."""
+    hhmm = deadline.strftime("%H:%M")
+    arrival = pd.Timestamp(arrival_at)
+    local = arrival.tz_convert(tz).strftime("%H:%M")
+    if arrival <= deadline:
         return CheckResult(
             "on_time_arrival",
-            "fail",
-            f"Reached the first store {first.store_id} at {local}, "
-            f"{late_min:.0f} min after the {hhmm} deadline.",
+            "pass",
+            f"Reached the first store {first.store_id} at {local}, by the {hhmm} deadline.",
             fields,
         )
+    if earliest is not None and pd.Timestamp(earliest) <= deadline:
+        fields["arrival_earliest"] = iso(earliest, tz)
+        e_local = pd.Timestamp(earliest).tz_convert(tz).strftime("%H:%M")
+        return CheckResult(
+            "on_time_arrival",
+            "inconclusive",
+            f"GPS was lost before the first fix at store {first.store_id} ({local}); "
+            f"the manager arrived between {e_local} and {local}, "
+            f"and the {hhmm} deadline lies in between.",
+            fields,
+        )
+    late_min = (arrival - pd.Timestamp(deadline)).total_seconds() / 60.0
+    return CheckResult(
+        "on_time_arrival",
+        "fail",
+        f"Reached the first store {first.store_id} at {local}, "
+        f"{late_min:.0f} min after the {hhmm} deadline.",
+        fields,
+    )
+
+
+def _no_arrival_verdict(
+    first: StoreVisit,
+    first_fix: pd.Timestamp | None,
+    deadline: dt.datetime,
+    tz: ZoneInfo,
+    fields: dict[str, Any],
+) -> CheckResult:
+    """The first store has no stay: no GPS, cannot tell, or not reached."""
+    hhmm = deadline.strftime("%H:%M")
     if first_fix is None:
         return CheckResult(
             "on_time_arrival", "inconclusive", "No usable GPS fixes for the day.", fields
@@ -214,15 +239,7 @@ def check_visit_count(
     if unmatched:
         extra.append(f"{unmatched} at no task store")
     detail = f" ({', '.join(extra)})" if extra else ""
-    # How sure is the count?  Market periods give a range of visit counts (strict
-    # to loose segmentation); a store that may hide a visit widens it upwards.
-    low, high = n, n
-    for period in {s.market_period for s in counted if s.market_period}:
-        members = [s for s in counted if s.market_period == period]
-        span = members[0].period_visits or (len(members), len(members))
-        low += min(span[0], len(members)) - len(members)
-        high += max(span[1], len(members)) - len(members)
-    high += sum(1 for s in onsite if s.status in ("ambiguous", "unseen"))
+    low, high = _count_range(counted, onsite)
     fields["stay_points_range"] = [low, high]
     if n == reported and low == high:
         return CheckResult(
@@ -245,6 +262,21 @@ def check_visit_count(
         f"{n} stay point(s){detail} for {reported} reported on-site visit(s).",
         fields,
     )
+
+
+def _count_range(counted: list[StayPoint], onsite: list[StoreVisit]) -> tuple[int, int]:
+    """How sure is the count?  Market periods give a range of visit counts (strict
+    to loose segmentation); a store that may hide a visit widens it upwards.
+    """
+    n = len(counted)
+    low, high = n, n
+    for period in {s.market_period for s in counted if s.market_period}:
+        members = [s for s in counted if s.market_period == period]
+        span = members[0].period_visits or (len(members), len(members))
+        low += min(span[0], len(members)) - len(members)
+        high += max(span[1], len(members)) - len(members)
+    high += sum(1 for s in onsite if s.status in ("ambiguous", "unseen"))
+    return low, high
 
 
 def _sentence(parts: list[str]) -> str:

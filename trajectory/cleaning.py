@@ -86,6 +86,81 @@ def clean_track(
         The kept fixes sorted by time with a fresh index, and the report.
     """
     n_in = len(track)
+    times, lat_all, lon_all, acc_all, rows_all = _columns(track)
+    reordered = bool(n_in > 1 and np.any(np.diff(times) < 0))
+    # Sort on (time, lat, lon, accuracy) so shuffled or duplicated uploads give the
+    # same order and exact duplicates sit next to each other.
+    acc_key = np.where(np.isnan(acc_all), np.inf, acc_all)
+    kept = _Kept(np.lexsort((rows_all, acc_key, lon_all, lat_all, times)), rows_all)
+    kept.drop(_repeats(times[kept.idx], lat_all[kept.idx], lon_all[kept.idx]), "duplicate")
+    kept.drop(~_first_best(times[kept.idx], acc_key[kept.idx]), "conflicting_duplicate")
+    idx = kept.idx
+    kept.drop((lat_all[idx] == 0) & (lon_all[idx] == 0), "zero_coordinates")
+    poor = _poor_accuracy(acc_all[kept.idx], max_accuracy_m, accuracy_factor, accuracy_floor_m)
+    kept.drop(poor, "poor_accuracy")
+    proj = LocalProjection.around(lat_all[kept.idx], lon_all[kept.idx])
+    x_all, y_all = proj.forward(lat_all, lon_all)
+    t_all = (times - (times.min() if n_in else 0)).astype(np.float64) / 1e9
+    idx = kept.idx
+    bursts = (max_speed_mps, jump_m, max_burst_n, max_burst_s)
+    kept.drop(_bursts(t_all[idx], x_all[idx], y_all[idx], *bursts), "burst")
+    for _ in range(3):  # a second pass catches a jump that sat next to another
+        mask = _single_jumps(x_all[kept.idx], y_all[kept.idx], jump_m)
+        if not mask.any():
+            break
+        kept.drop(mask, "jump")
+    return _cleaned(track, kept, reordered)
+
+
+def _cleaned(
+    track: pd.DataFrame, kept: _Kept, reordered: bool
+) -> tuple[pd.DataFrame, CleaningReport]:
+    """The kept fixes in time order with ``source_row`` and ``accuracy_m``, and the report."""
+    idx = kept.idx
+    df = track.iloc[idx].reset_index(drop=True)
+    if "source_row" not in df:
+        df["source_row"] = kept.rows[idx]
+    if "accuracy_m" not in df:
+        df["accuracy_m"] = np.nan
+    empty = np.zeros(0, dtype=np.int64)
+    dropped = kept.dropped
+    report = CleaningReport(
+        input_points=len(track),
+        kept_points=int(idx.size),
+        dropped={r: int(dropped.get(r, empty).size) for r in DROP_REASONS},
+        dropped_rows={r: sorted(int(v) for v in dropped.get(r, empty)) for r in DROP_REASONS},
+        reordered=reordered,
+    )
+    return df, report
+
+
+class _Kept:
+    """The positions of the fixes still kept, in time order, and the rows dropped by reason."""
+
+    def __init__(self, idx: npt.NDArray[np.intp], rows: npt.NDArray[np.int64]) -> None:
+        self.idx = idx
+        self.rows = rows
+        self.dropped: dict[str, npt.NDArray[np.int64]] = {}
+
+    def drop(self, mask: npt.NDArray[np.bool_], reason: str) -> None:
+        """Drop the kept fixes where ``mask`` (aligned to ``idx``) holds, for ``reason``."""
+        found = self.rows[self.idx[mask]]
+        old = self.dropped.get(reason)
+        self.dropped[reason] = np.concatenate([old, found]) if old is not None else found
+        self.idx = self.idx[~mask]
+
+
+def _columns(
+    track: pd.DataFrame,
+) -> tuple[
+    npt.NDArray[np.int64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.int64],
+]:
+    """Time (ns), lat, lon, accuracy (NaN when absent) and source row (1.. when absent)."""
+    n_in = len(track)
     times = pd.DatetimeIndex(track["time"]).as_unit("ns").asi8
     lat_all = track["lat"].to_numpy(dtype=np.float64)
     lon_all = track["lon"].to_numpy(dtype=np.float64)
@@ -99,76 +174,68 @@ def clean_track(
         if "source_row" in track
         else np.arange(1, n_in + 1, dtype=np.int64)
     )
-    reordered = bool(n_in > 1 and np.any(np.diff(times) < 0))
-    # Sort on (time, lat, lon, accuracy) so shuffled or duplicated uploads give the
-    # same order and exact duplicates sit next to each other.
-    acc_key = np.where(np.isnan(acc_all), np.inf, acc_all)
-    idx = np.lexsort((rows_all, acc_key, lon_all, lat_all, times))
-    dropped: dict[str, npt.NDArray[np.int64]] = {}
+    return times, lat_all, lon_all, acc_all, rows_all
 
-    def drop(mask: npt.NDArray[np.bool_], reason: str) -> None:
-        nonlocal idx
-        found = rows_all[idx[mask]]
-        dropped[reason] = np.concatenate([dropped[reason], found]) if reason in dropped else found
-        idx = idx[~mask]
 
-    # Exact duplicates: same instant and position, adjacent after the sort.
-    ts, la, lo = times[idx], lat_all[idx], lon_all[idx]
-    repeat = np.zeros(idx.size, dtype=bool)
+def _repeats(
+    ts: npt.NDArray[np.int64], la: npt.NDArray[np.float64], lo: npt.NDArray[np.float64]
+) -> npt.NDArray[np.bool_]:
+    """Exact duplicates: same instant and position, adjacent after the sort."""
+    repeat = np.zeros(ts.size, dtype=bool)
     repeat[1:] = (ts[1:] == ts[:-1]) & (la[1:] == la[:-1]) & (lo[1:] == lo[:-1])
-    drop(repeat, "duplicate")
-    # Same instant, different positions: keep the most accurate (ties: the first).
-    ts, acc_k = times[idx], acc_key[idx]
-    starts = np.flatnonzero(np.r_[True, ts[1:] != ts[:-1]]) if idx.size else np.zeros(0, np.int64)
-    best_acc = np.minimum.reduceat(acc_k, starts) if idx.size else acc_k
-    run = np.cumsum(np.r_[True, ts[1:] != ts[:-1]]) - 1 if idx.size else np.zeros(0, np.int64)
+    return repeat
+
+
+def _first_best(ts: npt.NDArray[np.int64], acc_k: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+    """Same instant, different positions: the most accurate of each instant (ties: the first)."""
+    n = ts.size
+    starts = np.flatnonzero(np.r_[True, ts[1:] != ts[:-1]]) if n else np.zeros(0, np.int64)
+    best_acc = np.minimum.reduceat(acc_k, starts) if n else acc_k
+    run = np.cumsum(np.r_[True, ts[1:] != ts[:-1]]) - 1 if n else np.zeros(0, np.int64)
     is_best = acc_k == best_acc[run]
     # first best in each run
-    first_best = np.zeros(idx.size, dtype=bool)
-    if idx.size:
+    first_best = np.zeros(n, dtype=bool)
+    if n:
         best_pos = np.flatnonzero(is_best)
         keep = best_pos[np.r_[True, run[best_pos][1:] != run[best_pos][:-1]]]
         first_best[keep] = True
-    drop(~first_best, "conflicting_duplicate")
-    drop((lat_all[idx] == 0) & (lon_all[idx] == 0), "zero_coordinates")
-    acc = acc_all[idx]
-    poor = np.zeros(idx.size, dtype=bool)
+    return first_best
+
+
+def _poor_accuracy(
+    acc: npt.NDArray[np.float64],
+    max_accuracy_m: float,
+    accuracy_factor: float,
+    accuracy_floor_m: float,
+) -> npt.NDArray[np.bool_]:
+    """Reported accuracy over ``max_accuracy_m``, or ``accuracy_factor`` x the median and
+    over ``accuracy_floor_m``."""
+    poor = np.zeros(acc.size, dtype=bool)
     if np.isfinite(acc).any():
         median_acc = float(np.nanmedian(acc))
         limit = max(accuracy_floor_m, accuracy_factor * median_acc)
         with np.errstate(invalid="ignore"):
             poor = np.isfinite(acc) & ((acc > max_accuracy_m) | (acc > limit))
-    drop(poor, "poor_accuracy")
-    proj = LocalProjection.around(lat_all[idx], lon_all[idx])
-    x_all, y_all = proj.forward(lat_all, lon_all)
-    t_all = (times - (times.min() if n_in else 0)).astype(np.float64) / 1e9
-    t, x, y = t_all[idx], x_all[idx], y_all[idx]
-    # Both directions: a burst right after a signal gap looks reachable going
-    # forward (the gap hides its speed) but not coming back from the fixes after it.
+    return poor
+
+
+def _bursts(
+    t: npt.NDArray[np.float64],
+    x: npt.NDArray[np.float64],
+    y: npt.NDArray[np.float64],
+    max_speed_mps: float,
+    jump_m: float,
+    max_burst_n: int,
+    max_burst_s: float,
+) -> npt.NDArray[np.bool_]:
+    """Bursts flagged in both directions: a burst right after a signal gap looks reachable
+    going forward (the gap hides its speed) but not coming back from the fixes after it."""
     forward = flag_bursts(t, x, y, max_speed_mps, jump_m, max_burst_n, max_burst_s)
     backward = flag_bursts(
         -t[::-1], x[::-1], y[::-1], max_speed_mps, jump_m, max_burst_n, max_burst_s
     )[::-1]
-    drop(forward | backward, "burst")
-    for _ in range(3):  # a second pass catches a jump that sat next to another
-        mask = _single_jumps(x_all[idx], y_all[idx], jump_m)
-        if not mask.any():
-            break
-        drop(mask, "jump")
-    empty = np.zeros(0, dtype=np.int64)
-    df = track.iloc[idx].reset_index(drop=True)
-    if "source_row" not in df:
-        df["source_row"] = rows_all[idx]
-    if "accuracy_m" not in df:
-        df["accuracy_m"] = np.nan
-    report = CleaningReport(
-        input_points=n_in,
-        kept_points=int(idx.size),
-        dropped={r: int(dropped.get(r, empty).size) for r in DROP_REASONS},
-        dropped_rows={r: sorted(int(v) for v in dropped.get(r, empty)) for r in DROP_REASONS},
-        reordered=reordered,
-    )
-    return df, report
+    mask: npt.NDArray[np.bool_] = forward | backward
+    return mask
 
 
 def _single_jumps(

@@ -189,38 +189,45 @@ def load_config(path: str | Path | None) -> VerifyConfig:
 def config_from_mapping(data: Mapping[str, Any]) -> VerifyConfig:
     """Build a :class:`VerifyConfig` from plain values (TOML, JSON, API body)."""
     check_known(data, (f.name for f in fields(VerifyConfig)))
-    kwargs: dict[str, Any] = {}
-    for key, value in data.items():
-        if key == "arrival_deadline":
-            kwargs[key] = _parse_time(key, value)
-        elif key == "market_deadlines":
-            if not isinstance(value, Mapping):
-                raise ConfigError('market_deadlines: expected a table of market_id = "HH:MM"')
-            kwargs[key] = {
-                str(k): _parse_time(f"market_deadlines.{k}", v) for k, v in value.items()
-            }
-        elif key == "working_hours":
-            if value is None:
-                kwargs[key] = None
-                continue
-            if not isinstance(value, list | tuple) or len(value) != 2:
-                raise ConfigError('working_hours: expected ["HH:MM", "HH:MM"]')
-            kwargs[key] = (_parse_time(key, value[0]), _parse_time(key, value[1]))
-        elif key == "exempt_places":
-            kwargs[key] = tuple(_parse_place(i, v) for i, v in enumerate(value))
-        elif key in ("timezone",):
-            if not isinstance(value, str):
-                raise ConfigError('timezone: expected a string such as "Asia/Shanghai"')
-            kwargs[key] = value
-        elif key == "resegment":
-            if not isinstance(value, bool):
-                raise ConfigError("resegment: expected true or false")
-            kwargs[key] = value
-        else:
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ConfigError(f"{key}: expected a number, got {value!r}")
-            kwargs[key] = float(value)
+    kwargs = {key: _parse_value(key, value) for key, value in data.items()}
     return VerifyConfig(**kwargs)
+
+
+def _parse_value(key: str, value: Any) -> Any:
+    """One configuration value, checked and converted (a number unless named here)."""
+    if key == "arrival_deadline":
+        return _parse_time(key, value)
+    if key == "market_deadlines":
+        return _parse_market_deadlines(value)
+    if key == "working_hours":
+        return _parse_working_hours(value)
+    if key == "exempt_places":
+        return tuple(_parse_place(i, v) for i, v in enumerate(value))
+    if key in ("timezone",):
+        if not isinstance(value, str):
+            raise ConfigError('timezone: expected a string such as "Asia/Shanghai"')
+        return value
+    if key == "resegment":
+        if not isinstance(value, bool):
+            raise ConfigError("resegment: expected true or false")
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{key}: expected a number, got {value!r}")
+    return float(value)
+
+
+def _parse_market_deadlines(value: Any) -> dict[str, dt.time]:
+    if not isinstance(value, Mapping):
+        raise ConfigError('market_deadlines: expected a table of market_id = "HH:MM"')
+    return {str(k): _parse_time(f"market_deadlines.{k}", v) for k, v in value.items()}
+
+
+def _parse_working_hours(value: Any) -> tuple[dt.time, dt.time] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise ConfigError('working_hours: expected ["HH:MM", "HH:MM"]')
+    return (_parse_time("working_hours", value[0]), _parse_time("working_hours", value[1]))
 
 
 def _parse_time(name: str, value: Any) -> dt.time:

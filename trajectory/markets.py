@@ -16,6 +16,8 @@ prior would hide the skipped stall a supervisor needs to see.  Each visit
 keeps the evidence for its stall over the runner-up (``margin`` in nats);
 where it is weak, the runner-up is named as ambiguous rather than guessed.
 
+The segmentation itself is :func:`trajectory.market_stalls.segment_period`.
+
 References
 ----------
 Rabiner, L. R. (1989). A tutorial on hidden Markov models and selected
@@ -26,30 +28,17 @@ from __future__ import annotations
 
 __all__ = ["AMBIGUOUS_NATS", "resegment_stays"]
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.optimize import linear_sum_assignment
 
 from trajectory.geodesy import LocalProjection
+from trajectory.market_stalls import AMBIGUOUS_NATS, segment_period
 from trajectory.staypoints import STAY_COLUMNS
 from trajectory.timestamps import elapsed_s
-
-BIN_S = 30.0
-#: Correlation time (s) of phone GPS errors; bins closer than this share evidence.
-ERROR_CORRELATION_S = 60.0
-#: Cost (nats) of switching stall between two bins.
-SWITCH_COST = 2.0
-#: Costs of the strict and loose segmentations that bracket the visit count.
-STRICT_SWITCH_COST = 4.0
-LOOSE_SWITCH_COST = 1.0
-#: Extra error (m) of a stall's coordinates.
-STORE_SIGMA_M = 8.0
-#: A visit whose evidence for its stall over the runner-up is below this (nats)
-#: names the runner-up as ambiguous.
-AMBIGUOUS_NATS = 3.0
-#: A bin further than this many sigmas from every stall is "elsewhere".
-ELSEWHERE_SIGMAS = 2.5
 
 _EXTRA = (
     "split_from",
@@ -106,6 +95,60 @@ def resegment_stays(
         ``period_visits_min`` / ``period_visits_max`` (the range of the period's
         visit count over strict and loose segmentations).
     """
+    out = _outside_markets(stays)
+    if stays.empty or len(stores) < 2:
+        return out
+    day = _Fixes.of(track, stores)
+    cx, cy = day.proj.forward(out["lat"].to_numpy(), out["lon"].to_numpy())
+    near = np.hypot(cx[:, None] - day.sx[None, :], cy[:, None] - day.sy[None, :]) <= match_radius_m
+    periods = _market_periods(out, near, day.t, merge_gap_s)
+    if not periods:
+        return out
+    in_period = np.zeros(len(out), dtype=bool)
+    rows: list[dict[str, object]] = []
+    for period, members in enumerate(periods, start=1):
+        in_period[members] = True
+        rows += _period_rows(day, out, near, members, period, min_stay_s)
+    kept = out.loc[~in_period]
+    result = pd.concat([kept, pd.DataFrame(rows)], ignore_index=True) if rows else kept.copy()
+    return _typed(result.sort_values("first_fix", kind="stable").reset_index(drop=True))
+
+
+@dataclass(frozen=True)
+class _Fixes:
+    """The cleaned track in local metres (``t`` s, ``x``/``y`` m) and the stores likewise."""
+
+    t: npt.NDArray[np.float64]
+    x: npt.NDArray[np.float64]
+    y: npt.NDArray[np.float64]
+    acc: npt.NDArray[np.float64]
+    times: pd.DatetimeIndex
+    proj: LocalProjection
+    sx: npt.NDArray[np.float64]
+    sy: npt.NDArray[np.float64]
+    store_ids: npt.NDArray[Any]
+
+    @classmethod
+    def of(cls, track: pd.DataFrame, stores: pd.DataFrame) -> _Fixes:
+        lat = track["lat"].to_numpy(dtype=np.float64)
+        lon = track["lon"].to_numpy(dtype=np.float64)
+        proj = LocalProjection.around(lat, lon)
+        x, y = proj.forward(lat, lon)
+        sx, sy = proj.forward(
+            stores["lat"].to_numpy(dtype=np.float64), stores["lon"].to_numpy(dtype=np.float64)
+        )
+        acc = (
+            track["accuracy_m"].to_numpy(dtype=np.float64)
+            if "accuracy_m" in track
+            else np.full(len(track), np.nan)
+        )
+        store_ids = stores["store_id"].astype(str).to_numpy()
+        t = elapsed_s(track["time"])
+        return cls(t, x, y, acc, pd.DatetimeIndex(track["time"]), proj, sx, sy, store_ids)
+
+
+def _outside_markets(stays: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the stays with the market columns as outside any market."""
     out = stays.copy()
     out["split_from"] = out["stay_id"]
     out["state_store_id"] = None
@@ -115,72 +158,62 @@ def resegment_stays(
     out["market_period"] = 0
     out["period_visits_min"] = 0
     out["period_visits_max"] = 0
-    if stays.empty or len(stores) < 2:
-        return out
-    lat = track["lat"].to_numpy(dtype=np.float64)
-    lon = track["lon"].to_numpy(dtype=np.float64)
-    proj = LocalProjection.around(lat, lon)
-    x, y = proj.forward(lat, lon)
-    sx, sy = proj.forward(
-        stores["lat"].to_numpy(dtype=np.float64), stores["lon"].to_numpy(dtype=np.float64)
+    return out
+
+
+def _period_rows(
+    day: _Fixes,
+    out: pd.DataFrame,
+    near: npt.NDArray[np.bool_],
+    members: list[int],
+    period: int,
+    min_stay_s: float,
+) -> list[dict[str, object]]:
+    """The stall visits of one market period, as rows of the stay table."""
+    t, x, y = day.t, day.x, day.y
+    first = int(out["first_fix"].iloc[members[0]])
+    last = int(out["last_fix"].iloc[members[-1]])
+    cand = np.flatnonzero(near[members].any(axis=0))
+    sl = slice(first, last + 1)
+    visits, count_range = segment_period(
+        t[sl], x[sl], y[sl], day.acc[sl], day.sx[cand], day.sy[cand], min_stay_s=min_stay_s
     )
-    t = elapsed_s(track["time"])
-    acc = (
-        track["accuracy_m"].to_numpy(dtype=np.float64)
-        if "accuracy_m" in track
-        else np.full(len(track), np.nan)
-    )
-    store_ids = stores["store_id"].astype(str).to_numpy()
-    cx, cy = proj.forward(out["lat"].to_numpy(), out["lon"].to_numpy())
-    near = np.hypot(cx[:, None] - sx[None, :], cy[:, None] - sy[None, :]) <= match_radius_m
-    periods = _market_periods(out, near, t, merge_gap_s)
-    if not periods:
-        return out
-    times = pd.DatetimeIndex(track["time"])
-    in_period = np.zeros(len(out), dtype=bool)
     rows: list[dict[str, object]] = []
-    for period, members in enumerate(periods, start=1):
-        in_period[members] = True
-        first = int(out["first_fix"].iloc[members[0]])
-        last = int(out["last_fix"].iloc[members[-1]])
-        cand = np.flatnonzero(near[members].any(axis=0))
-        sl = slice(first, last + 1)
-        visits, count_range = _segment(
-            t[sl], x[sl], y[sl], acc[sl], sx[cand], sy[cand], min_stay_s=min_stay_s
+    for a, b, state, alts, margin, confirmed in visits:
+        fa, fb = first + a, first + b
+        px, py = float(np.median(x[fa : fb + 1])), float(np.median(y[fa : fb + 1]))
+        plat, plon = day.proj.inverse(px, py)
+        dist = np.hypot(x[fa : fb + 1] - px, y[fa : fb + 1] - py)
+        gaps = np.diff(t[fa : fb + 1])
+        rows.append(
+            {
+                "lat": float(plat),
+                "lon": float(plon),
+                "arrival": day.times[fa],
+                "departure": day.times[fb],
+                "duration_s": float(t[fb] - t[fa]),
+                "n_points": int(fb - fa + 1),
+                "spread_m": float(np.percentile(dist, 80)),
+                "max_gap_s": float(gaps.max()) if gaps.size else 0.0,
+                "arrival_gap_s": float(t[fa] - t[fa - 1]) if fa > 0 else np.inf,
+                "departure_gap_s": float(t[fb + 1] - t[fb]) if fb + 1 < t.size else np.inf,
+                "first_fix": fa,
+                "last_fix": fb,
+                "split_from": int(out["stay_id"].iloc[members[0]]),
+                "state_store_id": None if state < 0 else day.store_ids[cand[state]],
+                "alt_store_ids": [str(day.store_ids[cand[q]]) for q in alts],
+                "margin_nats": margin,
+                "confirmed": confirmed,
+                "market_period": period,
+                "period_visits_min": count_range[0],
+                "period_visits_max": count_range[1],
+            }
         )
-        for a, b, state, alts, margin, confirmed in visits:
-            fa, fb = first + a, first + b
-            px, py = float(np.median(x[fa : fb + 1])), float(np.median(y[fa : fb + 1]))
-            plat, plon = proj.inverse(px, py)
-            dist = np.hypot(x[fa : fb + 1] - px, y[fa : fb + 1] - py)
-            gaps = np.diff(t[fa : fb + 1])
-            rows.append(
-                {
-                    "lat": float(plat),
-                    "lon": float(plon),
-                    "arrival": times[fa],
-                    "departure": times[fb],
-                    "duration_s": float(t[fb] - t[fa]),
-                    "n_points": int(fb - fa + 1),
-                    "spread_m": float(np.percentile(dist, 80)),
-                    "max_gap_s": float(gaps.max()) if gaps.size else 0.0,
-                    "arrival_gap_s": float(t[fa] - t[fa - 1]) if fa > 0 else np.inf,
-                    "departure_gap_s": float(t[fb + 1] - t[fb]) if fb + 1 < t.size else np.inf,
-                    "first_fix": fa,
-                    "last_fix": fb,
-                    "split_from": int(out["stay_id"].iloc[members[0]]),
-                    "state_store_id": None if state < 0 else store_ids[cand[state]],
-                    "alt_store_ids": [str(store_ids[cand[q]]) for q in alts],
-                    "margin_nats": margin,
-                    "confirmed": confirmed,
-                    "market_period": period,
-                    "period_visits_min": count_range[0],
-                    "period_visits_max": count_range[1],
-                }
-            )
-    kept = out.loc[~in_period]
-    result = pd.concat([kept, pd.DataFrame(rows)], ignore_index=True) if rows else kept.copy()
-    result = result.sort_values("first_fix", kind="stable").reset_index(drop=True)
+    return rows
+
+
+def _typed(result: pd.DataFrame) -> pd.DataFrame:
+    """The re-segmented stays renumbered, with the stay table's column types and order."""
     result["stay_id"] = np.arange(1, len(result) + 1)
     result["confirmed"] = result["confirmed"].astype(bool)
     for col in (
@@ -227,201 +260,3 @@ def _market_periods(
         else:
             periods.append([int(i)])
     return periods
-
-
-def _segment(
-    t: npt.NDArray[np.float64],
-    x: npt.NDArray[np.float64],
-    y: npt.NDArray[np.float64],
-    acc: npt.NDArray[np.float64],
-    sx: npt.NDArray[np.float64],
-    sy: npt.NDArray[np.float64],
-    *,
-    min_stay_s: float,
-) -> tuple[list[tuple[int, int, int, list[int], float, bool]], tuple[int, int]]:
-    """Visits in one market period, and the range of the visit count.
-
-    Each visit is (first, last, state, unresolved stalls, margin, confirmed);
-    indexes are relative to the period; state -1 is "elsewhere" (not a stall).
-    The period is segmented at three switch costs: the visits come from the
-    middle one; a stall is *confirmed* when the strict segmentation visits it
-    too; the visit count ranges over what the three give (how sure the count is).
-    """
-    bins = np.floor((t - t[0]) / BIN_S).astype(np.int64)
-    starts = np.flatnonzero(np.r_[True, np.diff(bins) > 0])
-    ends = np.r_[starts[1:], t.size]
-    bx = np.array([np.median(x[a:b]) for a, b in zip(starts, ends, strict=True)])
-    by = np.array([np.median(y[a:b]) for a, b in zip(starts, ends, strict=True)])
-    sigma = _noise_sigma(acc, x, y)
-    var = sigma * sigma + STORE_SIGMA_M * STORE_SIGMA_M
-    weight = min(1.0, BIN_S / ERROR_CORRELATION_S)
-    d2 = (bx[:, None] - sx[None, :]) ** 2 + (by[:, None] - sy[None, :]) ** 2
-    loglik = -weight * d2 / (2.0 * var)
-    elsewhere = np.full((bx.size, 1), -weight * ELSEWHERE_SIGMAS**2 / 2.0)
-    loglik = np.hstack([loglik, elsewhere])  # last column: elsewhere
-    k = sx.size
-
-    def paths(cost: float) -> list[tuple[int, int, int]]:
-        runs = _fold_short_runs(_runs(_viterbi(loglik, cost)), loglik, t, starts, ends, min_stay_s)
-        return _one_visit_per_stall(runs, loglik, k)
-
-    def visits(runs: list[tuple[int, int, int]]) -> int:
-        return sum(1 for _, _, st in runs if st != k)
-
-    runs = paths(SWITCH_COST)
-    strict, loose = paths(STRICT_SWITCH_COST), paths(LOOSE_SWITCH_COST)
-    confirmed = {st for _, _, st in strict if st != k}
-    n = visits(runs)
-    count_range = (min(n, visits(strict), visits(loose)), max(n, visits(strict), visits(loose)))
-    hidden = _unresolved_stalls(loglik, runs, k, max(1, int(np.ceil(min_stay_s / BIN_S))))
-    out: list[tuple[int, int, int, list[int], float, bool]] = []
-    for r, (s, e, state) in enumerate(runs):
-        total = loglik[s:e].sum(axis=0)
-        st = -1 if state == k else int(state)
-        if st < 0:
-            a, b = int(starts[s]), int(ends[e - 1] - 1)
-            if t[b] - t[a] >= min_stay_s:
-                out.append((a, b, -1, [], float("nan"), True))
-            continue
-        others = [j for j in np.argsort(total[:k])[::-1] if j != st]
-        margin = float(total[st] - total[others[0]]) if others else float("inf")
-        alts = [int(others[0])] if margin < AMBIGUOUS_NATS else []
-        alts += [j for j in hidden.get(r, []) if j not in alts and j != st]
-        out.append((int(starts[s]), int(ends[e - 1] - 1), st, alts, margin, st in confirmed))
-    return out, count_range
-
-
-def _one_visit_per_stall(
-    runs: list[tuple[int, int, int]], loglik: npt.NDArray[np.float64], k: int
-) -> list[tuple[int, int, int]]:
-    """Re-assign the stall runs one-to-one (Hungarian on summed log-likelihood).
-
-    Within one market period a manager visits each stall once; Viterbi alone may
-    give a noisy stall two runs and a quiet neighbour none.  Runs in the
-    "elsewhere" state keep it; when there are more runs than stalls the extra
-    runs keep their best stall (revisits).
-    """
-    idx = [r for r, (_, _, st) in enumerate(runs) if st != k]
-    if len(idx) < 2:
-        return runs
-    score = np.array([loglik[runs[r][0] : runs[r][1], :k].sum(axis=0) for r in idx])
-    best = score.max(axis=1, keepdims=True)
-    # Only stalls nearly as likely as the run's best are open to it: the
-    # assignment may settle a doubt, never overrule clear evidence (a skipped
-    # stall must not be "visited" by a run that was plainly elsewhere).
-    allowed = score >= best - AMBIGUOUS_NATS
-    rows, cols = linear_sum_assignment(np.where(allowed, -score, 1e9))
-    new = list(runs)
-    for rr, cc in zip(rows, cols, strict=True):
-        s, e, _ = runs[idx[rr]]
-        new[idx[rr]] = (s, e, int(cc) if allowed[rr, cc] else int(np.argmax(score[rr])))
-    # merge neighbours that now share a stall
-    merged: list[tuple[int, int, int]] = []
-    for r in new:
-        if merged and merged[-1][2] == r[2]:
-            merged[-1] = (merged[-1][0], r[1], r[2])
-        else:
-            merged.append(r)
-    return merged
-
-
-def _unresolved_stalls(
-    loglik: npt.NDArray[np.float64], runs: list[tuple[int, int, int]], k: int, window: int
-) -> dict[int, list[int]]:
-    """Unvisited stalls the track cannot rule out, by the run where the doubt lies.
-
-    A stall no run was assigned is unresolved when, over some window of
-    ``window`` bins (one minimum stay), it explains the fixes nearly as well
-    (within :data:`AMBIGUOUS_NATS`) as the path does: the manager may have
-    stood there without the GPS telling.
-    """
-    path_state = np.concatenate([np.full(e - s, st) for s, e, st in runs])
-    chosen = loglik[np.arange(path_state.size), path_state]
-    visited = {st for _, _, st in runs}
-    run_of_bin = np.concatenate([np.full(e - s, r) for r, (s, e, _) in enumerate(runs)])
-    out: dict[int, list[int]] = {}
-    if path_state.size < window:
-        return out
-    for j in range(k):
-        if j in visited:
-            continue
-        diff = np.r_[0.0, np.cumsum(loglik[:, j] - chosen)]
-        sums = diff[window:] - diff[:-window]
-        best = int(np.argmax(sums))
-        if sums[best] >= -AMBIGUOUS_NATS:
-            out.setdefault(int(run_of_bin[best + window // 2]), []).append(j)
-    return out
-
-
-def _viterbi(loglik: npt.NDArray[np.float64], switch_cost: float) -> npt.NDArray[np.int64]:
-    nb, k = loglik.shape
-    score = loglik[0].copy()
-    back = np.zeros((nb, k), dtype=np.int64)
-    states = np.arange(k)
-    for b in range(1, nb):  # a loop over 30 s bins of one market period, not over fixes
-        best_prev = int(np.argmax(score))
-        switch_score = score[best_prev] - switch_cost
-        take_switch = switch_score > score
-        back[b] = np.where(take_switch, best_prev, states)
-        score = np.where(take_switch, switch_score, score) + loglik[b]
-    path = np.empty(nb, dtype=np.int64)
-    path[-1] = int(np.argmax(score))
-    for b in range(nb - 1, 0, -1):
-        path[b - 1] = back[b, path[b]]
-    return path
-
-
-def _fold_short_runs(
-    runs: list[tuple[int, int, int]],
-    loglik: npt.NDArray[np.float64],
-    t: npt.NDArray[np.float64],
-    starts: npt.NDArray[np.int64],
-    ends: npt.NDArray[np.int64],
-    min_stay_s: float,
-) -> list[tuple[int, int, int]]:
-    """Fold runs shorter than the minimum stay into the neighbour that explains them best."""
-    runs = list(runs)
-    while len(runs) > 1:
-        durations = [t[ends[e - 1] - 1] - t[starts[s]] for s, e, _ in runs]
-        i = int(np.argmin(durations))
-        if durations[i] >= min_stay_s:
-            break
-        s, e, _ = runs[i]
-        options = [j for j in (i - 1, i + 1) if 0 <= j < len(runs)]
-        j = max(options, key=lambda q: loglik[s:e, runs[q][2]].sum())
-        lo, hi = min(runs[i][0], runs[j][0]), max(runs[i][1], runs[j][1])
-        runs[min(i, j)] = (lo, hi, runs[j][2])
-        del runs[max(i, j)]
-        merged: list[tuple[int, int, int]] = []
-        for r in runs:
-            if merged and merged[-1][2] == r[2]:
-                merged[-1] = (merged[-1][0], r[1], r[2])
-            else:
-                merged.append(r)
-        runs = merged
-    return runs
-
-
-def _runs(path: npt.NDArray[np.int64]) -> list[tuple[int, int, int]]:
-    change = np.flatnonzero(np.diff(path)) + 1
-    s = np.concatenate([[0], change])
-    e = np.concatenate([change, [path.size]])
-    return [(int(a), int(b), int(path[a])) for a, b in zip(s, e, strict=True)]
-
-
-def _noise_sigma(
-    acc: npt.NDArray[np.float64], x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]
-) -> float:
-    """Per-axis GPS noise (m): from the phone's accuracy (a 68 % radius, ~1.5 sigma)
-    when it reports one, else from the scatter around a running median."""
-    ok = np.isfinite(acc)
-    if ok.sum() >= 5:
-        return float(np.clip(np.median(acc[ok]) / 1.5, 5.0, 60.0))
-    if x.size < 5:
-        return 20.0
-    k = 5
-    px, py = np.pad(x, k // 2, mode="edge"), np.pad(y, k // 2, mode="edge")
-    rx = x - np.median(np.lib.stride_tricks.sliding_window_view(px, k), axis=1)
-    ry = y - np.median(np.lib.stride_tricks.sliding_window_view(py, k), axis=1)
-    # median of a 2-D Rayleigh distance is 1.177 sigma
-    return float(np.clip(np.median(np.hypot(rx, ry)) / 1.177, 5.0, 60.0))

@@ -68,35 +68,15 @@ def match_stores(
         the matched one) and ``confidence`` in [0, 1] of the match.
     """
     n, m = len(stays), len(stores)
-    col_store = np.full(n, None, dtype=object)
-    col_dist = np.full(n, np.nan)
-    col_revisit = np.zeros(n, dtype=bool)
-    col_amb = np.empty(n, dtype=object)
-    col_amb[:] = [[] for _ in range(n)]
-    col_conf = np.full(n, np.nan)
-    exempt = np.full(n, None, dtype=object)
-
-    def result() -> pd.DataFrame:
-        return stays.assign(
-            store_id=col_store,
-            distance_m=col_dist,
-            revisit=col_revisit,
-            exempt=exempt,
-            ambiguous_store_ids=col_amb,
-            confidence=col_conf,
-        )
-
+    cols = _empty_columns(n)
     if n == 0:
-        return result()
+        return stays.assign(**cols)
     slat = stays["lat"].to_numpy(dtype=np.float64)
     slon = stays["lon"].to_numpy(dtype=np.float64)
-    for place in exempt_places:
-        d = haversine_m(slat, slon, place.lat, place.lon)
-        exempt = np.where((exempt == None) & (d <= place.radius_m), place.name, exempt)  # noqa: E711
-    candidates = np.flatnonzero(exempt == None)  # noqa: E711
+    cols["exempt"] = _exempt_labels(slat, slon, exempt_places, cols["exempt"])
+    candidates = np.flatnonzero(cols["exempt"] == None)  # noqa: E711
     if m == 0 or candidates.size == 0:
-        return result()
-    out = stays
+        return stays.assign(**cols)
     dist = haversine_m(
         slat[candidates, None],
         slon[candidates, None],
@@ -104,10 +84,49 @@ def match_stores(
         stores["lon"].to_numpy(dtype=np.float64)[None, :],
     )
     store_ids = stores["store_id"].astype(str).to_numpy(dtype=object)
+    matched_store = _preassigned(stays, candidates, store_ids)
+    _assign_free(dist, stores, matched_store, radius_m)
+    revisit = _revisits(dist, matched_store, radius_m)
+    ids, dists, amb, conf = _describe(stays, candidates, matched_store, dist, store_ids, radius_m)
+    cols["store_id"][candidates] = ids
+    cols["distance_m"][candidates] = dists
+    cols["revisit"][candidates] = revisit
+    for k, c in enumerate(candidates):
+        cols["ambiguous_store_ids"][c] = amb[k]
+    cols["confidence"][candidates] = conf
+    return stays.assign(**cols)
+
+
+def _empty_columns(n: int) -> dict[str, np.ndarray]:
+    """:data:`MATCH_COLUMNS` of ``n`` stays matched to nothing, in that order."""
+    col_amb = np.empty(n, dtype=object)
+    col_amb[:] = [[] for _ in range(n)]
+    return {
+        "store_id": np.full(n, None, dtype=object),
+        "distance_m": np.full(n, np.nan),
+        "revisit": np.zeros(n, dtype=bool),
+        "exempt": np.full(n, None, dtype=object),
+        "ambiguous_store_ids": col_amb,
+        "confidence": np.full(n, np.nan),
+    }
+
+
+def _exempt_labels(
+    slat: np.ndarray, slon: np.ndarray, places: Sequence[ExemptPlace], exempt: np.ndarray
+) -> np.ndarray:
+    """The name of the first exempt place within whose radius each stay lies, else None."""
+    for place in places:
+        d = haversine_m(slat, slon, place.lat, place.lon)
+        exempt = np.where((exempt == None) & (d <= place.radius_m), place.name, exempt)  # noqa: E711
+    return exempt
+
+
+def _preassigned(stays: pd.DataFrame, candidates: np.ndarray, store_ids: np.ndarray) -> np.ndarray:
+    """Per candidate stay, the store it already knows (market visits know their stall:
+    ``state_store_id`` from ``trajectory.markets``), else -1."""
     matched_store = np.full(candidates.size, -1, dtype=np.int64)
-    # Market visits already know their stall (trajectory.markets): keep it.
-    if "state_store_id" in out.columns:
-        state = out["state_store_id"].to_numpy(dtype=object)[candidates]
+    if "state_store_id" in stays.columns:
+        state = stays["state_store_id"].to_numpy(dtype=object)[candidates]
         index = {sid: j for j, sid in enumerate(store_ids)}
         for k, sid in enumerate(state):
             if (
@@ -116,6 +135,14 @@ def match_stores(
                 and str(sid) in index
             ):
                 matched_store[k] = index[str(sid)]
+    return matched_store
+
+
+def _assign_free(
+    dist: np.ndarray, stores: pd.DataFrame, matched_store: np.ndarray, radius_m: float
+) -> None:
+    """One-to-one assignment of the stays and stores still free (in ``matched_store``)."""
+    m = len(stores)
     free_stays = np.flatnonzero(matched_store < 0)
     free_stores = np.setdiff1d(np.arange(m), matched_store[matched_store >= 0])
     if free_stays.size and free_stores.size:
@@ -127,29 +154,45 @@ def match_stores(
         rows, cols = linear_sum_assignment(cost)
         ok = cost[rows, cols] < _UNREACHABLE
         matched_store[free_stays[rows[ok]]] = free_stores[cols[ok]]
-    # Leftover stays within the gate of a store: revisits of the nearest one.
+
+
+def _revisits(dist: np.ndarray, matched_store: np.ndarray, radius_m: float) -> np.ndarray:
+    """Match leftover stays within the gate of a store to the nearest one (in place);
+    flag every stay at a store but the earliest as a revisit."""
     left = np.flatnonzero(matched_store < 0)
     in_gate = dist[left] <= radius_m
     has = in_gate.any(axis=1)
     nearest = np.argmin(np.where(in_gate, dist[left], np.inf), axis=1)
     matched_store[left[has]] = nearest[has]
-    # The earliest stay at a store is its visit; later ones are revisits.
-    revisit = np.zeros(candidates.size, dtype=bool)
+    revisit = np.zeros(matched_store.size, dtype=bool)
     for s in np.unique(matched_store[matched_store >= 0]):
         at = np.flatnonzero(matched_store == s)
         revisit[at[1:]] = True
+    return revisit
+
+
+def _describe(
+    stays: pd.DataFrame,
+    candidates: np.ndarray,
+    matched_store: np.ndarray,
+    dist: np.ndarray,
+    store_ids: np.ndarray,
+    radius_m: float,
+) -> tuple[list[str | None], list[float], list[list[str]], list[float]]:
+    """Per candidate stay: matched store id, distance, stores the GPS cannot tell apart
+    from it, and the match's confidence."""
     alt = (
-        out["alt_store_ids"].to_numpy(dtype=object)[candidates]
-        if "alt_store_ids" in out.columns
+        stays["alt_store_ids"].to_numpy(dtype=object)[candidates]
+        if "alt_store_ids" in stays.columns
         else np.full(candidates.size, None, dtype=object)
     )
     margin_nats = (
-        out["margin_nats"].to_numpy(dtype=np.float64)[candidates]
-        if "margin_nats" in out.columns
+        stays["margin_nats"].to_numpy(dtype=np.float64)[candidates]
+        if "margin_nats" in stays.columns
         else np.full(candidates.size, np.nan)
     )
-    spread = out["spread_m"].to_numpy(dtype=np.float64)[candidates]
-    duration = out["duration_s"].to_numpy(dtype=np.float64)[candidates]
+    spread = stays["spread_m"].to_numpy(dtype=np.float64)[candidates]
+    duration = stays["duration_s"].to_numpy(dtype=np.float64)[candidates]
     # How well the stay's centre is known: spread over sqrt(independent fixes),
     # taking GPS errors to decorrelate over about a minute.
     n_eff = np.clip(duration / 60.0, 1.0, None)
@@ -167,28 +210,30 @@ def match_stores(
             conf.append(np.nan)
             continue
         d_best = dist[k, s]
+        ids.append(store_ids[s])
+        dists.append(float(d_best))
         if np.isfinite(margin_nats[k]):  # a market visit: evidence from the re-segmentation
-            ids.append(store_ids[s])
-            dists.append(float(d_best))
             amb.append([str(a) for a in alt[k]] if isinstance(alt[k], list) else [])
             conf.append(float(1.0 - 0.5 * np.exp(-max(margin_nats[k], 0.0) / AMBIGUOUS_NATS)))
             continue
-        margin = 2.0 * centre_sigma[k]
-        others = np.flatnonzero((dist[k] - d_best < margin) & (dist[k] <= radius_m))
-        others = others[others != s]
-        ids.append(store_ids[s])
-        dists.append(float(d_best))
+        others, c = _neighbours(dist[k], s, 2.0 * centre_sigma[k], radius_m)
         amb.append([store_ids[o] for o in others])
-        gap = float(np.min(dist[k, others]) - d_best) if others.size else margin
-        conf.append(
-            float(np.clip(0.5 + 0.5 * gap / margin, 0.0, 1.0))
-            if others.size
-            else float(np.clip(1.0 - d_best / (2 * radius_m), 0.5, 1.0))
-        )
-    col_store[candidates] = ids
-    col_dist[candidates] = dists
-    col_revisit[candidates] = revisit
-    for k, c in enumerate(candidates):
-        col_amb[c] = amb[k]
-    col_conf[candidates] = conf
-    return result()
+        conf.append(c)
+    return ids, dists, amb, conf
+
+
+def _neighbours(
+    dist_k: np.ndarray, s: int, margin: float, radius_m: float
+) -> tuple[np.ndarray, float]:
+    """Stores within ``margin`` of the matched store ``s``'s distance (and the gate), and
+    the match's confidence: the distance gap to the nearest of them, or to the gate."""
+    d_best = dist_k[s]
+    others = np.flatnonzero((dist_k - d_best < margin) & (dist_k <= radius_m))
+    others = others[others != s]
+    gap = float(np.min(dist_k[others]) - d_best) if others.size else margin
+    conf = (
+        float(np.clip(0.5 + 0.5 * gap / margin, 0.0, 1.0))
+        if others.size
+        else float(np.clip(1.0 - d_best / (2 * radius_m), 0.5, 1.0))
+    )
+    return others, conf

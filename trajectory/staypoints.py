@@ -13,11 +13,21 @@ References
 Li, Q. et al. (2008). Mining user similarity based on location history. GIS '08.
 Aslak, U. & Alessandretti, L. (2020). Infostop: scalable stop-location detection
 in multi-user mobility data. arXiv:2003.14370.
+
+Examples
+--------
+>>> import pandas as pd
+>>> t = pd.date_range("2026-11-20 00:00", periods=60, freq="10s", tz="UTC")
+>>> track = pd.DataFrame({"time": t, "lat": 31.23, "lon": 121.47})
+>>> len(detect_stay_points(track, min_stay_s=300))
+1
 """
 
 from __future__ import annotations
 
 __all__ = ["STAY_COLUMNS", "detect_stay_points"]
+
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,7 +37,12 @@ from trajectory._kernels import assemble_stays
 from trajectory.geodesy import LocalProjection
 from trajectory.timestamps import elapsed_s
 
-#: Columns of the stay table returned by :func:`detect_stay_points`.
+#: Columns of the stay table returned by :func:`detect_stay_points`:
+#: ``arrival``/``departure`` tz-aware UTC, ``duration_s`` seconds, ``spread_m`` the
+#: 80th percentile distance of its fixes to the centre, ``max_gap_s`` the longest gap
+#: inside it, ``arrival_gap_s`` / ``departure_gap_s`` the gaps to the fixes just
+#: before / after it (how uncertain its ends are), ``first_fix`` / ``last_fix``
+#: positions in the track.
 STAY_COLUMNS: tuple[str, ...] = (
     "stay_id",
     "lat",
@@ -79,78 +94,41 @@ def detect_stay_points(
     creep_m
         A stay whose first and last quarters (by time) lie more than half of
         this apart (m), progressing steadily at traffic speed, is creeping
-        traffic and is rejected (``trajectory._kernels.is_creeping``).
+        traffic and is rejected (``trajectory._motion.is_creeping``).
     settle_s
         A group must have lasted this long (s) before excursions are tolerated.
 
     Returns
     -------
     pandas.DataFrame
-        One row per stay (columns :data:`STAY_COLUMNS`) in time order:
-        ``arrival``/``departure`` tz-aware UTC, ``duration_s`` seconds,
-        ``spread_m`` the 80th percentile distance of its fixes to the centre,
-        ``max_gap_s`` the longest gap inside it, ``arrival_gap_s`` /
-        ``departure_gap_s`` the gaps to the fixes just before / after it (how
-        uncertain its ends are), ``first_fix`` / ``last_fix`` positions in ``track``.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> t = pd.date_range("2026-11-20 00:00", periods=60, freq="10s", tz="UTC")
-    >>> track = pd.DataFrame({"time": t, "lat": 31.23, "lon": 121.47})
-    >>> len(detect_stay_points(track, min_stay_s=300))
-    1
+        One row per stay in time order, columns :data:`STAY_COLUMNS` (units there).
     """
-    n = len(track)
-    if n == 0:
+    if len(track) == 0:
         return _empty()
     t = elapsed_s(track["time"])
     lat = track["lat"].to_numpy(dtype=np.float64)
     lon = track["lon"].to_numpy(dtype=np.float64)
     proj = LocalProjection.around(lat, lon)
     x, y = proj.forward(lat, lon)
-    speed = track["speed_mps"].to_numpy(dtype=np.float64) if "speed_mps" in track else None
+    speed = (
+        track["speed_mps"].to_numpy(dtype=np.float64)
+        if "speed_mps" in track
+        else np.full(len(track), np.nan)
+    )
     radius = _fix_radius(track, radius_m)
-    return _stays_from_xy(
-        t,
-        x,
-        y,
-        proj,
-        track["time"],
-        speed,
-        radius,
-        min_stay_s=min_stay_s,
-        max_gap_s=max_gap_s,
-        excursion_s=excursion_s,
-        merge_gap_s=merge_gap_s,
-        creep_m=creep_m,
-        settle_s=settle_s,
-    )
+    limits = (min_stay_s, max_gap_s, excursion_s, merge_gap_s, creep_m, settle_s)
+    stays = assemble_stays(t, x, y, radius, speed, *limits)
+    return _stay_table(t, proj, track["time"], stays)
 
 
-def _stays_from_xy(
-    t: npt.NDArray[np.float64],
-    x: npt.NDArray[np.float64],
-    y: npt.NDArray[np.float64],
-    proj: LocalProjection,
-    times: pd.Series,
-    speed: npt.NDArray[np.float64] | None,
-    radius: npt.NDArray[np.float64],
-    *,
-    min_stay_s: float,
-    max_gap_s: float,
-    excursion_s: float,
-    merge_gap_s: float,
-    creep_m: float,
-    settle_s: float,
+def _stay_table(
+    t: npt.NDArray[np.float64], proj: LocalProjection, times: pd.Series, stays: tuple[Any, ...]
 ) -> pd.DataFrame:
-    n = t.shape[0]
-    sp = speed if speed is not None else np.full(n, np.nan)
-    first, last, cx, cy, n_points, spread, max_gap = assemble_stays(
-        t, x, y, radius, sp, min_stay_s, max_gap_s, excursion_s, merge_gap_s, creep_m, settle_s
-    )
+    """The stay table (:data:`STAY_COLUMNS`) of ``assemble_stays``' arrays."""
+    first, last, cx, cy, n_points, spread, max_gap = stays
     if first.size == 0:
         return _empty()
+    n = t.shape[0]
     lat, lon = proj.inverse(cx, cy)
     tz_times = pd.DatetimeIndex(times)
     return pd.DataFrame(

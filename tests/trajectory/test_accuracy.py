@@ -11,8 +11,13 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from trajectory.evaluation import score_intervals, score_verdicts, summarise, verify_generated
-from trajectory.simulate import SCENARIOS, generate_day
+from trajectory.testing.evaluation import (
+    score_intervals,
+    score_verdicts,
+    summarise,
+    verify_generated,
+)
+from trajectory.testing.scenarios import SCENARIOS, generate_day
 
 MARKETS = ("market", "market_skip")
 SEEDS = range(3)

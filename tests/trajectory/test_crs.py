@@ -443,3 +443,34 @@ class TestToWgs84:
     def test_unknown_name(self) -> None:
         with pytest.raises(ConfigError, match="unknown coordinate system 'epsg:4326' for src"):
             crs.to_wgs84(39.9, 116.4, "epsg:4326")
+
+    @pytest.mark.parametrize("src", CRS_NAMES)
+    def test_stays_on_the_globe_at_the_poles_and_the_antimeridian(self, src: str) -> None:
+        lat = np.array([-90.0, 90.0, -90.0, 89.99, 0.0, 0.0, 45.0])
+        lon = np.array([0.0, 0.0, -179.999, 180.0, -180.0, 179.9999, -179.99])
+        out_lat, out_lon = crs.to_wgs84(lat, lon, src)
+        assert ((out_lat >= -90.0) & (out_lat <= 90.0)).all()
+        assert ((out_lon >= -180.0) & (out_lon <= 180.0)).all()
+
+    @pytest.mark.parametrize("src", CRS_NAMES)
+    def test_clips_latitude_and_wraps_longitude_of_convert(self, src: str) -> None:
+        rng = np.random.default_rng(8)
+        lat, lon = rng.uniform(-90, 90, 2000), rng.uniform(-180, 180, 2000)
+        lat[:20], lon[20:40] = np.repeat([-90.0, 90.0], 10), np.repeat([-180.0, 180.0], 10)
+        c_lat, c_lon = crs.convert(lat, lon, src, "wgs84")
+        want_lon = np.where(np.abs(c_lon) > 180.0, (c_lon + 180.0) % 360.0 - 180.0, c_lon)
+        out_lat, out_lon = crs.to_wgs84(lat, lon, src)
+        np.testing.assert_array_equal(out_lat, np.clip(c_lat, -90.0, 90.0))
+        np.testing.assert_array_equal(out_lon, want_lon)
+
+    def test_bd09_south_pole_on_the_antimeridian(self) -> None:
+        lat, lon = crs.to_wgs84(-90.0, -179.999, "bd09")
+        assert lat.shape == lon.shape == ()
+        assert float(lat) == -90.0
+        assert 179.99 < float(lon) < 180.0
+
+    def test_nan_and_inf_without_warnings(self) -> None:
+        lat, lon = crs.to_wgs84([np.nan, 10.0, np.inf], [1.0, np.inf, 1.0], "bd09")
+        assert np.isnan(lat[0]) and np.isnan(lon[0])
+        assert lon[1] == np.inf
+        assert lat[2] == 90.0

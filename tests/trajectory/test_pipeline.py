@@ -15,8 +15,8 @@ from tests.tracks import DAY, TrackBuilder, at, tasks_frame
 from trajectory import InputError, VerifyConfig, verify_day
 from trajectory.config import ExemptPlace, config_from_mapping
 from trajectory.crs import wgs84_to_gcj02
-from trajectory.evaluation import verify_generated
-from trajectory.simulate import generate_day
+from trajectory.testing.evaluation import verify_generated
+from trajectory.testing.scenarios import generate_day
 
 STORES = [("A", 0.0, 0.0), ("B", 1500.0, 0.0), ("C", 1500.0, 1500.0)]
 

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from trajectory.cleaning import clean_track
-from trajectory.evaluation import score_intervals
 from trajectory.pipeline import verify_day
 from trajectory.staypoints import detect_stay_points
+from trajectory.testing.evaluation import score_intervals
 
 REAL = Path(__file__).resolve().parents[3] / "shared" / "real-gps"
 pytestmark = [

@@ -10,7 +10,7 @@ import pytest
 
 from trajectory.geodesy import LocalProjection, haversine_m
 from trajectory.schema import METHODS, TASK_COLUMNS, TRACK_COLUMNS, TRACK_OPTIONAL_COLUMNS
-from trajectory.simulate import SCENARIOS, SimulatedDay, generate_day
+from trajectory.testing.scenarios import SCENARIOS, SimulatedDay, generate_day
 
 SEEDS = (0, 1)
 DATE = "2026-11-20"

@@ -8,9 +8,9 @@ import pytest
 
 from tests.tracks import TrackBuilder
 from trajectory.cleaning import clean_track
-from trajectory.evaluation import verify_generated
-from trajectory.simulate import generate_day
 from trajectory.staypoints import STAY_COLUMNS, detect_stay_points
+from trajectory.testing.evaluation import verify_generated
+from trajectory.testing.scenarios import generate_day
 
 
 def _stays(df: pd.DataFrame, **kw: float) -> pd.DataFrame:
@@ -152,7 +152,7 @@ class TestStopAndGoQueue:
     def test_queue_stretch_on_a_straight_road_is_not_a_stay(self, seed: int) -> None:
         # 1-3 m/s hops between 5-50 s halts over 40-90 m: speed and rank correlation
         # look like a visit's walk in and out, but the fixes lie along the road and
-        # the track arrives and leaves along that same line (trajectory._kernels.is_queue).
+        # the track arrives and leaves along that same line (trajectory._motion.is_queue).
         day = generate_day("traffic_jam", seed)
         stays = verify_generated(day).stay_points
         arrival = pd.to_datetime(day.visits["arrival_utc"], utc=True)

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from trajectory.errors import ConfigError
-from trajectory.timestamps import TimestampParse, local_date, parse_timestamps, to_local
+from trajectory.timestamps import (
+    TimestampParse,
+    local_date,
+    local_day_bounds,
+    parse_timestamps,
+    to_local,
+)
 
 #: 2026-11-20 07:12:03 in Shanghai (UTC+8), the instant every form below denotes.
 INSTANT = pd.Timestamp("2026-11-19 23:12:03", tz="UTC")
@@ -201,3 +208,36 @@ class TestLocalDate:
             dt.date(2026, 11, 21),
         ]
         assert local_date(s, "UTC").tolist() == [dt.date(2026, 11, 19), dt.date(2026, 11, 20)]
+
+
+class TestLocalDayBounds:
+    def test_shanghai(self) -> None:
+        start, end = local_day_bounds(dt.date(2026, 11, 20), "Asia/Shanghai")
+        assert start == pd.Timestamp("2026-11-19 16:00", tz="UTC")
+        assert end == pd.Timestamp("2026-11-20 16:00", tz="UTC")
+        assert str(start.tz) == str(end.tz) == "UTC"
+
+    @pytest.mark.parametrize(
+        ("day", "hours"),
+        [(dt.date(2026, 3, 8), 23), (dt.date(2026, 11, 1), 25), (dt.date(2026, 6, 1), 24)],
+    )
+    def test_dst_days_last_23_or_25_hours(self, day: dt.date, hours: int) -> None:
+        start, end = local_day_bounds(day, "America/New_York")
+        assert end - start == pd.Timedelta(hours=hours)
+        assert start.tz_convert("America/New_York").hour == 0
+
+    def test_a_skipped_midnight_starts_the_day_at_the_transition(self) -> None:
+        # Chile moves its clocks from 00:00 to 01:00 on 2026-09-06: midnight never happens
+        start, end = local_day_bounds(dt.date(2026, 9, 6), "America/Santiago")
+        assert start == pd.Timestamp("2026-09-06 04:00", tz="UTC")
+        assert str(start.tz_convert("America/Santiago")) == "2026-09-06 01:00:00-03:00"
+        assert end - start == pd.Timedelta(hours=23)
+
+    def test_days_tile_the_time_line(self) -> None:
+        days = [dt.date(2026, 3, 7) + dt.timedelta(days=i) for i in range(3)]
+        bounds = [local_day_bounds(d, "Europe/Berlin") for d in days]
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))
+
+    def test_unknown_zone(self) -> None:
+        with pytest.raises(ConfigError, match="Mars/Olympus"):
+            local_day_bounds(dt.date(2026, 11, 20), "Mars/Olympus")

@@ -1,7 +1,7 @@
 """Scoring detected stays and verdicts against ground truth.
 
 Used by the accuracy benchmark (``benchmarks/accuracy.py``) and the accuracy
-regression tests: both generated days (``trajectory.simulate``) and real
+regression tests: both generated days (``trajectory.testing.scenarios``) and real
 traces with diary-labelled stops are scored the same way.
 """
 
@@ -25,7 +25,7 @@ from scipy.optimize import linear_sum_assignment
 from trajectory.config import config_from_mapping
 from trajectory.pipeline import verify_day
 from trajectory.result import DayResult
-from trajectory.simulate import SimulatedDay
+from trajectory.testing.scenarios import SimulatedDay
 
 
 @dataclass(frozen=True)
