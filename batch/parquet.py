@@ -34,7 +34,6 @@ __all__ = [
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -47,6 +46,7 @@ import shapely
 from batch.files import atomic_target, day_stem
 from trajectory.errors import InputError
 from trajectory.schema import OnBadRow, ValidatedTrack, validate_track
+from trajectory.timestamps import local_day_bounds
 
 #: Columns of a track file in a dataset written by :func:`write_day_tracks`.
 TRACK_FILE_COLUMNS: tuple[str, ...] = ("time", "lat", "lon", "accuracy_m", "speed_mps")
@@ -63,11 +63,10 @@ _TRACK_SCHEMA = pa.schema(
 
 
 def day_bounds_ns(date: dt.date, timezone: str) -> tuple[int, int]:
-    """``[lo, hi)`` of the local calendar day in UTC nanoseconds (DST-safe)."""
-    tz = ZoneInfo(timezone)
-    lo = dt.datetime.combine(date, dt.time(0), tzinfo=tz)
-    hi = dt.datetime.combine(date + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
-    return int(lo.timestamp()) * 1_000_000_000, int(hi.timestamp()) * 1_000_000_000
+    """``[lo, hi)`` of the local calendar day in UTC nanoseconds (DST-safe; the one
+    window of :func:`trajectory.timestamps.local_day_bounds`)."""
+    lo, hi = local_day_bounds(date, timezone)
+    return lo.as_unit("ns").value, hi.as_unit("ns").value
 
 
 def write_day_tracks(

@@ -22,7 +22,6 @@ import datetime as dt
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -34,6 +33,7 @@ from api.db.session import dialect_insert
 from api.db.tables import managers, points, stores, tasks
 from api.db.teams import ensure_managers
 from trajectory.schema import TASK_FRAME_COLUMNS, ValidatedTasks, ValidatedTrack
+from trajectory.timestamps import local_day_bounds
 
 #: SQLite's limit on bound variables per statement is 32766; 6 columns per fix.
 _SQLITE_CHUNK = 5000
@@ -92,11 +92,10 @@ def insert_points(conn: Connection, frame: pd.DataFrame) -> int:
 
 
 def day_bounds_ms(day: dt.date, timezone: str) -> tuple[int, int]:
-    """``[lo, hi)`` in UTC milliseconds of the local calendar day (DST-safe)."""
-    tz = ZoneInfo(timezone)
-    lo = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
-    hi = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
-    return int(lo.timestamp() * 1000), int(hi.timestamp() * 1000)
+    """``[lo, hi)`` in UTC milliseconds of the local calendar day (DST-safe; the one
+    window of :func:`trajectory.timestamps.local_day_bounds`)."""
+    lo, hi = local_day_bounds(day, timezone)
+    return lo.as_unit("ns").value // 1_000_000, hi.as_unit("ns").value // 1_000_000
 
 
 def load_track(conn: Connection, manager_id: str, day: dt.date, timezone: str) -> ValidatedTrack:

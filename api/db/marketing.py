@@ -25,7 +25,6 @@ from collections.abc import Callable, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -56,6 +55,7 @@ from assessment.marketing_data import (
     validate_marketing_rows,
 )
 from trajectory.errors import InputError, RowProblem
+from trajectory.timestamps import local_day_bounds
 
 MARKETING_TABLES: dict[str, sa.Table] = {
     "windows": marketing_windows,
@@ -129,10 +129,9 @@ def load_marketing(
     conn: Connection, first: dt.date, last: dt.date, config: MarketingConfig
 ) -> MarketingData:
     """The marketing frames the scorecards of local days ``first .. last`` use."""
-    tz = ZoneInfo(config.timezone)
 
     def ms(day: dt.date) -> int:
-        return int(dt.datetime.combine(day, dt.time(), tz).timestamp() * 1000)
+        return local_day_bounds(day, config.timezone)[0].as_unit("ns").value // 1_000_000
 
     lo, hi = ms(first - dt.timedelta(days=1)), ms(last + dt.timedelta(days=2))
     due = help_deadline(pd.Series([pd.Timestamp(last)]), config).to_numpy("datetime64[D]")

@@ -32,7 +32,7 @@ from api.deps import AppState, Conn, State, Who, Writer, check_day, check_manage
 from api.errors import ApiError
 from api.http import StrictJSONRoute
 from api.params import Crs, IsoDate, Lang, QueryId
-from api.routes.imports import Parsed, csv_body_doc, import_route, read_csv_rows, run_import
+from api.routes.imports import RawRows, csv_body_doc, import_route, read_csv_rows, run_import
 from api.schemas.assess import (
     BuyersPage,
     HistoryOut,
@@ -246,7 +246,7 @@ def get_orders_html(
 # ------------------------------------------------------------------ helpers
 
 
-def _import(state: AppState, kind: str, parsed: Parsed, **options: Any) -> ImportOut:
+def _import(state: AppState, kind: str, parsed: RawRows, **options: Any) -> ImportOut:
     """Store the rows (``source``, ``crs``, ``atomic``) in the assessment's timezone."""
     tz = state.assess_config.timezone
     return run_import(assess.import_rows, state.engine, kind, parsed, timezone=tz, **options)

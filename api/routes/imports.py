@@ -3,7 +3,7 @@ by :mod:`api.routes.assess` and :mod:`api.routes.scorecards`."""
 
 from __future__ import annotations
 
-__all__ = ["Parsed", "csv_body_doc", "import_route", "read_csv_rows", "run_import"]
+__all__ = ["RawRows", "csv_body_doc", "import_route", "read_csv_rows", "run_import"]
 
 from collections.abc import Callable
 from typing import Any
@@ -19,10 +19,10 @@ from api.schemas.assess import ImportOut
 from trajectory.errors import InputError, RowProblem
 
 #: Rows as read, before validation, and the problems of the rows that could not be read.
-Parsed = tuple[pd.DataFrame, list[RowProblem]]
+RawRows = tuple[pd.DataFrame, list[RowProblem]]
 
-#: Turns the bytes of a CSV into :data:`Parsed`: ``parse(data, kind, source)``.
-CsvParser = Callable[[bytes, str, str], Parsed]
+#: Turns the bytes of a CSV into :data:`RawRows`: ``parse(data, kind, source)``.
+CsvParser = Callable[[bytes, str, str], RawRows]
 
 
 def import_route(
@@ -48,7 +48,7 @@ def csv_body_doc(example: str) -> dict[str, Any]:
     }
 
 
-async def read_csv_rows(request: Request, kind: str, parse: CsvParser) -> tuple[Parsed, str]:
+async def read_csv_rows(request: Request, kind: str, parse: CsvParser) -> tuple[RawRows, str]:
     """The request's CSV body read as rows of ``kind``, and the source name (``kind.csv``)."""
     data = await request.body()
     source = f"{kind}.csv"
@@ -63,7 +63,7 @@ def run_import(
     importer: Callable[..., ImportReport],
     engine: Engine,
     kind: str,
-    parsed: Parsed,
+    parsed: RawRows,
     **options: Any,
 ) -> ImportOut:
     """``importer(engine, kind, raw, problems, **options)``; a refused batch is a 422."""

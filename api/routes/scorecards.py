@@ -38,7 +38,7 @@ from api.http import StrictJSONRoute
 from api.ingest import MAX_DAY
 from api.params import IsoDate, Lang, ManagerId, QueryId
 from api.routes.assess import PREFIX
-from api.routes.imports import Parsed, csv_body_doc, import_route, read_csv_rows, run_import
+from api.routes.imports import RawRows, csv_body_doc, import_route, read_csv_rows, run_import
 from api.schemas.assess import FiveDayOut, ImportOut, MarketingRowsIn, ScorecardsOut
 from assessment.export import to_records
 from assessment.fiveday import FiveDay, five_day_assessment, working_days
@@ -218,7 +218,7 @@ def get_five_day(
 # ------------------------------------------------------------------ helpers
 
 
-def _import(state: AppState, kind: str, parsed: Parsed, **options: Any) -> ImportOut:
+def _import(state: AppState, kind: str, parsed: RawRows, **options: Any) -> ImportOut:
     """Store the marketing rows (``source``, ``atomic``) in the marketing timezone."""
     tz = state.marketing_config.timezone
     return run_import(import_marketing, state.engine, kind, parsed, timezone=tz, **options)

@@ -14,9 +14,9 @@ from api.db.session import writing
 from api.deps import State, Writer
 from api.errors import ApiError
 from api.http import StrictJSONRoute
-from api.ingest import to_wgs84
 from api.routes.points import too_many
 from api.schemas.service import StoresIn
+from trajectory.crs import to_wgs84
 from trajectory.errors import RowProblem
 
 router = APIRouter(tags=["ingest"], route_class=StrictJSONRoute)
