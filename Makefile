@@ -26,7 +26,7 @@ test: lint
 	$(BIN)/pytest
 
 lint: setup
-	$(BIN)/ruff check trajectory api maps assessment tests benchmarks sample_tracks sample_data
+	$(BIN)/ruff check trajectory api maps assessment batch tests benchmarks sample_tracks sample_data
 	$(BIN)/mypy
 
 bench-accuracy: setup
