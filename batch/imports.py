@@ -23,7 +23,7 @@ __all__ = [
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,20 +33,7 @@ import pandas as pd
 from batch.files import day_stem, write_text_atomic
 from batch.jobs import TRACKS_DIR, RunSettings
 from trajectory.errors import InputError, RowProblem
-from trajectory.io import TRACK_SUFFIXES
-from trajectory.io_csv import RawTable, read_track_csv
-from trajectory.io_formats import read_geojson, read_gpx, read_parquet
-
-#: The raw reader of each track file suffix (as :func:`trajectory.io.read_track` reads them).
-_TRACK_READERS: dict[str, Callable[[Path, str], RawTable]] = {
-    ".csv": read_track_csv,
-    ".txt": read_track_csv,
-    ".geojson": read_geojson,
-    ".json": read_geojson,
-    ".gpx": read_gpx,
-    ".parquet": read_parquet,
-    ".pq": read_parquet,
-}
+from trajectory.io import TRACK_READERS, TRACK_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -124,7 +111,7 @@ def _raw_track_table(path: Path) -> tuple[pd.DataFrame, list[RowProblem]]:
     source = str(path)
     if not path.is_file():
         raise InputError(source, None, None, "no such file")
-    reader = _TRACK_READERS.get(path.suffix.lower())
+    reader = TRACK_READERS.get(path.suffix.lower())
     if reader is None:
         expected = ", ".join(TRACK_SUFFIXES)
         raise InputError(source, None, None, f"unsupported file type; expected {expected}")

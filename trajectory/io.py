@@ -32,6 +32,7 @@ from __future__ import annotations
 
 __all__ = [
     "TASK_SUFFIXES",
+    "TRACK_READERS",
     "TRACK_SUFFIXES",
     "RawTable",
     "read_tasks",
@@ -62,7 +63,8 @@ from trajectory.schema import (
 TRACK_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".geojson", ".json", ".gpx", ".parquet", ".pq")
 #: File suffixes :func:`read_tasks` understands (case-insensitive).
 TASK_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".json")
-_TRACK_READERS: dict[str, Callable[[Path, str], RawTable]] = {
+#: The raw reader of each track file suffix (the daily run imports with them too).
+TRACK_READERS: dict[str, Callable[[Path, str], RawTable]] = {
     ".csv": read_track_csv,
     ".txt": read_track_csv,
     ".geojson": read_geojson,
@@ -114,7 +116,7 @@ def read_track(
     source = str(path)
     _check_on_bad_row(on_bad_row)
     file = _existing_file(path, source)
-    reader = _TRACK_READERS.get(file.suffix.lower())
+    reader = TRACK_READERS.get(file.suffix.lower())
     if reader is None:
         raise InputError(source, None, None, _unsupported(file, TRACK_SUFFIXES))
     table = reader(file, source)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from api.cli.common import engine_for
+from api.cli.common import engine_for, parse_day
 from trajectory.config import CRS_NAMES
 from trajectory.errors import InputError
 
@@ -204,9 +204,9 @@ def _cmd_orders(args: argparse.Namespace) -> int:
     data = _dataset(args, cfg)
     decl = data.declarations
     if args.date_from:
-        decl = decl.loc[decl["declared_on"] >= _day(args.date_from, "--from")]
+        decl = decl.loc[decl["declared_on"] >= parse_day(args.date_from, "--from")]
     if args.date_to:
-        decl = decl.loc[decl["declared_on"] <= _day(args.date_to, "--to")]
+        decl = decl.loc[decl["declared_on"] <= parse_day(args.date_to, "--to")]
     matches = match_declarations(decl, data.orders, data.people, config=cfg, as_of=as_of)
     matches = _scope(matches, args, manager_column="manager_id")
     matches = matches.sort_values(["declared_on", "manager_id", "buyer_id"]).reset_index(drop=True)
@@ -288,16 +288,9 @@ def _scope(table: Any, args: argparse.Namespace, *, manager_column: str) -> Any:
     return table
 
 
-def _day(text: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise InputError(option, None, None, f"not a date YYYY-MM-DD (got {text!r})") from exc
-
-
 def _as_of(args: argparse.Namespace, timezone: str) -> dt.date:
     if args.as_of:
-        return _day(args.as_of, "--as-of")
+        return parse_day(args.as_of, "--as-of")
     return dt.datetime.now(ZoneInfo(timezone)).date()
 
 

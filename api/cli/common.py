@@ -3,14 +3,23 @@ and the map options of every command that draws maps."""
 
 from __future__ import annotations
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "add_database_option", "add_map_options", "engine_for"]
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_OK",
+    "add_database_option",
+    "add_map_options",
+    "engine_for",
+    "parse_day",
+]
 
 import argparse
+import datetime as dt
 
 from sqlalchemy.engine import Engine
 
 from api.db import make_engine, upgrade
 from api.settings import Settings
+from trajectory.errors import InputError
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -30,6 +39,14 @@ def engine_for(database_url: str | None) -> Engine:
     engine = make_engine(url)
     upgrade(engine)
     return engine
+
+
+def parse_day(text: str, option: str) -> dt.date:
+    """``YYYY-MM-DD`` given to ``option``; an :class:`InputError` naming the option otherwise."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(option, None, None, f"not a date YYYY-MM-DD (got {text!r})") from exc
 
 
 def add_map_options(parser: argparse.ArgumentParser) -> None:

@@ -23,7 +23,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from api.cli.common import engine_for
+from api.cli.common import engine_for, parse_day
 from trajectory.errors import InputError
 
 
@@ -122,19 +122,12 @@ def _map_link(args: argparse.Namespace) -> Any:
     return link
 
 
-def _day(text: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise InputError(option, None, None, f"not a date YYYY-MM-DD (got {text!r})") from exc
-
-
 def _cmd_day(args: argparse.Namespace) -> int:
     from assessment.export import to_records, write_table
     from assessment.scorecard import daily_scorecards
     from assessment.scorecard_html import render_team_day
 
-    day = _day(args.date, "--date")
+    day = parse_day(args.date, "--date")
     data, mk, bodies, acfg, mcfg = _load(args, [day])
     sc = daily_scorecards(
         data, mk, bodies, day, config=mcfg, assess_config=acfg,
@@ -164,7 +157,7 @@ def _cmd_five_day(args: argparse.Namespace) -> int:
     from assessment.fiveday import five_day_assessment, working_days
     from assessment.scorecard_html import render_five_day
 
-    start = _day(args.start, "--start")
+    start = parse_day(args.start, "--start")
     _, mcfg = _configs(args)
     days = list(working_days(start, mcfg.five_days, mcfg.weekmask))
     data, mk, bodies, acfg, mcfg = _load(args, days, args.manager)

@@ -59,11 +59,8 @@ def save_result(
 
 
 def get_result(conn: Connection, manager_id: str, day: dt.date) -> dict[str, Any] | None:
-    row = conn.execute(
-        sa.select(results.c.body)
-        .join(managers, managers.c.pk == results.c.manager_pk)
-        .where(managers.c.manager_id == manager_id, results.c.date == day)
-    ).first()
+    """The stored result dict of a manager-day (None: not verified)."""
+    row = _stored(conn, manager_id, day, results.c.body)
     if row is None:
         return None
     body: dict[str, Any] = json.loads(row.body)
@@ -74,15 +71,20 @@ def load_result(
     conn: Connection, manager_id: str, day: dt.date
 ) -> tuple[dict[str, Any], pd.DataFrame | None] | None:
     """The stored result of a manager-day and the cleaned fixes it was computed from."""
-    row = conn.execute(
-        sa.select(results.c.body, results.c.track)
-        .join(managers, managers.c.pk == results.c.manager_pk)
-        .where(managers.c.manager_id == manager_id, results.c.date == day)
-    ).first()
+    row = _stored(conn, manager_id, day, results.c.body, results.c.track)
     if row is None:
         return None
     body: dict[str, Any] = json.loads(row.body)
     return body, unpack_track(row.track)
+
+
+def _stored(conn: Connection, manager_id: str, day: dt.date, *columns: Any) -> Any:
+    """The ``columns`` of a manager-day's stored result row (None: no row)."""
+    return conn.execute(
+        sa.select(*columns)
+        .join(managers, managers.c.pk == results.c.manager_pk)
+        .where(managers.c.manager_id == manager_id, results.c.date == day)
+    ).first()
 
 
 #: bytes per fix in a packed track: t_ms int64, lat_e7 int32, lon_e7 int32
