@@ -132,6 +132,10 @@ results = sa.Table(
     # the cleaned fixes the result was computed from (api.db.results.pack_track), so a
     # report renders the stored result and never verifies afresh; null: no fixes
     sa.Column("track", sa.LargeBinary, nullable=True),
+    # track integrity (issue 12): "clean" | "suspicious" (null: computed before it existed),
+    # and a compact fingerprint of the track for replayed-track detection across days
+    sa.Column("integrity", sa.String(16), nullable=True),
+    sa.Column("fingerprint", sa.LargeBinary, nullable=True),
 )
 
 
