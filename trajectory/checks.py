@@ -8,7 +8,15 @@ from "two stalls too close to tell apart".
 
 from __future__ import annotations
 
-__all__ = ["check_on_time_arrival", "check_trajectory_clear", "check_visit_count"]
+__all__ = [
+    "COUNT_DETAILS",
+    "REASONS",
+    "REASON_PARTS",
+    "check_on_time_arrival",
+    "check_trajectory_clear",
+    "check_visit_count",
+    "reason_text",
+]
 
 import datetime as dt
 from collections.abc import Sequence
@@ -17,10 +25,94 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from trajectory.result import CheckResult, StayPoint, StoreVisit, iso
+from trajectory.result import CheckResult, Status, StayPoint, StoreVisit, iso
 
 #: A gap (s) before a stay's first fix longer than this makes its arrival uncertain.
 ARRIVAL_GAP_S = 120.0
+
+_COUNTED = "{stays} stay point(s){detail} for {reported} reported on-site visit(s)."
+#: The English reason of each ``(check, reason_code)``, from its ``reason_values``.  The
+#: map reports hold the same sentences, and their Chinese, as ``reason_<check>_<code>``
+#: labels (``maps.i18n.day``); ``tests/maps/test_reasons.py`` keeps the two equal.
+#: Lists of ids are written joined by ", "; ``trajectory_clear``'s ``problems`` and
+#: ``uncertain`` are sentences of ``REASON_PARTS``, ``visit_count_match``'s ``detail`` of
+#: ``COUNT_DETAILS``.
+REASONS: dict[str, str] = {
+    "on_time_arrival.no_onsite_task": "No on-site task on the list: nothing to be late for.",
+    "on_time_arrival.on_time": (
+        "Reached the first store {store} at {arrival}, by the {deadline} deadline."
+    ),
+    "on_time_arrival.gap_spans_deadline": (
+        "GPS was lost before the first fix at store {store} ({arrival}); the manager arrived "
+        "between {earliest} and {arrival}, and the {deadline} deadline lies in between."
+    ),
+    "on_time_arrival.late": (
+        "Reached the first store {store} at {arrival}, {late_min} min after the {deadline} "
+        "deadline."
+    ),
+    "on_time_arrival.no_gps": "No usable GPS fixes for the day.",
+    "on_time_arrival.first_store_ambiguous": (
+        "Cannot tell whether the first store {store} was reached: a stay covers it and a "
+        "neighbouring store closer together than the GPS spread."
+    ),
+    "on_time_arrival.first_store_unseen": (
+        "Cannot tell whether the first store {store} was reached: a gap in the GPS could have "
+        "held the visit."
+    ),
+    "on_time_arrival.gps_starts_late": (
+        "The first store {store} was not visited, and GPS starts only at {first_fix}, after the "
+        "{deadline} deadline."
+    ),
+    "on_time_arrival.not_visited": "The first store {store} was never visited on the track.",
+    "trajectory_clear.nothing_to_check": "No on-site task and no stays.",
+    "trajectory_clear.no_gps": "No usable GPS fixes for the day.",
+    "trajectory_clear.clear": (
+        "Every stay matches an on-site task store and all {onsite} on-site store(s) were visited."
+    ),
+    "visit_count_match.no_gps": "No usable GPS fixes for the day.",
+    "visit_count_match.match": _COUNTED,
+    "visit_count_match.mismatch": _COUNTED,
+    "visit_count_match.count_uncertain": (
+        "{stays} stay point(s){detail} for {reported} reported on-site visit(s), but the GPS "
+        "allows {low} to {high}: market stalls too close to count, or a store in a GPS gap."
+    ),
+}
+#: The parts of ``trajectory_clear``'s ``problems``/``uncertain`` reasons, by the list of
+#: ``reason_values`` they name (``{n}``: its length, ``{ids}``: its items), in this order.
+REASON_PARTS: dict[str, str] = {
+    "unmatched": "{n} stay(s) at no task store (stay {ids})",
+    "not_visited": "{n} on-site store(s) not visited ({ids})",
+    "ambiguous": "stores {ids} are closer to a visited neighbour than the GPS can separate",
+    "unseen": "stores {ids} could have been visited during a GPS gap",
+    "no_gps": "stores {ids} have no GPS to check",
+}
+#: The parts of ``visit_count_match``'s ``{detail}``, by their count in ``reason_values``.
+COUNT_DETAILS: dict[str, str] = {
+    "revisits": "{n} revisit(s) of a store already visited",
+    "unmatched": "{n} at no task store",
+}
+
+
+def reason_text(name: str, code: str, values: dict[str, Any]) -> str:
+    """The English reason of check ``name`` from its ``reason_code`` and ``reason_values``."""
+    if code in ("problems", "uncertain"):
+        parts = [
+            REASON_PARTS[k].format(n=len(values[k]), ids=", ".join(map(str, values[k])))
+            for k in REASON_PARTS
+            if values.get(k)
+        ]
+        return _sentence(parts)
+    if name == "visit_count_match" and "detail" not in values and "stays" in values:
+        extra = [COUNT_DETAILS[k].format(n=values[k]) for k in COUNT_DETAILS if values.get(k)]
+        values = {**values, "detail": f" ({', '.join(extra)})" if extra else ""}
+    return REASONS[f"{name}.{code}"].format(**values)
+
+
+def _check(
+    name: str, status: Status, code: str, values: dict[str, Any], fields: dict[str, Any]
+) -> CheckResult:
+    """A check result whose English reason is written from its code and values."""
+    return CheckResult(name, status, reason_text(name, code, values), fields, code, values)
 
 
 def check_on_time_arrival(
@@ -53,9 +145,7 @@ def check_on_time_arrival(
     onsite = sorted((s for s in stores if s.method == "onsite"), key=lambda s: s.seq)
     base = {"deadline": iso(deadline, tz), "first_store_id": None, "arrival": None}
     if not onsite:
-        return CheckResult(
-            "on_time_arrival", "pass", "No on-site task on the list: nothing to be late for.", base
-        )
+        return _check("on_time_arrival", "pass", "no_onsite_task", {}, base)
     first = onsite[0]
     stay = next((s for s in stays if s.id == first.stay_id), None) if first.stay_id else None
     if site_stay is not None and (stay is None or site_stay.arrival < stay.arrival):
@@ -86,31 +176,21 @@ def _arrival_verdict(
     arrival = pd.Timestamp(arrival_at)
     local = arrival.tz_convert(tz).strftime("%H:%M")
     if arrival <= deadline:
-        return CheckResult(
-            "on_time_arrival",
-            "pass",
-            f"Reached the first store {first.store_id} at {local}, by the {hhmm} deadline.",
-            fields,
-        )
+        values = {"store": first.store_id, "arrival": local, "deadline": hhmm}
+        return _check("on_time_arrival", "pass", "on_time", values, fields)
     if earliest is not None and pd.Timestamp(earliest) <= deadline:
         fields["arrival_earliest"] = iso(earliest, tz)
         e_local = pd.Timestamp(earliest).tz_convert(tz).strftime("%H:%M")
-        return CheckResult(
-            "on_time_arrival",
-            "inconclusive",
-            f"GPS was lost before the first fix at store {first.store_id} ({local}); "
-            f"the manager arrived between {e_local} and {local}, "
-            f"and the {hhmm} deadline lies in between.",
-            fields,
-        )
+        values = {"store": first.store_id, "arrival": local, "earliest": e_local, "deadline": hhmm}
+        return _check("on_time_arrival", "inconclusive", "gap_spans_deadline", values, fields)
     late_min = (arrival - pd.Timestamp(deadline)).total_seconds() / 60.0
-    return CheckResult(
-        "on_time_arrival",
-        "fail",
-        f"Reached the first store {first.store_id} at {local}, "
-        f"{late_min:.0f} min after the {hhmm} deadline.",
-        fields,
-    )
+    values = {
+        "store": first.store_id,
+        "arrival": local,
+        "late_min": f"{late_min:.0f}",
+        "deadline": hhmm,
+    }
+    return _check("on_time_arrival", "fail", "late", values, fields)
 
 
 def _no_arrival_verdict(
@@ -123,36 +203,15 @@ def _no_arrival_verdict(
     """The first store has no stay: no GPS, cannot tell, or not reached."""
     hhmm = deadline.strftime("%H:%M")
     if first_fix is None:
-        return CheckResult(
-            "on_time_arrival", "inconclusive", "No usable GPS fixes for the day.", fields
-        )
+        return _check("on_time_arrival", "inconclusive", "no_gps", {}, fields)
     if first.status in ("ambiguous", "unseen"):
-        why = (
-            "a stay covers it and a neighbouring store closer together than the GPS spread"
-            if first.status == "ambiguous"
-            else "a gap in the GPS could have held the visit"
-        )
-        return CheckResult(
-            "on_time_arrival",
-            "inconclusive",
-            f"Cannot tell whether the first store {first.store_id} was reached: {why}.",
-            fields,
-        )
+        code = f"first_store_{first.status}"
+        return _check("on_time_arrival", "inconclusive", code, {"store": first.store_id}, fields)
     if pd.Timestamp(first_fix) > deadline:
         local = pd.Timestamp(first_fix).tz_convert(tz).strftime("%H:%M")
-        return CheckResult(
-            "on_time_arrival",
-            "fail",
-            f"The first store {first.store_id} was not visited, and GPS starts only at {local}, "
-            f"after the {hhmm} deadline.",
-            fields,
-        )
-    return CheckResult(
-        "on_time_arrival",
-        "fail",
-        f"The first store {first.store_id} was never visited on the track.",
-        fields,
-    )
+        values = {"store": first.store_id, "first_fix": local, "deadline": hhmm}
+        return _check("on_time_arrival", "fail", "gps_starts_late", values, fields)
+    return _check("on_time_arrival", "fail", "not_visited", {"store": first.store_id}, fields)
 
 
 def check_trajectory_clear(
@@ -173,38 +232,21 @@ def check_trajectory_clear(
     }
     if not has_gps:
         if not onsite:
-            return CheckResult("trajectory_clear", "pass", "No on-site task and no stays.", fields)
-        return CheckResult(
-            "trajectory_clear", "inconclusive", "No usable GPS fixes for the day.", fields
-        )
-    problems = []
-    if unmatched:
-        problems.append(
-            f"{len(unmatched)} stay(s) at no task store (stay {', '.join(map(str, unmatched))})"
-        )
-    if hard:
-        problems.append(f"{len(hard)} on-site store(s) not visited ({', '.join(hard)})")
-    if problems:
-        return CheckResult("trajectory_clear", "fail", _sentence(problems), fields)
+            return _check("trajectory_clear", "pass", "nothing_to_check", {}, fields)
+        return _check("trajectory_clear", "inconclusive", "no_gps", {}, fields)
+    values: dict[str, Any] = {
+        "unmatched": unmatched,
+        "not_visited": hard,
+        **{
+            k: [s.store_id for s in soft if s.status == k]
+            for k in ("ambiguous", "unseen", "no_gps")
+        },
+    }
+    if unmatched or hard:  # the reason names every unvisited store, the soft ones too
+        return _check("trajectory_clear", "fail", "problems", values, fields)
     if soft:
-        parts = []
-        amb = [s.store_id for s in soft if s.status == "ambiguous"]
-        unseen = [s.store_id for s in soft if s.status == "unseen"]
-        if amb:
-            parts.append(
-                f"stores {', '.join(amb)} are closer to a visited neighbour "
-                "than the GPS can separate"
-            )
-        if unseen:
-            parts.append(f"stores {', '.join(unseen)} could have been visited during a GPS gap")
-        return CheckResult("trajectory_clear", "inconclusive", _sentence(parts), fields)
-    n = len(onsite)
-    return CheckResult(
-        "trajectory_clear",
-        "pass",
-        f"Every stay matches an on-site task store and all {n} on-site store(s) were visited.",
-        fields,
-    )
+        return _check("trajectory_clear", "inconclusive", "uncertain", values, fields)
+    return _check("trajectory_clear", "pass", "clear", {"onsite": len(onsite)}, fields)
 
 
 def check_visit_count(
@@ -230,38 +272,16 @@ def check_visit_count(
         "unmatched_stays": unmatched,
     }
     if not has_gps and reported > 0:
-        return CheckResult(
-            "visit_count_match", "inconclusive", "No usable GPS fixes for the day.", fields
-        )
-    extra = []
-    if revisits:
-        extra.append(f"{revisits} revisit(s) of a store already visited")
-    if unmatched:
-        extra.append(f"{unmatched} at no task store")
-    detail = f" ({', '.join(extra)})" if extra else ""
+        return _check("visit_count_match", "inconclusive", "no_gps", {}, fields)
     low, high = _count_range(counted, onsite)
     fields["stay_points_range"] = [low, high]
+    values = {"stays": n, "reported": reported, "revisits": revisits, "unmatched": unmatched}
     if n == reported and low == high:
-        return CheckResult(
-            "visit_count_match",
-            "pass",
-            f"{n} stay point(s){detail} for {reported} reported on-site visit(s).",
-            fields,
-        )
+        return _check("visit_count_match", "pass", "match", values, fields)
     if low <= reported <= high:
-        return CheckResult(
-            "visit_count_match",
-            "inconclusive",
-            f"{n} stay point(s){detail} for {reported} reported on-site visit(s), but the GPS "
-            f"allows {low} to {high}: market stalls too close to count, or a store in a GPS gap.",
-            fields,
-        )
-    return CheckResult(
-        "visit_count_match",
-        "fail",
-        f"{n} stay point(s){detail} for {reported} reported on-site visit(s).",
-        fields,
-    )
+        values |= {"low": low, "high": high}
+        return _check("visit_count_match", "inconclusive", "count_uncertain", values, fields)
+    return _check("visit_count_match", "fail", "mismatch", values, fields)
 
 
 def _count_range(counted: list[StayPoint], onsite: list[StoreVisit]) -> tuple[int, int]:

@@ -12,7 +12,7 @@ __all__ = ["CRS_NAMES", "ExemptPlace", "VerifyConfig", "config_from_mapping", "l
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,8 @@ class ExemptPlace:
     lon: float
     radius_m: float = 100.0
     crs: str = "wgs84"
+    #: Only this manager's place (a home); ``None``: everyone's (the office, a warehouse).
+    manager_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,11 @@ class VerifyConfig:
         Largest distance (m) between a stay and a store for them to match.
         Default 100 m: store coordinates are geocoded addresses and cars park
         15-60 m from the door.
+    known_radius_m
+        Largest distance (m) at which a stay at no task store is named after the
+        nearest known store or buyer (``stay_points[].nearest_known``, given
+        ``verify_day(known_places=...)``).  Default 100 m, as ``match_radius_m``:
+        the same geocoding error and parking distance.
     max_gap_s
         Longest gap in the fixes (s) bridged inside one stay when the next fix
         is back inside the group (signal lost indoors).  Default 3 h.
@@ -97,7 +104,20 @@ class VerifyConfig:
         Local (start, end) window; fixes outside it are ignored (counted as
         ``outside_hours``).  Default none: the whole local day.
     exempt_places
-        Office, warehouse, home: stays there are expected, not unexplained.
+        Office, warehouse, home: stays there are expected, not unexplained.  A task
+        store inside one is a store first (stays within ``match_radius_m`` of it
+        match it; the result warns).
+    market_timezones, manager_timezones
+        IANA zones per ``market_id`` and per ``manager_id``, for teams that work
+        in several zones: the first on-site task's market decides, then the
+        manager, then ``timezone`` (:meth:`timezone_for`).  Default none.
+    place_radius_m
+        Recurring places across days (``trajcheck week``): unexplained stays whose
+        centres are at most this far apart (m) are neighbours (DBSCAN's ``eps``).
+        Default 100 m, as ``match_radius_m``.
+    place_min_visits
+        The fewest unexplained stays (on two days or more) that make a recurring
+        place (DBSCAN's ``min_samples``, >= 2).  Default 3.
     """
 
     timezone: str = "Asia/Shanghai"
@@ -106,6 +126,7 @@ class VerifyConfig:
     stay_radius_m: float = 50.0
     min_stay_s: float = 180.0
     match_radius_m: float = 100.0
+    known_radius_m: float = 100.0
     max_gap_s: float = 3 * 3600.0
     excursion_s: float = 90.0
     merge_gap_s: float = 300.0
@@ -117,6 +138,10 @@ class VerifyConfig:
     resegment: bool = True
     working_hours: tuple[dt.time, dt.time] | None = None
     exempt_places: tuple[ExemptPlace, ...] = ()
+    market_timezones: Mapping[str, str] = field(default_factory=dict)
+    manager_timezones: Mapping[str, str] = field(default_factory=dict)
+    place_radius_m: float = 100.0
+    place_min_visits: int = 3
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -131,6 +156,14 @@ class VerifyConfig:
             return self.market_deadlines[market_id]
         return self.arrival_deadline
 
+    def timezone_for(self, manager_id: str | None, market_id: str | None) -> str:
+        """The zone of a manager-day: its market's, else its manager's, else ``timezone``."""
+        if market_id is not None and market_id in self.market_timezones:
+            return self.market_timezones[market_id]
+        if manager_id is not None and manager_id in self.manager_timezones:
+            return self.manager_timezones[manager_id]
+        return self.timezone
+
     def replace(self, **changes: Any) -> VerifyConfig:
         return replace(self, **changes)
 
@@ -139,17 +172,20 @@ _POSITIVE = (
     "stay_radius_m",
     "min_stay_s",
     "match_radius_m",
+    "known_radius_m",
     "max_gap_s",
     "max_speed_mps",
     "jump_m",
     "max_accuracy_m",
     "creep_m",
+    "place_radius_m",
 )
 _NON_NEGATIVE = ("excursion_s", "merge_gap_s")
 
 
 def _validate(cfg: VerifyConfig) -> None:
-    check_timezone(cfg.timezone)
+    for zone in (cfg.timezone, *cfg.market_timezones.values(), *cfg.manager_timezones.values()):
+        check_timezone(zone)
     for name in _POSITIVE + _NON_NEGATIVE:
         value = getattr(cfg, name)
         if (
@@ -162,6 +198,7 @@ def _validate(cfg: VerifyConfig) -> None:
             raise ConfigError(f"{name}: must be > 0, got {value!r}")
         if value < 0:
             raise ConfigError(f"{name}: must be >= 0, got {value!r}")
+    _parse_min_visits(cfg.place_min_visits)
     if not cfg.accuracy_factor > 1:
         raise ConfigError(f"accuracy_factor: must be > 1, got {cfg.accuracy_factor!r}")
     if not isinstance(cfg.arrival_deadline, dt.time):
@@ -203,17 +240,41 @@ def _parse_value(key: str, value: Any) -> Any:
         return _parse_working_hours(value)
     if key == "exempt_places":
         return tuple(_parse_place(i, v) for i, v in enumerate(value))
+    if key in ("market_timezones", "manager_timezones"):
+        if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
+            raise ConfigError(f'{key}: expected a table of id = "Area/City"')
+        return {str(k): v for k, v in value.items()}
     if key in ("timezone",):
         if not isinstance(value, str):
             raise ConfigError('timezone: expected a string such as "Asia/Shanghai"')
         return value
-    if key == "resegment":
-        if not isinstance(value, bool):
-            raise ConfigError("resegment: expected true or false")
-        return value
+    if key in _CHECKED:
+        return _CHECKED[key](value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(f"{key}: expected a number, got {value!r}")
     return float(value)
+
+
+def _parse_resegment(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError("resegment: expected true or false")
+    return value
+
+
+def _parse_min_visits(value: Any) -> int:
+    """``place_min_visits``: an integer >= 2 (DBSCAN's ``min_samples``)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"place_min_visits: expected an integer, got {value!r}")
+    if value < 2:
+        raise ConfigError(f"place_min_visits: must be >= 2, got {value!r}")
+    return value
+
+
+#: Settings checked by a parser of their own (the rest are numbers or named in _parse_value).
+_CHECKED: dict[str, Callable[[Any], Any]] = {
+    "resegment": _parse_resegment,
+    "place_min_visits": _parse_min_visits,
+}
 
 
 def _parse_market_deadlines(value: Any) -> dict[str, dt.time]:
@@ -255,6 +316,7 @@ def _parse_place(index: int, value: Any) -> ExemptPlace:
             lon=float(value["lon"]),
             radius_m=float(value.get("radius_m", 100.0)),
             crs=str(value.get("crs", "wgs84")),
+            manager_id=None if value.get("manager_id") is None else str(value["manager_id"]),
         )
     except KeyError as exc:
         raise ConfigError(f"exempt_places[{index}]: missing {exc.args[0]}") from exc

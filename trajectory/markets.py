@@ -18,6 +18,17 @@ where it is weak, the runner-up is named as ambiguous rather than guessed.
 
 The segmentation itself is :func:`trajectory.market_stalls.segment_period`.
 
+Only market time is split this way: a stay near two or more stalls of one
+market, where a market is the stores sharing a ``market_id`` or, for stores
+without one, stores chained by distances under ``market_link_m`` (the stay
+radius: closer than the stay scan can separate).  Ordinary stores further apart
+are told apart by the stay scan itself, which ends a stay when the manager walks
+from one to the other; re-segmenting their stays followed GPS noise that wanders
+between two nearby stores (issue 13: a real 87-minute visit at one of two
+stores 82 m apart came out as four stays).  A stay near two or more ordinary
+stores is split only where the track moved from one to another and dwelt at
+each (:func:`trajectory.neighbours.split_between_stores`).
+
 References
 ----------
 Rabiner, L. R. (1989). A tutorial on hidden Markov models and selected
@@ -34,9 +45,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from trajectory.geodesy import LocalProjection
 from trajectory.market_stalls import AMBIGUOUS_NATS, segment_period
+from trajectory.neighbours import split_between_stores
 from trajectory.staypoints import STAY_COLUMNS
 from trajectory.timestamps import elapsed_s
 
@@ -60,8 +74,9 @@ def resegment_stays(
     min_stay_s: float,
     match_radius_m: float,
     merge_gap_s: float = 300.0,
+    market_link_m: float = 50.0,
 ) -> pd.DataFrame:
-    """Split market time into one stay per stall visit.
+    """Split market time into one stay per stall visit (and ordinary stays where the track moved).
 
     Parameters
     ----------
@@ -75,10 +90,13 @@ def resegment_stays(
     min_stay_s
         Shortest visit (s); no split produces a shorter one.
     match_radius_m
-        A stay with two or more stores within this distance (m) is market time.
+        A stay with two or more stalls of one market within this distance (m) is
+        market time.
     merge_gap_s
         Consecutive market stays at most this far apart in time (s) form one
         market period.
+    market_link_m
+        Stores without a ``market_id`` chained by distances under this (m) form a market.
 
     Returns
     -------
@@ -101,17 +119,35 @@ def resegment_stays(
     day = _Fixes.of(track, stores)
     cx, cy = day.proj.forward(out["lat"].to_numpy(), out["lon"].to_numpy())
     near = np.hypot(cx[:, None] - day.sx[None, :], cy[:, None] - day.sy[None, :]) <= match_radius_m
-    periods = _market_periods(out, near, day.t, merge_gap_s)
-    if not periods:
+    market = _in_one_market(near, _market_labels(stores, day.sx, day.sy, market_link_m))
+    periods = _market_periods(out, market, day.t, merge_gap_s)
+    replaced, rows = _split_rows(day, out, near, market, periods, min_stay_s)
+    if not replaced.any():
         return out
-    in_period = np.zeros(len(out), dtype=bool)
+    result = pd.concat([out.loc[~replaced], *([pd.DataFrame(rows)] if rows else [])])
+    return _typed(result.sort_values("first_fix", kind="stable").reset_index(drop=True))
+
+
+def _split_rows(
+    day: _Fixes,
+    out: pd.DataFrame,
+    near: npt.NDArray[np.bool_],
+    market: npt.NDArray[np.bool_],
+    periods: list[list[int]],
+    min_stay_s: float,
+) -> tuple[npt.NDArray[np.bool_], list[dict[str, object]]]:
+    """The stays replaced (market periods; ordinary stays the track splits) and their rows."""
+    replaced = np.zeros(len(out), dtype=bool)
     rows: list[dict[str, object]] = []
     for period, members in enumerate(periods, start=1):
-        in_period[members] = True
+        replaced[members] = True
         rows += _period_rows(day, out, near, members, period, min_stay_s)
-    kept = out.loc[~in_period]
-    result = pd.concat([kept, pd.DataFrame(rows)], ignore_index=True) if rows else kept.copy()
-    return _typed(result.sort_values("first_fix", kind="stable").reset_index(drop=True))
+    for i in np.flatnonzero((near.sum(axis=1) >= 2) & ~market):
+        parts = _ordinary_rows(day, out, near, int(i), min_stay_s)
+        if len(parts) > 1:
+            replaced[i] = True
+            rows += parts
+    return replaced, rows
 
 
 @dataclass(frozen=True)
@@ -178,38 +214,77 @@ def _period_rows(
     visits, count_range = segment_period(
         t[sl], x[sl], y[sl], day.acc[sl], day.sx[cand], day.sy[cand], min_stay_s=min_stay_s
     )
-    rows: list[dict[str, object]] = []
-    for a, b, state, alts, margin, confirmed in visits:
-        fa, fb = first + a, first + b
-        px, py = float(np.median(x[fa : fb + 1])), float(np.median(y[fa : fb + 1]))
-        plat, plon = day.proj.inverse(px, py)
-        dist = np.hypot(x[fa : fb + 1] - px, y[fa : fb + 1] - py)
-        gaps = np.diff(t[fa : fb + 1])
-        rows.append(
-            {
-                "lat": float(plat),
-                "lon": float(plon),
-                "arrival": day.times[fa],
-                "departure": day.times[fb],
-                "duration_s": float(t[fb] - t[fa]),
-                "n_points": int(fb - fa + 1),
-                "spread_m": float(np.percentile(dist, 80)),
-                "max_gap_s": float(gaps.max()) if gaps.size else 0.0,
-                "arrival_gap_s": float(t[fa] - t[fa - 1]) if fa > 0 else np.inf,
-                "departure_gap_s": float(t[fb + 1] - t[fb]) if fb + 1 < t.size else np.inf,
-                "first_fix": fa,
-                "last_fix": fb,
-                "split_from": int(out["stay_id"].iloc[members[0]]),
-                "state_store_id": None if state < 0 else day.store_ids[cand[state]],
-                "alt_store_ids": [str(day.store_ids[cand[q]]) for q in alts],
-                "margin_nats": margin,
-                "confirmed": confirmed,
-                "market_period": period,
-                "period_visits_min": count_range[0],
-                "period_visits_max": count_range[1],
-            }
-        )
-    return rows
+    split_from = int(out["stay_id"].iloc[members[0]])
+    return [
+        {
+            **_part_row(day, first + a, first + b, split_from),
+            "state_store_id": None if state < 0 else day.store_ids[cand[state]],
+            "alt_store_ids": [str(day.store_ids[cand[q]]) for q in alts],
+            "margin_nats": margin,
+            "confirmed": confirmed,
+            "market_period": period,
+            "period_visits_min": count_range[0],
+            "period_visits_max": count_range[1],
+        }
+        for a, b, state, alts, margin, confirmed in visits
+    ]
+
+
+def _ordinary_rows(
+    day: _Fixes, out: pd.DataFrame, near: npt.NDArray[np.bool_], i: int, min_stay_s: float
+) -> list[dict[str, object]]:
+    """One stay near two or more ordinary stores, split where the track moved between them
+    (:func:`trajectory.neighbours.split_between_stores`); one row when it did not."""
+    first, last = int(out["first_fix"].iloc[i]), int(out["last_fix"].iloc[i])
+    cand = np.flatnonzero(near[i])
+    sl = slice(first, last + 1)
+    parts = split_between_stores(
+        day.t[sl],
+        day.x[sl],
+        day.y[sl],
+        day.acc[sl],
+        day.sx[cand],
+        day.sy[cand],
+        min_stay_s=min_stay_s,
+    )
+    split_from = int(out["stay_id"].iloc[i])
+    return [
+        {
+            **_part_row(day, first + a, first + b, split_from),
+            "state_store_id": None,
+            "alt_store_ids": [],
+            "margin_nats": np.nan,
+            "confirmed": True,
+            "market_period": 0,
+            "period_visits_min": 0,
+            "period_visits_max": 0,
+        }
+        for a, b in parts
+    ]
+
+
+def _part_row(day: _Fixes, fa: int, fb: int, split_from: int) -> dict[str, object]:
+    """The stay-table fields of fixes ``fa``..``fb`` (inclusive) as one stay."""
+    t, x, y = day.t, day.x, day.y
+    px, py = float(np.median(x[fa : fb + 1])), float(np.median(y[fa : fb + 1]))
+    plat, plon = day.proj.inverse(px, py)
+    dist = np.hypot(x[fa : fb + 1] - px, y[fa : fb + 1] - py)
+    gaps = np.diff(t[fa : fb + 1])
+    return {
+        "lat": float(plat),
+        "lon": float(plon),
+        "arrival": day.times[fa],
+        "departure": day.times[fb],
+        "duration_s": float(t[fb] - t[fa]),
+        "n_points": int(fb - fa + 1),
+        "spread_m": float(np.percentile(dist, 80)),
+        "max_gap_s": float(gaps.max()) if gaps.size else 0.0,
+        "arrival_gap_s": float(t[fa] - t[fa - 1]) if fa > 0 else np.inf,
+        "departure_gap_s": float(t[fb + 1] - t[fb]) if fb + 1 < t.size else np.inf,
+        "first_fix": fa,
+        "last_fix": fb,
+        "split_from": split_from,
+    }
 
 
 def _typed(result: pd.DataFrame) -> pd.DataFrame:
@@ -246,13 +321,49 @@ def _typed(result: pd.DataFrame) -> pd.DataFrame:
     return result.loc[:, [*STAY_COLUMNS, *_EXTRA]]
 
 
+def _market_labels(
+    stores: pd.DataFrame,
+    sx: npt.NDArray[np.float64],
+    sy: npt.NDArray[np.float64],
+    link_m: float,
+) -> npt.NDArray[np.int64]:
+    """The market of each store (0, 1, ...): its ``market_id``, or else its
+    component of stores without one linked by distances under ``link_m``."""
+    n = len(stores)
+    has_id = (
+        stores["market_id"].notna().to_numpy() if "market_id" in stores else np.zeros(n, dtype=bool)
+    )
+    labels = np.full(n, -1, dtype=np.int64)
+    if has_id.any():
+        labels[has_id] = pd.factorize(stores["market_id"].to_numpy()[has_id])[0]
+    free = np.flatnonzero(~has_id)
+    if free.size:
+        d = np.hypot(sx[free, None] - sx[None, free], sy[free, None] - sy[None, free])
+        _, comp = connected_components(csr_matrix(d < link_m), directed=False)
+        labels[free] = comp + labels.max() + 1
+    return labels
+
+
+def _in_one_market(
+    near: npt.NDArray[np.bool_], labels: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
+    """Per stay: two or more of its nearby stores belong to one market."""
+    if labels.size == 0:
+        return np.zeros(near.shape[0], dtype=bool)
+    onehot = labels[:, None] == np.arange(labels.max() + 1)[None, :]
+    counts = near.astype(np.int64) @ onehot.astype(np.int64)
+    return np.asarray((counts >= 2).any(axis=1), dtype=bool)
+
+
 def _market_periods(
-    stays: pd.DataFrame, near: npt.NDArray[np.bool_], t: npt.NDArray[np.float64], merge_gap_s: float
+    stays: pd.DataFrame,
+    market: npt.NDArray[np.bool_],
+    t: npt.NDArray[np.float64],
+    merge_gap_s: float,
 ) -> list[list[int]]:
-    """Runs of consecutive stays near two or more stores, close in time."""
+    """Runs of consecutive market stays (``market``), close in time."""
     first = stays["first_fix"].to_numpy()
     last = stays["last_fix"].to_numpy()
-    market = near.sum(axis=1) >= 2
     periods: list[list[int]] = []
     for i in np.flatnonzero(market):
         if periods and periods[-1][-1] == i - 1 and t[first[i]] - t[last[i - 1]] <= merge_gap_s:

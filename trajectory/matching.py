@@ -74,6 +74,7 @@ def match_stores(
     slat = stays["lat"].to_numpy(dtype=np.float64)
     slon = stays["lon"].to_numpy(dtype=np.float64)
     cols["exempt"] = _exempt_labels(slat, slon, exempt_places, cols["exempt"])
+    cols["exempt"] = _stores_first(slat, slon, stores, exempt_places, radius_m, cols["exempt"])
     candidates = np.flatnonzero(cols["exempt"] == None)  # noqa: E711
     if m == 0 or candidates.size == 0:
         return stays.assign(**cols)
@@ -119,6 +120,34 @@ def _exempt_labels(
         d = haversine_m(slat, slon, place.lat, place.lon)
         exempt = np.where((exempt == None) & (d <= place.radius_m), place.name, exempt)  # noqa: E711
     return exempt
+
+
+def _stores_first(
+    slat: np.ndarray,
+    slon: np.ndarray,
+    stores: pd.DataFrame,
+    places: Sequence[ExemptPlace],
+    radius_m: float,
+    exempt: np.ndarray,
+) -> np.ndarray:
+    """``exempt`` cleared for the stays at a task store inside their exempt place (within
+    ``radius_m`` of it and nearer to it than to the place's centre): a task store inside
+    an exempt place is a store first, and the place's own stays stay exempt."""
+    if stores.empty or not places:
+        return exempt
+    tlat = stores["lat"].to_numpy(dtype=np.float64)
+    tlon = stores["lon"].to_numpy(dtype=np.float64)
+    out = exempt.copy()
+    for place in places:
+        inside = np.atleast_1d(haversine_m(tlat, tlon, place.lat, place.lon)) <= place.radius_m
+        if not inside.any():
+            continue
+        d = haversine_m(slat[:, None], slon[:, None], tlat[inside][None, :], tlon[inside][None, :])
+        d_store = np.asarray(d).min(axis=1)
+        d_centre = np.atleast_1d(haversine_m(slat, slon, place.lat, place.lon))
+        at_store = (exempt == place.name) & (d_store <= radius_m) & (d_store < d_centre)
+        out[at_store] = None
+    return out
 
 
 def _preassigned(stays: pd.DataFrame, candidates: np.ndarray, store_ids: np.ndarray) -> np.ndarray:

@@ -9,13 +9,13 @@ from __future__ import annotations
 __all__ = ["verify_day"]
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from trajectory import crs as crs_mod
 from trajectory.checks import (
     check_on_time_arrival,
     check_trajectory_clear,
@@ -23,8 +23,13 @@ from trajectory.checks import (
 )
 from trajectory.cleaning import CleaningReport, clean_track
 from trajectory.config import CRS_NAMES, ExemptPlace, VerifyConfig
-from trajectory.errors import InputError
+from trajectory.day_crs import exempt_places_of, in_wgs84
+from trajectory.day_warnings import DayWarning, detect_warnings
+from trajectory.errors import InputError, RowProblem
 from trajectory.geodesy import haversine_m
+from trajectory.geoframes import fixes_from_geodataframe, is_geodataframe
+from trajectory.integrity import TrackFingerprint, check_integrity
+from trajectory.known_places import KnownPlaces, name_stays
 from trajectory.markets import resegment_stays
 from trajectory.matching import match_stores
 from trajectory.result import CheckResult, DayResult, StayPoint, StoreVisit
@@ -44,79 +49,150 @@ def verify_day(
     manager_id: str | None = None,
     date: dt.date | str | None = None,
     on_bad_row: Literal["raise", "skip"] = "raise",
+    other_days: Sequence[TrackFingerprint] = (),
+    known_places: KnownPlaces | None = None,
 ) -> DayResult:
     """Verify one manager's day: stays, store matches and the three checks.
 
     Parameters
     ----------
     track
-        GPS fixes (``manager_id, timestamp, lat, lon[, accuracy_m, speed_mps]``)
-        as read by :func:`trajectory.io.read_track` or a raw DataFrame; may hold
-        other managers and days, which are left out.
+        Fixes (``manager_id, timestamp, lat, lon[, accuracy_m, speed_mps]``): read by
+        :func:`trajectory.io.read_track`, a raw DataFrame, or a GeoDataFrame of points
+        (its ``.crs`` converted with pyproj); other managers and days are left out.
     tasks
-        The task list (``manager_id, date, seq, store_id, store_name, lat, lon,
-        method[, reported_visited, market_id]``) of one manager-day, or several
-        when ``manager_id``/``date`` select one.
-    config
-        Parameters; the defaults when None.
-    track_crs, store_crs
-        Coordinate systems of the track and of the stores: ``wgs84``, ``gcj02`` or
-        ``bd09``, converted with the exact (iterative) inverse; the result is in WGS-84.
+        The task list (``manager_id, date, seq, store_id, store_name, lat, lon, method
+        [, reported_visited, market_id, crs]``), of several days when selected by
+        ``manager_id``/``date``.
+    config, track_crs, store_crs
+        Parameters (None: the defaults); the coordinate systems, ``wgs84``, ``gcj02`` or
+        ``bd09`` (a task row's ``crs`` wins).  The result is in WGS-84.
     manager_id, date
         Select the manager-day in a task list of several, or name it for an empty one.
+    other_days
+        Other days' fingerprints (``integrity.day_fingerprint``) to find a replay of.
+    known_places
+        Every known store and buyer: names stays at no task store (``nearest_known``).
     on_bad_row
-        ``raise`` stops at the first bad row (InputError naming file, row and
-        field); ``skip`` leaves bad rows out and lists them in the result.
-
-    Returns
-    -------
-    DayResult
+        ``raise``: an InputError (file, row, field) at the first bad row; ``skip``.
     """
-    cfg = config or VerifyConfig()
-    vtrack, vtasks = _validate(track, tasks, cfg, track_crs, store_crs, on_bad_row)
-    task_df, mgr, day, points = _select_day(vtrack, vtasks, manager_id, date)
-    points, outside = _on_day(points, day, cfg)
-    points, task_df = _in_wgs84(points, task_df, track_crs, store_crs)
-    clean, report = _clean(points, cfg)
+    d = _prepare(track, tasks, config, (track_crs, store_crs), manager_id, date, on_bad_row)
+    cfg, day, task_df = d.cfg, d.day, d.task_df
+    clean, report = _clean(d.points, cfg)
     onsite = task_df.loc[task_df["method"] == "onsite"].sort_values("seq", kind="stable")
-    stay_points = tuple(_stay_points(clean, onsite, cfg))
+    exempt = exempt_places_of(cfg, d.manager_id)
+    stay_points = _stay_points(clean, onsite, cfg, exempt, known_places)
     store_visits = tuple(store_records(task_df, stay_points, clean, cfg.min_stay_s))
+    warnings = _warnings(d, onsite, stay_points, exempt, store_crs)
     return DayResult(
-        manager_id=mgr,
+        manager_id=d.manager_id,
         date=day,
         timezone=cfg.timezone,
         stay_points=stay_points,
         stores=store_visits,
         checks=_run_checks(onsite, store_visits, stay_points, clean, day, cfg),
         cleaning=report,
-        rejected_rows=tuple(vtrack.rejected) + tuple(vtasks.rejected),
-        outside_day_points=outside,
+        rejected_rows=d.rejected,
+        outside_day_points=d.outside,
         config=_config_summary(cfg, track_crs, store_crs),
+        warnings=warnings,
+        integrity=check_integrity(d.points, clean, stay_points, date=day, others=other_days),
         track=clean.loc[:, ["time", "lat", "lon", "source_row"]].reset_index(drop=True),
     )
 
 
-def _validate(
+class _Day(NamedTuple):
+    """The manager-day's inputs: validated, selected, in WGS-84, in the day's zone."""
+
+    cfg: VerifyConfig
+    manager_id: str
+    day: dt.date
+    task_df: pd.DataFrame
+    points: pd.DataFrame
+    outside: int
+    lon: np.ndarray
+    rejected: tuple[RowProblem, ...]
+
+
+def _prepare(
     track: pd.DataFrame | ValidatedTrack,
     tasks: pd.DataFrame | ValidatedTasks,
-    cfg: VerifyConfig,
+    config: VerifyConfig | None,
+    crs_names: tuple[str, str],
+    manager_id: str | None,
+    date: dt.date | str | None,
+    on_bad_row: Literal["raise", "skip"],
+) -> _Day:
+    """Validate, pick the day's zone, select the manager-day's fixes and convert them."""
+    if is_geodataframe(track):  # its CRS honoured here; the rest reads lat/lon
+        track = fixes_from_geodataframe(track)
+    track_crs, store_crs = crs_names
+    vtasks = _validate_tasks(tasks, track_crs, store_crs, on_bad_row)
+    cfg = _zoned(config or VerifyConfig(), vtasks, manager_id, date)
+    vtrack = _validate_track(track, cfg, on_bad_row)
+    task_df, mgr, day, points = _select_day(vtrack, vtasks, manager_id, date)
+    lon = points["lon"].to_numpy(dtype=np.float64)
+    points, outside = _on_day(points, day, cfg)
+    points, task_df = in_wgs84(points, task_df, track_crs, store_crs)
+    rejected = tuple(vtrack.rejected) + tuple(vtasks.rejected)
+    return _Day(cfg, mgr, day, task_df, points, outside, lon, rejected)
+
+
+def _warnings(
+    d: _Day,
+    onsite: pd.DataFrame,
+    stays: tuple[StayPoint, ...],
+    exempt: tuple[ExemptPlace, ...],
+    store_crs: str,
+) -> tuple[DayWarning, ...]:
+    """The day's warnings (:func:`trajectory.day_warnings.detect_warnings`)."""
+    return detect_warnings(
+        day=d.day,
+        cfg=d.cfg,
+        lon=d.lon,
+        outside=d.outside,
+        onsite=onsite,
+        stays=stays,
+        exempt_places=exempt,
+        store_crs=store_crs,
+    )
+
+
+def _validate_tasks(
+    tasks: pd.DataFrame | ValidatedTasks,
     track_crs: str,
     store_crs: str,
     on_bad_row: Literal["raise", "skip"],
-) -> tuple[ValidatedTrack, ValidatedTasks]:
-    """The coordinate system names checked, track and tasks validated unless they are."""
+) -> ValidatedTasks:
+    """The coordinate system names checked, the tasks validated unless they are."""
     for name, value in (("track_crs", track_crs), ("store_crs", store_crs)):
         if value not in CRS_NAMES:
             raise InputError("<arguments>", None, name, f"unknown coordinate system {value!r}")
-    vtasks = (
-        tasks if isinstance(tasks, ValidatedTasks) else validate_tasks(tasks, on_bad_row=on_bad_row)
-    )
-    vtrack = (
-        track
-        if isinstance(track, ValidatedTrack)
-        else validate_track(track, timezone=cfg.timezone, on_bad_row=on_bad_row)
-    )
-    return vtrack, vtasks
+    if isinstance(tasks, ValidatedTasks):
+        return tasks
+    return validate_tasks(tasks, on_bad_row=on_bad_row)
+
+
+def _validate_track(
+    track: pd.DataFrame | ValidatedTrack, cfg: VerifyConfig, on_bad_row: Literal["raise", "skip"]
+) -> ValidatedTrack:
+    """The track validated (naive times read in the day's zone) unless it is."""
+    if isinstance(track, ValidatedTrack):
+        return track
+    return validate_track(track, timezone=cfg.timezone, on_bad_row=on_bad_row)
+
+
+def _zoned(
+    cfg: VerifyConfig, vtasks: ValidatedTasks, manager_id: str | None, date: dt.date | str | None
+) -> VerifyConfig:
+    """The configuration in the manager-day's zone (:meth:`VerifyConfig.timezone_for`)."""
+    if not cfg.market_timezones and not cfg.manager_timezones:
+        return cfg
+    df, mgr, _ = _select_tasks(vtasks, manager_id, date)
+    onsite = df.loc[df["method"] == "onsite"].sort_values("seq", kind="stable")
+    market = onsite["market_id"].iloc[0] if len(onsite) and "market_id" in onsite else None
+    zone = cfg.timezone_for(mgr, None if market is None or pd.isna(market) else str(market))
+    return cfg if zone == cfg.timezone else cfg.replace(timezone=zone)
 
 
 def _select_day(
@@ -182,26 +258,18 @@ def _clean(points: pd.DataFrame, cfg: VerifyConfig) -> tuple[pd.DataFrame, Clean
     )
 
 
-def _stay_points(clean: pd.DataFrame, onsite: pd.DataFrame, cfg: VerifyConfig) -> list[StayPoint]:
-    """The day's stays, matched to the on-site stores and the exempt places."""
+def _stay_points(
+    clean: pd.DataFrame,
+    onsite: pd.DataFrame,
+    cfg: VerifyConfig,
+    exempt: tuple[ExemptPlace, ...],
+    known: KnownPlaces | None,
+) -> tuple[StayPoint, ...]:
+    """The day's stays, matched to the on-site stores and the exempt places (WGS-84), the
+    others named after the nearest known place."""
     stays = _detect_stays(clean, onsite, cfg)
-    exempt = tuple(_exempt_wgs84(p) for p in cfg.exempt_places)
     matched = match_stores(stays, onsite, radius_m=cfg.match_radius_m, exempt_places=exempt)
-    return stay_records(matched, clean)
-
-
-def _in_wgs84(
-    points: pd.DataFrame, task_df: pd.DataFrame, track_crs: str, store_crs: str
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The fixes and the tasks (a copy) with WGS-84 coordinates."""
-    if track_crs != "wgs84" and len(points):
-        lat, lon = crs_mod.to_wgs84(points["lat"].to_numpy(), points["lon"].to_numpy(), track_crs)
-        points = points.assign(lat=lat, lon=lon)
-    task_df = task_df.copy()
-    if store_crs != "wgs84" and len(task_df):
-        lat, lon = crs_mod.to_wgs84(task_df["lat"].to_numpy(), task_df["lon"].to_numpy(), store_crs)
-        task_df["lat"], task_df["lon"] = lat, lon
-    return points, task_df
+    return name_stays(stay_records(matched, clean), known, cfg.known_radius_m)
 
 
 def _detect_stays(clean: pd.DataFrame, onsite: pd.DataFrame, cfg: VerifyConfig) -> pd.DataFrame:
@@ -223,6 +291,7 @@ def _detect_stays(clean: pd.DataFrame, onsite: pd.DataFrame, cfg: VerifyConfig) 
             min_stay_s=cfg.min_stay_s,
             match_radius_m=cfg.match_radius_m,
             merge_gap_s=cfg.merge_gap_s,
+            market_link_m=cfg.stay_radius_m,
         )
     if len(stays):
         return stays.assign(split_from=stays["stay_id"])
@@ -294,13 +363,6 @@ def _select_tasks(
         m, d = pairs.iloc[0]
         return df, str(m), d
     return df, manager_id, want_date
-
-
-def _exempt_wgs84(place: ExemptPlace) -> ExemptPlace:
-    if place.crs == "wgs84":
-        return place
-    lat, lon = crs_mod.to_wgs84(np.array([place.lat]), np.array([place.lon]), place.crs)
-    return ExemptPlace(place.name, float(lat[0]), float(lon[0]), place.radius_m, "wgs84")
 
 
 def _config_summary(cfg: VerifyConfig, track_crs: str, store_crs: str) -> dict[str, Any]:

@@ -22,18 +22,21 @@ __all__ = [
     "day_status",
     "iso",
     "iso_many",
+    "status_of",
 ]
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from trajectory.cleaning import CleaningReport
+from trajectory.day_warnings import DayWarning
 from trajectory.errors import RowProblem
+from trajectory.integrity_types import Integrity
 from trajectory.result_parse import read_result
 from trajectory.result_parts import (
     CheckResult,
@@ -47,6 +50,9 @@ from trajectory.result_parts import (
     stay_to_dict,
     store_to_dict,
 )
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 CHECK_NAMES: tuple[str, ...] = ("on_time_arrival", "trajectory_clear", "visit_count_match")
 #: A manager-day's status in a run: the checks' verdict, or why there is none.
@@ -87,15 +93,22 @@ def day_status(body: Mapping[str, Any]) -> DayStatus:
     """A result dict's day status: ``no_gps``/``no_tasks`` where a side is missing,
     else the checks' verdict (:func:`check_status`).
 
-    The one rule that the daily run, the team index and the service share.
+    The one rule that the daily run, the team index, the service and
+    :attr:`DayResult.status` share.  A day with neither fixes nor tasks is
+    ``no_tasks`` (there was nothing to verify), never ``pass``.
     """
     has_tasks = bool(body.get("stores"))
     has_points = int((body.get("cleaning") or {}).get("input_points", 0)) > 0
-    if has_tasks and not has_points:
-        return "no_gps"
-    if has_points and not has_tasks:
+    return status_of(has_tasks, has_points, (str(c.get("status")) for c in body["checks"].values()))
+
+
+def status_of(has_tasks: bool, has_points: bool, check_statuses: Iterable[str]) -> DayStatus:
+    """The day status from what the day holds (tasks, fixes) and the checks' statuses."""
+    if not has_tasks:
         return "no_tasks"
-    return check_status(str(c.get("status")) for c in body["checks"].values())
+    if not has_points:
+        return "no_gps"
+    return check_status(check_statuses)
 
 
 @dataclass(frozen=True)
@@ -116,15 +129,35 @@ class DayResult:
     rejected_rows: tuple[RowProblem, ...] = ()
     outside_day_points: int = 0
     config: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[DayWarning, ...] = ()
+    integrity: Integrity = field(default_factory=Integrity)
     track: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     @property
     def passed(self) -> bool:
-        return all(c.passed for c in self.checks.values())
+        """True when the day's status is ``pass`` (every check passed, tasks and fixes held)."""
+        return self.status == "pass"
 
     @property
-    def status(self) -> Status:
-        return check_status(c.status for c in self.checks.values())
+    def status(self) -> DayStatus:
+        """The day status (:func:`day_status`): ``no_tasks``/``no_gps`` or the checks' verdict."""
+        return status_of(
+            bool(self.stores),
+            self.cleaning.input_points > 0,
+            (c.status for c in self.checks.values()),
+        )
+
+    def stays_geodataframe(self) -> gpd.GeoDataFrame:
+        """The stays as a GeoDataFrame of points in EPSG:4326 (every field a column)."""
+        from trajectory.geoframes import stays_geodataframe
+
+        return stays_geodataframe(self)
+
+    def stores_geodataframe(self) -> gpd.GeoDataFrame:
+        """The task-list stores as a GeoDataFrame of points in EPSG:4326."""
+        from trajectory.geoframes import stores_geodataframe
+
+        return stores_geodataframe(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, track: pd.DataFrame | None = None) -> DayResult:
@@ -171,6 +204,8 @@ class DayResult:
             },
             "rejected_rows": [p.to_dict() for p in self.rejected_rows],
             "config": self.config,
+            "warnings": [w.to_dict() for w in self.warnings],
+            "integrity": self.integrity.to_dict(tz),
         }
         if include_track and self.track is not None:
             out["track"] = {

@@ -22,12 +22,15 @@ import numpy as np
 import pandas as pd
 
 from trajectory.cleaning import CleaningReport
+from trajectory.day_warnings import WARNING_CODES, DayWarning
 from trajectory.errors import InputError, RowProblem
+from trajectory.integrity_types import read_integrity
+from trajectory.known_types import NearestKnown
 from trajectory.result_parts import CheckResult, Status, StayPoint, StoreStatus, StoreVisit
 
 #: The ``source`` of the errors: a result dict has no file name.
 SOURCE = "<result>"
-_DERIVED_CHECK_KEYS = ("passed", "status", "reason")
+_DERIVED_CHECK_KEYS = ("passed", "status", "reason", "reason_code", "reason_values")
 
 
 def read_result(data: object, *, track: pd.DataFrame | None = None) -> dict[str, Any]:
@@ -54,6 +57,8 @@ def read_result(data: object, *, track: pd.DataFrame | None = None) -> dict[str,
         "rejected_rows": tuple(_problem(o) for o in d.objects("rejected_rows", required=False)),
         "outside_day_points": cleaning.integer("outside_day", 0),
         "config": dict(d.obj("config", required=False).data),
+        "warnings": tuple(_warning(o) for o in d.objects("warnings", required=False)),
+        "integrity": read_integrity(d.data.get("integrity")),
         "track": _track(d.obj("track")) if "track" in d.data else track,
     }
 
@@ -79,6 +84,21 @@ def _stay(o: _Obj) -> StayPoint:
         split_from=o.opt_integer("split_from"),
         market_period=o.opt_integer("market_period") or 0,
         confirmed=o.flag("confirmed", True),
+        first_fix_at=o.opt_time("first_fix_at"),
+        last_fix_at=o.opt_time("last_fix_at"),
+        departure_latest=o.opt_time("departure_latest"),
+        bridged_s=o.opt_number("bridged_s"),
+        nearest_known=_nearest_known(o),
+    )
+
+
+def _nearest_known(o: _Obj) -> NearestKnown | None:
+    """A stay's ``nearest_known`` (null or absent: None; results before issue 17 lack it)."""
+    if o.data.get("nearest_known") is None:
+        return None
+    n = o.obj("nearest_known")
+    return NearestKnown(
+        n.string("id"), n.string("name"), n.string("kind"), n.number("distance_m", nullable=True)
     )
 
 
@@ -106,8 +126,17 @@ def _checks(o: _Obj) -> dict[str, CheckResult]:
         c = o.obj(str(name))
         status: Status = c.choice("status", get_args(Status))
         fields = {k: v for k, v in c.data.items() if k not in _DERIVED_CHECK_KEYS}
-        out[str(name)] = CheckResult(str(name), status, c.string("reason"), fields)
+        code = c.opt_string("reason_code")  # None: stored before issue 16
+        values = dict(c.obj("reason_values", required=False).data) if code is not None else {}
+        out[str(name)] = CheckResult(str(name), status, c.string("reason"), fields, code, values)
     return out
+
+
+def _warning(o: _Obj) -> DayWarning:
+    """A warning; results stored before warnings existed have none."""
+    return DayWarning(
+        o.choice("code", WARNING_CODES), o.string("message"), dict(o.obj("values").data)
+    )
 
 
 def _cleaning(o: _Obj) -> CleaningReport:

@@ -29,13 +29,23 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from trajectory.known_types import NearestKnown
+
 Status = Literal["pass", "fail", "inconclusive"]
 StoreStatus = Literal["visited", "not_visited", "ambiguous", "unseen", "not_expected", "no_gps"]
 
 
 @dataclass(frozen=True)
 class StayPoint:
-    """One stay: where and when the manager stopped, and what it matched."""
+    """One stay: where and when the manager stopped, and what it matched.
+
+    ``arrival``/``departure`` bound the observed dwell (:mod:`trajectory.bridging`);
+    ``first_fix_at``/``last_fix_at`` are the stay's first and last fix at the place
+    (earlier/later than the dwell when a lone fix lies across a bridged gap);
+    ``arrival_earliest``/``departure_latest`` the earliest arrival and latest
+    departure the GPS allows (None: the fixes around the dwell pin it within
+    ``BRIDGE_GAP_S``); ``bridged_s`` the seconds of gaps inside the dwell.
+    """
 
     id: int
     lat: float
@@ -57,6 +67,12 @@ class StayPoint:
     market_period: int = 0
     confirmed: bool = True
     period_visits: tuple[int, int] | None = None
+    first_fix_at: pd.Timestamp | None = None
+    last_fix_at: pd.Timestamp | None = None
+    departure_latest: pd.Timestamp | None = None
+    bridged_s: float | None = None
+    #: The nearest known place (store master, buyers) of a stay at no task store.
+    nearest_known: NearestKnown | None = None
 
 
 @dataclass(frozen=True)
@@ -89,12 +105,19 @@ class StoreVisit:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """One of the three checks: its status, a one-sentence reason, and its fields."""
+    """One of the three checks: its status, a one-sentence reason, and its fields.
+
+    ``reason_code`` and ``reason_values`` say the same as the English ``reason`` in
+    structured form, so that a page can write it in another language (the map reports'
+    ``reason_<check>_<code>`` labels); None for results stored before issue 16.
+    """
 
     name: str
     status: Status
     reason: str
     fields: dict[str, Any] = field(default_factory=dict)
+    reason_code: str | None = None
+    reason_values: dict[str, Any] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -149,7 +172,21 @@ def stay_to_dict(s: StayPoint, tz: ZoneInfo) -> dict[str, Any]:
         "split_from": s.split_from,
         "market_period": s.market_period or None,
         "confirmed": s.confirmed,
+        "first_fix_at": iso(s.first_fix_at, tz),
+        "last_fix_at": iso(s.last_fix_at, tz),
+        "departure_latest": iso(s.departure_latest, tz),
+        "bridged_s": _num(s.bridged_s, 1),
+        "nearest_known": None if s.nearest_known is None else s.nearest_known.to_dict(),
+        "arrival_uncertainty_s": _span_s(s.arrival_earliest, s.arrival),
+        "departure_uncertainty_s": _span_s(s.departure, s.departure_latest),
     }
+
+
+def _span_s(start: pd.Timestamp | None, end: pd.Timestamp | None) -> float | None:
+    """Seconds from ``start`` to ``end`` as written (floored to the second); None if either is."""
+    if start is None or end is None:
+        return None
+    return float((pd.Timestamp(end).floor("s") - pd.Timestamp(start).floor("s")).total_seconds())
 
 
 def store_to_dict(s: StoreVisit, tz: ZoneInfo) -> dict[str, Any]:
@@ -172,8 +209,14 @@ def store_to_dict(s: StoreVisit, tz: ZoneInfo) -> dict[str, Any]:
 
 
 def check_to_dict(c: CheckResult) -> dict[str, Any]:
-    """A check's contract JSON: ``passed``, ``status``, ``reason``, then its own fields."""
-    return {"passed": c.passed, "status": c.status, "reason": c.reason, **c.fields}
+    """A check's contract JSON: ``passed``, ``status``, ``reason`` (with ``reason_code``
+    and ``reason_values`` when it has a code), then its own fields."""
+    coded = (
+        {}
+        if c.reason_code is None
+        else {"reason_code": c.reason_code, "reason_values": c.reason_values}
+    )
+    return {"passed": c.passed, "status": c.status, "reason": c.reason, **coded, **c.fields}
 
 
 def _num(value: float | None, digits: int) -> float | None:

@@ -60,8 +60,9 @@ TASK_COLUMNS: tuple[str, ...] = (
     "lon",
     "method",
 )
-#: Optional task-list columns. ``market_id`` selects a per-market arrival deadline.
-TASK_OPTIONAL_COLUMNS: tuple[str, ...] = ("reported_visited", "market_id")
+#: Optional task-list columns. ``market_id`` selects a per-market arrival deadline;
+#: ``crs`` names the row's coordinate system (wgs84, gcj02, bd09; blank: the run's).
+TASK_OPTIONAL_COLUMNS: tuple[str, ...] = ("reported_visited", "market_id", "crs")
 #: Allowed values of ``method``; only ``onsite`` tasks are expected on the track.
 METHODS: tuple[str, ...] = ("onsite", "phone", "chat")
 
@@ -76,7 +77,13 @@ TRACK_FRAME_COLUMNS: tuple[str, ...] = (
     "source_row",
 )
 #: Columns of the frame :func:`validate_tasks` returns, in order.
-TASK_FRAME_COLUMNS: tuple[str, ...] = (*TASK_COLUMNS, *TASK_OPTIONAL_COLUMNS, "source_row")
+#: (``crs`` follows ``source_row`` when the input had that column.)
+TASK_FRAME_COLUMNS: tuple[str, ...] = (
+    *TASK_COLUMNS,
+    "reported_visited",
+    "market_id",
+    "source_row",
+)
 #: Other accepted spellings of column names (matched after strip + lowercase).
 TRACK_ALIASES: Mapping[str, str] = MappingProxyType(
     {
@@ -105,6 +112,19 @@ METHOD_ALIASES: Mapping[str, str] = MappingProxyType(
 )
 _TRUTHY = ("true", "1", "1.0", "yes", "y", "是")
 _FALSY = ("false", "0", "0.0", "no", "n", "否", "")
+#: Spellings of a task row's ``crs`` (after strip + lowercase); blank: the run's default.
+_CRS_WORDS: Mapping[str, str] = MappingProxyType(
+    {
+        "": "",
+        "wgs84": "wgs84",
+        "wgs-84": "wgs84",
+        "epsg:4326": "wgs84",
+        "gcj02": "gcj02",
+        "gcj-02": "gcj02",
+        "bd09": "bd09",
+        "bd-09": "bd09",
+    }
+)
 _BOOL_WORDS: Mapping[str, bool] = MappingProxyType(
     {**{w: True for w in _TRUTHY}, **{w: False for w in _FALSY}}
 )
@@ -256,6 +276,10 @@ def validate_tasks(
     rows = source_rows(cols, n, source)
     checks = FieldChecks(source, rows)
     frame, has_reported = _task_frame(checks, cols, n)
+    if "crs" in cols:
+        crs = checks.choice("crs", cols["crs"], _CRS_WORDS).to_numpy(dtype=object, copy=True)
+        crs[crs == ""] = None
+        frame["crs"] = pd.Series(crs, dtype=object)
     kept, rejected = checks.settle(frame, on_bad_row)
     kept["method"] = kept["method"].astype("str")
     kept["reported_visited"] = kept["reported_visited"].astype(bool)

@@ -257,6 +257,10 @@ class FieldChecks:
         unknown = mapped.isna().to_numpy()
         if field == "method":
             reasons[unknown] = "unknown method (got {got!r}); expected onsite, phone or chat"
+        elif field == "crs":
+            reasons[unknown] = (
+                "unknown coordinate system (got {got!r}); expected wgs84, gcj02 or bd09"
+            )
         else:
             reasons[unknown] = "not true/false, yes/no, y/n, 1/0 or 是/否 (got {got!r})"
         if required:

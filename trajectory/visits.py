@@ -8,12 +8,18 @@ from __future__ import annotations
 
 __all__ = ["stay_records", "store_records"]
 
+from collections.abc import Hashable, Mapping
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
+from trajectory.bridging import observed_span
 from trajectory.checks import ARRIVAL_GAP_S
 from trajectory.geodesy import haversine_m
 from trajectory.result import StayPoint, StoreStatus, StoreVisit
+from trajectory.timestamps import elapsed_s
 
 #: Fastest plausible average urban travel speed (m/s) when asking whether a GPS
 #: gap could have held a visit.
@@ -23,25 +29,22 @@ _GAP_TRAVEL_MPS = 10.0
 def stay_records(matched: pd.DataFrame, clean: pd.DataFrame) -> list[StayPoint]:
     """A :class:`StayPoint` per matched stay (``match_stores`` output), in its order.
 
-    ``arrival_earliest`` is the last fix before the stay when the GPS was silent for
-    more than ``ARRIVAL_GAP_S`` before it (the manager may have arrived any time since).
+    ``arrival``/``departure`` bound the stay's observed dwell
+    (:func:`trajectory.bridging.observed_span`); ``arrival_earliest`` is the
+    earliest arrival the GPS allows when it is more than ``ARRIVAL_GAP_S`` before
+    the observed arrival (the fix before the stay, or a lone first fix across a
+    bridged gap), ``departure_latest`` likewise after the observed departure.
     """
     out = []
-    times = pd.DatetimeIndex(clean["time"]) if len(clean) else None
+    times = pd.DatetimeIndex(clean["time"]) if len(clean) else pd.DatetimeIndex([], tz="UTC")
+    t = elapsed_s(clean["time"]) if len(clean) else np.zeros(0)
     for row in matched.to_dict("records"):
-        earliest = None
-        gap = float(row["arrival_gap_s"])
-        if times is not None and np.isfinite(gap) and gap > ARRIVAL_GAP_S:
-            earliest = times[int(row["first_fix"]) - 1]
         period = int(row.get("market_period", 0))
         out.append(
             StayPoint(
                 id=int(row["stay_id"]),
                 lat=float(row["lat"]),
                 lon=float(row["lon"]),
-                arrival=pd.Timestamp(row["arrival"]),
-                departure=pd.Timestamp(row["departure"]),
-                duration_s=float(row["duration_s"]),
                 n_points=int(row["n_points"]),
                 spread_m=float(row["spread_m"]),
                 max_gap_s=float(row["max_gap_s"]),
@@ -51,16 +54,42 @@ def stay_records(matched: pd.DataFrame, clean: pd.DataFrame) -> list[StayPoint]:
                 exempt=None if _missing(row["exempt"]) else str(row["exempt"]),
                 ambiguous_store_ids=tuple(str(s) for s in row["ambiguous_store_ids"]),
                 confidence=None if _missing(row["confidence"]) else float(row["confidence"]),
-                arrival_earliest=earliest,
                 split_from=int(row["split_from"]),
                 market_period=period,
                 confirmed=bool(row.get("confirmed", True)),
                 period_visits=(int(row["period_visits_min"]), int(row["period_visits_max"]))
                 if period
                 else None,
+                **_stay_times(row, t, times),
             )
         )
     return out
+
+
+def _stay_times(
+    row: Mapping[Hashable, Any], t: npt.NDArray[np.float64], times: pd.DatetimeIndex
+) -> dict[str, Any]:
+    """Observed and bridged times of one stay row (fix indexes into ``t``/``times``)."""
+    first, last = int(row["first_fix"]), int(row["last_fix"])
+    if t.size == 0 or last >= t.size:  # a stay table without its track: as detected
+        return {
+            "arrival": pd.Timestamp(row["arrival"]),
+            "departure": pd.Timestamp(row["departure"]),
+            "duration_s": float(row["duration_s"]),
+        }
+    a, b, bridged = observed_span(t, first, last)
+    before = first - 1 if first > 0 and t[first] - t[first - 1] > ARRIVAL_GAP_S else first
+    after = last + 1 if last + 1 < t.size and t[last + 1] - t[last] > ARRIVAL_GAP_S else last
+    return {
+        "arrival": times[a],
+        "departure": times[b],
+        "duration_s": float(t[b] - t[a]),
+        "arrival_earliest": times[before] if t[a] - t[before] > ARRIVAL_GAP_S else None,
+        "departure_latest": times[after] if t[after] - t[b] > ARRIVAL_GAP_S else None,
+        "first_fix_at": times[first],
+        "last_fix_at": times[last],
+        "bridged_s": bridged,
+    }
 
 
 def _missing(value: object) -> bool:
@@ -130,8 +159,8 @@ def _gps_gaps(clean: pd.DataFrame, stays: tuple[StayPoint, ...], min_stay_s: flo
     dt_s = np.diff(ns) / 1e9
     inside = np.zeros(ns.size - 1, dtype=bool)
     for s in stays:
-        a = pd.Timestamp(s.arrival).as_unit("ns").value
-        b = pd.Timestamp(s.departure).as_unit("ns").value
+        a = pd.Timestamp(s.first_fix_at or s.arrival).as_unit("ns").value
+        b = pd.Timestamp(s.last_fix_at or s.departure).as_unit("ns").value
         inside |= (ns[:-1] >= a) & (ns[1:] <= b)
     idx = np.flatnonzero((dt_s > min_stay_s) & ~inside)
     lat = clean["lat"].to_numpy()

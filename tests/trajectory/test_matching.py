@@ -70,14 +70,33 @@ class TestMatchStores:
         assert out["store_id"].tolist() == ["A", "B"]
 
     def test_exempt_place_is_never_matched(self) -> None:
+        """A stay in an exempt place is not matched to a store outside the place, even
+        one within the match radius."""
         lat, lon = at(0, 0)
         out = match_stores(
             _stays([(0, 0)]),
-            _stores([("A", 5, 0)]),
+            _stores([("A", 80, 0)]),
             exempt_places=[ExemptPlace("office", lat, lon, 50.0)],
         )
         assert out["exempt"].tolist() == ["office"]
         assert out["store_id"].tolist() == [None]
+
+    def test_a_store_inside_an_exempt_place_is_a_store_first(self) -> None:
+        """Issue 13: a task store inside an exempt place matches the stays within the
+        match radius of it (until then they were exempt and the store 'unseen')."""
+        lat, lon = at(0, 0)
+        out = match_stores(
+            _stays([(30, 0), (0, 400), (2, 0)]),
+            _stores([("A", 35, 0)]),
+            exempt_places=[
+                ExemptPlace("office", lat, lon, 50.0),
+                ExemptPlace("home", *at(0, 400), 50.0),
+            ],
+        )
+        assert pd.isna(out["exempt"].iloc[0]) and out["exempt"].iloc[1] == "home"
+        assert out["store_id"].iloc[0] == "A" and pd.isna(out["store_id"].iloc[1])
+        # the office's own stay (at its centre, 33 m from the store) stays exempt
+        assert out["exempt"].iloc[2] == "office" and pd.isna(out["store_id"].iloc[2])
 
     def test_close_stores_are_flagged_ambiguous(self) -> None:
         out = match_stores(_stays([(0, 0)], spread=40.0), _stores([("A", 5, 0), ("B", -12, 0)]))

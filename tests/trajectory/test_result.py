@@ -14,7 +14,17 @@ import pytest
 from trajectory import load_config, read_tasks, read_track, verify_day
 from trajectory.cleaning import CleaningReport
 from trajectory.errors import InputError
-from trajectory.result import CheckResult, DayResult, StayPoint, StoreVisit, iso, iso_many
+from trajectory.result import (
+    DAY_STATUSES,
+    CheckResult,
+    DayResult,
+    StayPoint,
+    StoreVisit,
+    day_status,
+    iso,
+    iso_many,
+    status_of,
+)
 from trajectory.testing.evaluation import verify_generated
 from trajectory.testing.scenarios import SCENARIOS, generate_day
 
@@ -190,3 +200,43 @@ def _set(data: dict[str, Any], path: tuple[str | int, ...], value: object) -> No
     for key in path[:-1]:
         parent = parent[key]
     parent[path[-1]] = value
+
+
+class TestDayStatus:
+    """One status rule: a day missing tasks or fixes is never ``pass`` (issue 13 item 6)."""
+
+    @staticmethod
+    def _empty_day(with_fix: bool) -> DayResult:
+        track = pd.DataFrame(
+            {
+                "manager_id": ["M1"] if with_fix else pd.Series(dtype=str),
+                "timestamp": ["2026-11-20T09:00:00+08:00"] if with_fix else pd.Series(dtype=str),
+                "lat": [31.2] if with_fix else pd.Series(dtype=float),
+                "lon": [121.4] if with_fix else pd.Series(dtype=float),
+            }
+        )
+        cols = ["manager_id", "date", "seq", "store_id", "store_name", "lat", "lon", "method"]
+        tasks = pd.DataFrame({c: pd.Series(dtype=str) for c in cols})
+        return verify_day(track, tasks, manager_id="M1", date="2026-11-20")
+
+    @pytest.mark.parametrize("with_fix", [False, True])
+    def test_no_tasks_is_never_pass(self, with_fix: bool) -> None:
+        result = self._empty_day(with_fix)
+        body = result.to_dict()
+        assert (result.status, result.passed) == ("no_tasks", False)
+        assert (body["status"], body["passed"]) == ("no_tasks", False)
+        assert day_status(body) == "no_tasks"
+        assert DayResult.from_dict(body).status == "no_tasks"
+
+    def test_the_rule_by_sides(self) -> None:
+        assert status_of(False, False, ["pass"]) == "no_tasks"
+        assert status_of(False, True, ["pass"]) == "no_tasks"
+        assert status_of(True, False, ["pass"]) == "no_gps"
+        assert status_of(True, True, ["pass", "inconclusive"]) == "inconclusive"
+        assert status_of(True, True, ["pass"]) == "pass"
+        assert {status_of(a, b, ["fail"]) for a in (0, 1) for b in (0, 1)} <= set(DAY_STATUSES)
+
+    def test_a_day_with_tasks_and_fixes_keeps_the_checks_verdict(
+        self, compliant: DayResult
+    ) -> None:
+        assert compliant.status == "pass" and compliant.passed

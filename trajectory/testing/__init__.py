@@ -8,7 +8,8 @@ Modules: :mod:`~trajectory.testing.scenarios` (``generate_day``, ``SCENARIOS``,
 ``SimulatedDay``), :mod:`~trajectory.testing.world` (the planned grid and places),
 :mod:`~trajectory.testing.walk` (the true path), :mod:`~trajectory.testing.observe`
 (the phone's fixes), :mod:`~trajectory.testing.labels` (names and notes) and
-:mod:`~trajectory.testing.evaluation` (scoring stays and verdicts against the truth).
+:mod:`~trajectory.testing.evaluation` (scoring stays and verdicts against the truth) and
+:mod:`~trajectory.testing.degrade` (a real track made noisier, sparser or gappier).
 """
 
 from trajectory.testing.evaluation import (

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 __all__ = [
     "IntervalScore",
+    "nearby_store_score",
     "score_intervals",
     "score_verdicts",
     "summarise",
+    "timing_errors",
     "verify_generated",
 ]
 
@@ -20,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
 from trajectory.config import config_from_mapping
@@ -123,6 +126,62 @@ def summarise(scores: list[IntervalScore]) -> dict[str, float]:
         "departure_p50_s": float(np.median(dep)) if dep.size else float("nan"),
         "departure_p90_s": float(np.percentile(dep, 90)) if dep.size else float("nan"),
     }
+
+
+def nearby_store_score(
+    day: SimulatedDay, result: DayResult, *, within_m: float = 150.0
+) -> IntervalScore:
+    """Stays vs true visits at ordinary stores with another on-site store within ``within_m``.
+
+    ``split`` counts such visits cut into two or more stays, ``merged`` stays that
+    cover two or more of them; a detected stay counts when it overlaps one of them.
+    """
+    tasks = day.tasks.loc[day.tasks["method"] == "onsite"]
+    lat = np.radians(tasks["lat"].to_numpy(dtype=np.float64))
+    lon = np.radians(tasks["lon"].to_numpy(dtype=np.float64))
+    dx = (lon[:, None] - lon[None, :]) * np.cos(lat.mean()) * 6_371_000.0
+    dy = (lat[:, None] - lat[None, :]) * 6_371_000.0
+    d = np.hypot(dx, dy) + np.eye(lat.size) * 1e9
+    near_ids = set(tasks["store_id"].to_numpy()[(d <= within_m).any(axis=1)].astype(str))
+    v = day.visits.loc[day.visits["store_id"].astype(str).isin(near_ids)]
+    ts = v["arrival_utc"].map(pd.Timestamp.timestamp).to_numpy(dtype=np.float64)
+    te = v["departure_utc"].map(pd.Timestamp.timestamp).to_numpy(dtype=np.float64)
+    ds = np.array([s.arrival.timestamp() for s in result.stay_points])
+    de = np.array([s.departure.timestamp() for s in result.stay_points])
+    touching = (
+        (np.minimum(te[:, None], de[None, :]) > np.maximum(ts[:, None], ds[None, :])).any(axis=0)
+        if ts.size and ds.size
+        else np.zeros(ds.size, dtype=bool)
+    )
+    return score_intervals(ts, te, ds[touching], de[touching])
+
+
+def timing_errors(day: SimulatedDay, result: DayResult) -> dict[str, list[float]]:
+    """Arrival and departure errors (s, detected - true) of the stays paired with true
+    visits (one-to-one, most overlap), split by whether the stay's end was observed or
+    bridged: ``arrival_bridged`` when the GPS allows an arrival more than
+    ``BRIDGE_GAP_S`` earlier (``arrival_earliest``), ``departure_bridged`` likewise
+    (``departure_latest``)."""
+    out: dict[str, list[float]] = {
+        f"{end}_{kind}": [] for end in ("arrival", "departure") for kind in ("observed", "bridged")
+    }
+    stays = result.stay_points
+    if not stays or day.visits.empty:
+        return out
+    ts = day.visits["arrival_utc"].map(pd.Timestamp.timestamp).to_numpy(dtype=np.float64)
+    te = day.visits["departure_utc"].map(pd.Timestamp.timestamp).to_numpy(dtype=np.float64)
+    ds = np.array([s.arrival.timestamp() for s in stays])
+    de = np.array([s.departure.timestamp() for s in stays])
+    overlap = np.minimum(te[:, None], de[None, :]) - np.maximum(ts[:, None], ds[None, :])
+    rows, cols = linear_sum_assignment(-np.where(overlap > 0, overlap, 0.0))
+    for r, c in zip(rows, cols, strict=True):
+        if overlap[r, c] <= 0:
+            continue
+        a = "bridged" if stays[c].arrival_earliest is not None else "observed"
+        d = "bridged" if stays[c].departure_latest is not None else "observed"
+        out[f"arrival_{a}"].append(float(ds[c] - ts[r]))
+        out[f"departure_{d}"].append(float(de[c] - te[r]))
+    return out
 
 
 def verify_generated(day: SimulatedDay) -> DayResult:

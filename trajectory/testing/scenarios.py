@@ -52,6 +52,7 @@ _BASE: dict[str, Any] = {
     "phone_gap": False,     # the phone logs nothing for 25-35 min around a drive
     "messy": False,         # upload batches duplicated and out of order
     "min_visit_min": 5.0,   # shortest district visit (min); visits last up to 40 min
+    "near_pair": False,     # 1-2 ordinary stores 55-120 m from another, each visited 15-90 min
 }
 _SCENARIO_PARAMS: dict[str, dict[str, Any]] = {
     "compliant": {},
@@ -73,6 +74,7 @@ _SCENARIO_PARAMS: dict[str, dict[str, Any]] = {
     "drift_indoors": {"drift_p": 0.75},
     "market_skip": {"market": True, "skip": True, "swap": 2},
     "phone_chat_tasks": {"phone_chat": True},
+    "nearby_stores": {"near_pair": True, "drift_p": 0.4, "gap_p": 0.3},
 }
 #: Scenario names accepted by :func:`generate_day`.
 SCENARIOS: tuple[str, ...] = tuple(_SCENARIO_PARAMS)

@@ -49,6 +49,9 @@ def walk_day(w: World, p: dict[str, Any], rng: np.random.Generator) -> Line:
             path.walk(w.hall_path(here.hall, pl.hall), 0.9)
             if rng.random() < 0.3:
                 path.wait(rng.uniform(20, 60))  # a look at another stall's goods
+        elif p["near_pair"] and here is not home and np.hypot(*(pl.door - here.door)) < 150:
+            path.walk(here.door, walk_mps)  # next door or across the street: walk over
+            path.walk(pl.door if pl.indoor else pl.park, walk_mps)
         else:
             _leave(path, here, w, walk_mps, line, hall_in)
             near = str(rng.choice(["start", "end"])) if i == jam_leg else None

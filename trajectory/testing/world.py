@@ -88,6 +88,9 @@ class World:
             self.places += stalls
             start = self.market.door
         self.places += self._scatter(rng, n_district, start, park)
+        self.long_visits: set[int] = set()
+        if p["near_pair"]:
+            self._add_neighbours(rng, park)
         n_onsite = len(self.places)
         self.exempt_kind = (
             ("仓库" if rng.random() < 0.5 else "住处") if rng.random() < 0.35 else None
@@ -101,6 +104,8 @@ class World:
             methods += [str(rng.choice(["phone", "chat"])) for _ in remote]
         k = len(stalls) if p["market"] else n_onsite
         order, self.skipped = _visiting_order(rng, p, n_onsite, k)
+        if p["near_pair"]:
+            order = self._neighbour_order(rng, order)
         self.seq = _task_seq(rng, p, len(self.places), n_onsite)
         self.methods = methods
         dur = [self._duration(rng, p, self.places[t]) for t in order]
@@ -125,10 +130,44 @@ class World:
         return self.proj.inverse(u * c - v * s, u * s + v * c)
 
     def _duration(self, rng: np.random.Generator, p: dict[str, Any], place: Place) -> float:
+        if id(place) in self.long_visits:
+            return float(rng.uniform(15, 90) * 60)
         if place.hall is not None:
             return float(rng.uniform(4, 15) * 60)
         lo = p["min_visit_min"]
         return float((lo + (40 - lo) * rng.beta(1.5, 3.0)) * 60)
+
+    def _add_neighbours(self, rng: np.random.Generator, park: tuple[float, float]) -> None:
+        """One or two ordinary stores 55-120 m from a district store (next door, across the
+        street or round the corner), each visit of the group lasting 15-90 min."""
+        base_i = int(rng.integers(len(self.places)))
+        base = self.places[base_i]
+        group = [base]
+        for _ in range(1 if rng.random() < 0.7 else 2):
+            for _ in range(300):
+                anchor = group[-1].door + unit(rng) * rng.uniform(45, 120)
+                pl = self._place(rng, anchor, park, indoor=rng.random() < 0.75)
+                gaps = np.array([np.hypot(*(pl.door - q.door)) for q in self.places])
+                mine = np.array([np.hypot(*(pl.door - q.door)) for q in group])
+                listed = np.array([np.hypot(*(pl.listed - q.listed)) for q in self.places])
+                if 55 <= mine.min() <= 120 and (gaps >= 55).all() and (listed >= 55).all():
+                    self.places.append(pl)
+                    group.append(pl)
+                    break
+            else:
+                raise RetryError
+        self.near_group = [base_i, *range(len(self.places) - len(group) + 1, len(self.places))]
+        self.long_visits = {id(q) for q in group}
+
+    def _neighbour_order(self, rng: np.random.Generator, order: list[int]) -> list[int]:
+        """The neighbours visited right after their store (70 % of days) or anywhere."""
+        rest = [t for t in order if t not in self.near_group[1:]]
+        if rng.random() < 0.7:
+            at = rest.index(self.near_group[0]) + 1
+            return rest[:at] + self.near_group[1:] + rest[at:]
+        for t in self.near_group[1:]:
+            rest.insert(int(rng.integers(0, len(rest) + 1)), t)
+        return rest
 
     def _place(
         self, rng: np.random.Generator, near: Arr, park_m: tuple[float, float], *, indoor: bool
