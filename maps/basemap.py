@@ -12,6 +12,7 @@ __all__ = [
     "AMAP_ATTRIBUTION",
     "AMAP_TILES_URL",
     "UNUSED_FOLIUM_ASSETS",
+    "ControlWords",
     "ReportMap",
     "Tiles",
     "add_tiles",
@@ -22,6 +23,8 @@ __all__ = [
 from typing import Any, Literal
 
 import folium
+from branca.element import MacroElement
+from folium.template import Template
 
 Tiles = Literal["osm", "amap", "none"]
 
@@ -89,3 +92,35 @@ def add_tiles(fmap: folium.Map, tiles: Tiles) -> None:
 def polyline(locations: list[list[float]], **kwargs: Any) -> folium.PolyLine:
     """``folium.PolyLine`` (untyped in folium) with its path options."""
     return folium.PolyLine(locations, **kwargs)  # type: ignore[no-untyped-call]
+
+
+class ControlWords(MacroElement):
+    """Leaflet's own tooltips in the page's language: the zoom buttons and the layers
+    button (``words``: ``zoom_in``, ``zoom_out``, ``layers_toggle``), and the attribution
+    without its English tooltip.  Added after the map's layer control."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map, words) {
+            var box = map.getContainer();
+            var set = function (sel, title) {
+                box.querySelectorAll(sel).forEach(function (e) {
+                    e.title = title; e.setAttribute("aria-label", title);
+                });
+            };
+            set(".leaflet-control-zoom-in", words.zoom_in);
+            set(".leaflet-control-zoom-out", words.zoom_out);
+            set(".leaflet-control-layers-toggle", words.layers_toggle);
+            if (map.attributionControl) {
+                map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+            }
+        })({{ this._parent.get_name() }}, {{ this.words|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, words: dict[str, str]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "ControlWords"
+        self.words = words

@@ -20,7 +20,9 @@ JavaScript template literals.
 Markers carry hooks for tests and browser checks: each stay label contains the
 token ``tc-stay-n<k>`` (``k`` its number in time order) and each store label
 ``tc-store-n<seq>``; paths carry the classes ``tc-track``, ``tc-gap``, ``tc-stay``,
-``tc-store-radius`` and ``tc-link``.
+``tc-store-radius`` and ``tc-link``; the track-integrity flags' windows (a dashed red
+line over the flagged fixes, with the reason as tooltip and popup) ``tc-integrity-flag``
+and their rings ``tc-integrity-flag-mark``, in their own layer (:mod:`maps.integrity`).
 
 The **timeline** (:mod:`maps.timeline`) is one more layer: a clock control plays the
 day back minute by minute, a marker (``tc-timeline-now``) moving along the track and
@@ -60,6 +62,7 @@ from maps.basemap import (
     AMAP_ATTRIBUTION,
     AMAP_TILES_URL,
     UNUSED_FOLIUM_ASSETS,
+    ControlWords,
     ReportMap,
     Tiles,
     add_tiles,
@@ -78,9 +81,14 @@ from maps.day_layers import (
 from maps.day_panel import DAY_CSS, legend_html, panel_html
 from maps.geo import shift_for
 from maps.i18n import Lang, labels
+from maps.integrity import add_integrity
 from maps.offline import inline_assets
+from maps.phone import PHONE_CSS, PhoneLayout
 from maps.timeline import Timeline, build_timeline
 from trajectory.result import DayResult
+
+#: The timeline control's words (:class:`maps.timeline.Timeline`), labels ``timeline_<lower>``.
+_TIMELINE_WORDS = ("Backward", "Play", "Forward", "speed", "speed_title", "no_time")
 
 
 def render_day(
@@ -98,8 +106,8 @@ def render_day(
         The verified day; read only.  Its ``track`` (cleaned fixes) is drawn when
         present.
     lang
-        Language of the headings and labels, ``"en"`` or ``"zh"``.  The reason
-        sentences of the checks stay in English.
+        Language of the page, ``"en"`` or ``"zh"``: the checks' reasons too, written
+        from their ``reason_code`` (:mod:`maps.reasons`; English for results without).
     tiles
         ``"osm"`` (OpenStreetMap, WGS-84), ``"amap"`` (Amap/Gaode tiles, which are
         GCJ-02: every overlay, the timeline too, is then shifted to GCJ-02 so that it
@@ -137,10 +145,10 @@ def render_day(
     add_tiles(fmap, tiles)
     bins, has_timeline, bounds = _draw_layers(fmap, result, data, tiles, text)
     root = cast(Figure, fmap.get_root())
-    root.header.add_child(folium.Element(DAY_CSS))
+    root.header.add_child(folium.Element(DAY_CSS + PHONE_CSS))
     root.html.add_child(folium.Element(panel_html(data, text)))
     root.html.add_child(folium.Element(legend_html(bins, text, has_timeline)))
-    _fit(fmap, bounds)
+    _fit(fmap, bounds, text)
     page = str(root.render())
     return inline_assets(page) if offline else page
 
@@ -192,21 +200,28 @@ def _draw_layers(
     bins = add_track(groups["track"], result.track, data["timezone"], shift, text, bounds)
     store_at = add_stores(groups["stores"], data, shift, text, bounds)
     stays = add_stays(groups["stays"], groups["links"], data, store_at, shift, text, bounds)
-    timeline = build_timeline(result.track, stays, data["timezone"], shift)
+    marks: list[dict[str, str]] = []
+    if (data.get("integrity") or {}).get("flags"):  # issue 12: the flagged windows, on top
+        flagged = folium.FeatureGroup(name=text["layer_integrity"])
+        flagged.add_to(fmap)
+        marks = add_integrity(flagged, result.track, data, shift, text)
+    timeline = build_timeline(result.track, stays, data["timezone"], shift, flags=marks)
     if timeline is not None:
         title = text["timeline_clock"].format(zone=data["timezone"])
-        Timeline(timeline, name=text["layer_timeline"], title=title).add_to(fmap)
+        words = {k: text[f"timeline_{k.lower()}"] for k in _TIMELINE_WORDS}
+        Timeline(timeline, name=text["layer_timeline"], title=title, words=words).add_to(fmap)
     folium.LayerControl(position="topleft", collapsed=False).add_to(fmap)
     return bins, timeline is not None, bounds
 
 
-def _fit(fmap: folium.Map, bounds: list[list[float]]) -> None:
+def _fit(fmap: folium.Map, bounds: list[list[float]], text: Mapping[str, str]) -> None:
     """Fit the drawing between the layer control and legend (left column) and the
-    panel (360 px, right), so that no marker starts hidden under them."""
+    panel (360 px, right), so that no marker starts hidden under them; on a phone
+    below the controls of the one-column layout (:mod:`maps.phone`)."""
+    box = None
     if bounds:
         arr = np.asarray(bounds)
-        fmap.fit_bounds(
-            [arr.min(axis=0).tolist(), arr.max(axis=0).tolist()],
-            padding_top_left=(250, 30),
-            padding_bottom_right=(400, 30),
-        )
+        box = [arr.min(axis=0).tolist(), arr.max(axis=0).tolist()]
+    desktop = ((250, 30), (400, 30))
+    PhoneLayout(box, layers_title=text["layers_toggle"], desktop_padding=desktop).add_to(fmap)
+    ControlWords({k: text[k] for k in ("zoom_in", "zoom_out", "layers_toggle")}).add_to(fmap)

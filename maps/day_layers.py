@@ -31,6 +31,8 @@ from folium.plugins import PolyLineTextPath
 from shapely import LineString
 
 from maps.basemap import polyline
+from maps.day_bridged import bridged_rows
+from maps.day_known import OFF_LIST_COLOUR, off_list_kind, stay_tag
 from maps.geo import FloatArray, Shift, latlon
 from maps.html import escape, hhmm, rows_table
 from maps.timeline import TimelineStay
@@ -47,13 +49,18 @@ STAY_MARKER_TOKEN = "tc-stay-n"
 #: Token followed by the store's seq inside each store label.
 STORE_MARKER_TOKEN = "tc-store-n"
 #: Colour of each kind of stay.
-STAY_COLOURS = {"matched": "#0b7a75", "unexplained": "#d01c8b", "exempt": "#8c8c8c"}
+STAY_COLOURS = {
+    "matched": "#0b7a75",
+    "off_list": OFF_LIST_COLOUR,
+    "unexplained": "#d01c8b",
+    "exempt": "#8c8c8c",
+}
 #: Colour of each store status.
 STORE_COLOURS = {
     "visited": "#1a9850",
     "not_visited": "#d73027",
     "ambiguous": "#f39c12",
-    "unseen": "#f39c12",
+    "unseen": "#8c510a",  # brown: not the orange of "ambiguous" (issue 16)
     "no_gps": "#8c8c8c",
     "not_expected": "#8c8c8c",
 }
@@ -73,7 +80,7 @@ def add_track(
     """Draw the track in time-of-day colours; return the legend's (colour, from, to)."""
     if track is None or len(track) < 2:
         return []
-    t_ns = pd.DatetimeIndex(track["time"]).asi8
+    t_ns = pd.DatetimeIndex(track["time"]).as_unit("ns").asi8  # whatever unit storage gave
     lat = track["lat"].to_numpy(dtype=np.float64)
     lon = track["lon"].to_numpy(dtype=np.float64)
     n_bins = len(TRACK_COLOURS)
@@ -254,7 +261,7 @@ def _stay_kind(
     if stay["store_id"] is not None:
         name = matched[1]["store_name"] if matched else ""
         return "matched", f"{escape(name)} ({escape(stay['store_id'])})"
-    return "unexplained", escape(text["unexplained"])
+    return off_list_kind(stay, text) or ("unexplained", escape(text["unexplained"]))
 
 
 def _stay_rows(
@@ -276,6 +283,7 @@ def _stay_rows(
         rows.append((text["ambiguous_with"], ids))
     if stay["revisit"]:
         rows.append((text["revisit"], text["yes"]))
+    rows += bridged_rows(stay, text)
     return rows
 
 
@@ -291,19 +299,21 @@ def _add_stay(
     """One stay: a circle sized by its duration, and its number on top."""
     minutes = float(stay["duration_s"]) / 60.0
     colour = STAY_COLOURS[kind]
+    bridged = bool(stay.get("bridged_s"))  # a gap inside: its ring dashed, as the legend says
     folium.CircleMarker(
         loc,
         radius=float(np.clip(4.0 + 2.5 * np.sqrt(minutes), 7.0, 26.0)),
-        color="#fff",
+        color="#333" if bridged else "#fff",
+        dash_array="4 3" if bridged else None,
         weight=2,
         fill=True,
         fill_color=colour,
         fill_opacity=0.75,
-        className="tc-stay",
+        className="tc-stay tc-bridged" if bridged else "tc-stay",
         popup=popup,
         tooltip=tip,
     ).add_to(group)
-    tag = f'<span class="tc-tag">{escape(stay["exempt"])}</span>' if kind == "exempt" else ""
+    tag = stay_tag(stay, kind)
     icon = folium.DivIcon(
         html=(
             f'<div class="tc-label {STAY_MARKER_TOKEN}{number}" '

@@ -7,13 +7,15 @@ by :mod:`maps.day_layers`.  Every user-supplied string is escaped.
 
 from __future__ import annotations
 
-__all__ = ["DAY_CSS", "legend_html", "panel_html"]
+__all__ = ["DAY_CSS", "legend_html", "panel_html", "warning_lines"]
 
 from collections.abc import Mapping
 from typing import Any
 
 from maps.day_layers import STAY_COLOURS, STORE_COLOURS, store_state
 from maps.html import STATUS_COLOURS, escape, hhmm, rows_table, status_badge
+from maps.integrity import integrity_banner_html
+from maps.reasons import check_reason
 from maps.timeline import TRAIL_COLOUR
 from trajectory.result import CHECK_NAMES
 
@@ -42,6 +44,8 @@ path.tc-store-radius{pointer-events:none!important}
 .folium-map.leaflet-container{background:#f2efe9}
 .tc-now{width:16px;height:16px;margin:-8px 0 0 -8px;border-radius:50%;background:#e6550d;
 border:3px solid #fff;box-shadow:0 0 0 1.5px #e6550d,0 1px 4px rgba(0,0,0,.5)}
+.leaflet-bar-timecontrol .timecontrol-speed:before{content:none}
+.leaflet-bar-timecontrol .timecontrol-speed .speed{width:auto!important;padding:0 4px 0 8px}
 </style>"""
 
 
@@ -49,10 +53,11 @@ def panel_html(data: Mapping[str, Any], text: Mapping[str, str]) -> str:
     """The fixed summary panel: verdicts, facts, cleaning, task list."""
     checks = data["checks"]
     parts = [
-        f'<div class="tc-panel"><h3>{escape(text["title"])}</h3>',
+        f'<div class="tc-panel"><div class="tc-verdicts"><h3>{escape(text["title"])}</h3>',
         f"<div>{escape(text['manager'])}: <b>{escape(data['manager_id'])}</b> · "
         f"{escape(text['date'])}: <b>{escape(data['date'])}</b> · {escape(text['overall'])}: "
         f"{status_badge(data['status'], text)}</div>",
+        integrity_banner_html(data, text),
     ]
     for name in CHECK_NAMES:
         check = checks.get(name)
@@ -63,13 +68,40 @@ def panel_html(data: Mapping[str, Any], text: Mapping[str, str]) -> str:
             f'<div class="tc-check" data-check="{escape(name)}" data-status="{escape(status)}" '
             f'style="border-color:{STATUS_COLOURS.get(status, "#999")}">'
             f"<b>{escape(text[name])}</b> {status_badge(status, text)}"
-            f"<p>{escape(check['reason'])}</p></div>"
+            f"<p>{escape(check_reason(name, check, text))}</p></div>"
         )
+    parts.append(_warnings_html(data, text))
+    # on a phone the map comes between the verdicts and the details (maps.phone)
+    parts.append('</div><div class="tc-details">')
     parts.append(rows_table(_fact_rows(data, text)))
     parts.append(f"<h4>{escape(text['cleaning'])}</h4>{rows_table(_cleaning_rows(data, text))}")
     parts.append(_tasks_html(data, text))
-    parts.append("</div>")
+    parts.append("</div></div>")
     return "".join(parts)
+
+
+def warning_lines(data: Mapping[str, Any], text: Mapping[str, str]) -> list[str]:
+    """The result's warnings in the page's language (its English message when a code
+    or a value is unknown); none for results stored before warnings existed."""
+    out = []
+    for w in data.get("warnings") or []:
+        try:
+            out.append(text[f"warning_{w['code']}"].format(**w.get("values", {})))
+        except (KeyError, ValueError, IndexError):
+            out.append(str(w.get("message", w.get("code", ""))))
+    return out
+
+
+def _warnings_html(data: Mapping[str, Any], text: Mapping[str, str]) -> str:
+    """The verdict panel's warning box (nothing when there is no warning)."""
+    lines = warning_lines(data, text)
+    if not lines:
+        return ""
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    return (
+        f'<div class="tc-warnings" style="border-left:4px solid #e6550d;padding:2px 6px">'
+        f"<b>⚠ {escape(text['warnings'])} ({len(lines)})</b><ul>{items}</ul></div>"
+    )
 
 
 def _fact_rows(data: Mapping[str, Any], text: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -149,6 +181,7 @@ def legend_html(bins: list[tuple[str, str, str]], text: Mapping[str, str], timel
     for kind, colour in STAY_COLOURS.items():
         parts.append(row("tc-dot", colour, escape(text[f"stay_{kind}"])))
     parts.append(f"<div><small>{escape(text['stay_size'])}</small></div>")
+    parts.append(f"<div><small>{escape(text['stay_bridged'])}</small></div>")
     for status in ("visited", "not_visited", "ambiguous", "unseen"):
         parts.append(row("tc-sq", STORE_COLOURS[status], escape(text[status])))
     warn = escape(text["reported_not_on_track"]) + " (!)"

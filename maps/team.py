@@ -15,7 +15,8 @@ Every user-supplied string (manager ids, store names, reason sentences) is
 HTML-escaped with :func:`maps.html.escape`.
 
 Hooks for tests and browser checks: each index row is a ``<tr class="tc-row">``
-with ``data-manager`` and ``data-status``; each count is an element with
+with ``data-manager``, ``data-status`` and ``data-integrity`` (``clean`` or ``suspicious``,
+which the drop-down ``select.tc-integrity-filter`` filters on); each count is an element with
 ``data-count="<what>"``; each listed manager-day without a verdict is an
 ``<li data-manager>`` inside ``<div class="tc-daily-<status>">``; each stay on the
 overview map is a circle marker with the classes ``tc-team-stay`` and
@@ -44,9 +45,19 @@ from typing import Any
 from urllib.parse import quote
 
 from maps.basemap import Tiles
+from maps.day_panel import warning_lines
 from maps.html import escape, hhmm, render_page, status_badge
 from maps.i18n import Lang, labels
+from maps.integrity import (
+    INTEGRITY_FILTER_SCRIPT,
+    integrity_cell,
+    integrity_filter_html,
+    integrity_status,
+)
+from maps.reasons import check_reason
 from maps.team_map import TEAM_COLOURS, TEAM_STAY_CLASS, render_team_map
+from maps.team_notes import duplicate_notes, manager_label
+from maps.team_stays import stays_cells, stays_headers
 from trajectory.errors import InputError
 from trajectory.result import CHECK_NAMES, RESULT_KEYS, check_status
 
@@ -86,7 +97,7 @@ def render_team_index(
     overview_href
         Relative href of the overview map, linked under the heading when given.
     lang
-        ``"en"`` or ``"zh"``.  Reason sentences (tooltips) stay in English.
+        ``"en"`` or ``"zh"``, the checks' reasons (tooltips) too (:mod:`maps.reasons`).
     problems
         ``(status, manager_id, reason)`` of the manager-days without a verdict,
         status one of :data:`PROBLEM_STATUSES`; listed under the heading, one list
@@ -112,9 +123,13 @@ def render_team_index(
     if overview_href is not None:
         href = escape(overview_href)
         parts.append(f'<p><a class="tc-overview" href="{href}">{escape(text["overview"])}</a></p>')
+    parts.append(integrity_filter_html([integrity_status(r) for r in rows], text))
     parts.append(f"<p><small>{escape(text['sort_hint'])}</small></p>")
     parts.append(_table_html(rows, links or {}, text))
-    return render_page(title, "".join(parts), lang=lang, css=_CSS, sortable=True)
+    page = "".join(parts)
+    return render_page(
+        title, page, lang=lang, css=_CSS, sortable=True, script=INTEGRITY_FILTER_SCRIPT
+    )
 
 
 def write_team_report(
@@ -125,6 +140,7 @@ def write_team_report(
     lang: Lang = "en",
     tiles: Tiles | None = None,
     offline: bool = False,
+    notes: list[str] | None = None,
 ) -> Path:
     """Write the team's index page and overview map from a folder of result JSON.
 
@@ -155,12 +171,15 @@ def write_team_report(
         no result is found (for ``date``), or several dates are present and no
         ``date`` is given.  When one manager has several results for the day (say
         ``late.json`` and ``late.full.json``), the one with a day map is kept, else
-        the first by file name.
+        the first by file name; ``notes``, when given, gets one line per such manager
+        saying which file was kept and why (:func:`duplicate_notes`).
     """
     found = _read_results(results_dir)
     date = _pick_date(results_dir, found, date)
     out_dir.mkdir(parents=True, exist_ok=True)
     chosen = _choose(found, date, out_dir)
+    if notes is not None:
+        notes += duplicate_notes(found, date, chosen)
     results = [data for data, _ in chosen.values()]
     links = {m: href for m, (_, href) in chosen.items() if href is not None}
     (out_dir / OVERVIEW_NAME).write_text(
@@ -253,12 +272,15 @@ def _verdict(result: Mapping[str, Any]) -> str:
     return check_status(str(c.get("status")) for c in result["checks"].values())
 
 
-def _stay_count(result: Mapping[str, Any]) -> int:
-    """Stays counted by the visit-count check (exempt places excluded)."""
-    counted = result["checks"].get("visit_count_match", {}).get("stay_points")
-    if isinstance(counted, int):
-        return counted
-    return sum(1 for s in result.get("stay_points", []) if s.get("exempt") is None)
+def _warnings_cell(result: Mapping[str, Any], text: Mapping[str, str]) -> str:
+    """The count of the result's warnings, their texts as the tooltip (``–`` for none)."""
+    lines = warning_lines(result, text)
+    if not lines:
+        return '<td class="tc-warn-n" data-sort="0">–</td>'
+    return (
+        f'<td class="tc-warn-n" data-sort="{len(lines)}" title="{escape(" ".join(lines))}">'
+        f"⚠ {len(lines)}</td>"
+    )
 
 
 def _problems_html(problems: Sequence[Problem], text: Mapping[str, str]) -> str:
@@ -316,9 +338,11 @@ def _table_html(
         text["manager"],
         text["overall"],
         *(text[name] for name in CHECK_NAMES),
-        text["stays"],
+        *stays_headers(text),
         text["visits"],
         text["first_arrival"],
+        text["warnings"],
+        text["integrity"],
         text["day_map"],
     ]
     cells = "".join(f"<th>{escape(h)}</th>" for h in head)
@@ -334,7 +358,7 @@ def _row_html(result: Mapping[str, Any], href: str | None, text: Mapping[str, st
     status = _verdict(result)
     checks = result["checks"]
     cells = [
-        f'<td data-sort="{escape(manager)}">{escape(manager)}</td>',
+        f'<td data-sort="{escape(manager)}">{manager_label(result)}</td>',
         f'<td data-sort="{_STATUS_RANK[status]}">{status_badge(status, text)}</td>',
     ]
     for name in CHECK_NAMES:
@@ -342,16 +366,17 @@ def _row_html(result: Mapping[str, Any], href: str | None, text: Mapping[str, st
         s = str(check.get("status", "inconclusive"))
         cells.append(
             f'<td data-check="{name}" data-sort="{_STATUS_RANK.get(s, 1)}">'
-            f"{status_badge(s, text, str(check.get('reason', '')))}</td>"
+            f"{status_badge(s, text, check_reason(name, check, text))}</td>"
         )
-    stays = _stay_count(result)
     visits = checks.get("visit_count_match", {}).get("onsite_visits")
     arrival = checks.get("on_time_arrival", {}).get("arrival")
     first = hhmm(arrival) if isinstance(arrival, str) else "–"
-    cells.append(f'<td data-sort="{stays}">{stays}</td>')
+    cells.append(stays_cells(result, text))
     shown = str(int(visits)) if isinstance(visits, int | float) else "–"
     cells.append(f'<td data-sort="{escape(shown)}">{escape(shown)}</td>')
     cells.append(f'<td data-sort="{escape(first)}">{escape(first)}</td>')
+    cells.append(_warnings_cell(result, text))
+    cells.append(integrity_cell(result, text))
     if href is not None:
         cells.append(
             f'<td data-sort="1"><a class="tc-day-link" href="{escape(href)}">'
@@ -360,6 +385,7 @@ def _row_html(result: Mapping[str, Any], href: str | None, text: Mapping[str, st
     else:
         cells.append(f'<td data-sort="0"><small>{escape(text["no_map"])}</small></td>')
     return (
-        f'<tr class="tc-row" data-manager="{escape(manager)}" data-status="{escape(status)}">'
+        f'<tr class="tc-row" data-manager="{escape(manager)}" data-status="{escape(status)}" '
+        f'data-integrity="{escape(integrity_status(result))}">'
         f"{''.join(cells)}</tr>"
     )

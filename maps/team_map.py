@@ -17,7 +17,8 @@ import folium
 import numpy as np
 from branca.element import Figure
 
-from maps.basemap import ReportMap, Tiles, add_tiles, check_tiles
+from maps.basemap import ControlWords, ReportMap, Tiles, add_tiles, check_tiles
+from maps.day_known import off_list_kind
 from maps.geo import Shift, latlon, shift_for
 from maps.html import escape, hhmm, rows_table
 from maps.i18n import Lang, labels
@@ -94,6 +95,7 @@ def render_team_map(
         group.add_to(fmap)
         _add_team_stays(group, result, k, colour, shift, text, bounds)
     folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
+    ControlWords({k: text[k] for k in ("zoom_in", "zoom_out", "layers_toggle")}).add_to(fmap)
     root = cast(Figure, fmap.get_root())
     root.header.add_child(folium.Element(f"<title>{escape(text['team_map_title'])}</title>"))
     _fit(fmap, bounds)
@@ -141,13 +143,15 @@ def _add_team_stays(
 
 
 def _stay_what(stay: Mapping[str, Any], names: Mapping[str, str], text: Mapping[str, str]) -> str:
-    """Escaped: the exempt place, the matched store, or "unexplained"."""
+    """Escaped: the exempt place, the matched store, the known place not on the list, or
+    "unexplained"."""
     if stay.get("exempt") is not None:
         return f"{escape(text['exempt'])}: {escape(stay['exempt'])}"
     if stay.get("store_id") is not None:
         store_id = str(stay["store_id"])
         return f"{escape(names.get(store_id, ''))} ({escape(store_id)})"
-    return escape(text["unexplained"])
+    named = off_list_kind(stay, text)
+    return named[1] if named else escape(text["unexplained"])
 
 
 def _fit(fmap: folium.Map, bounds: list[list[float]]) -> None:

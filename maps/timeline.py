@@ -13,6 +13,9 @@ ways: the clock shows the day's own time zone (the plugin's shows the browser's 
 UTC), the layer is toggleable, and the player's steps are whole minutes from the first
 fix to the last, whatever the data's spacing.
 
+Track-integrity flags (issue 12) are marked on the time slider: one red band
+(``tc-timeline-flag``) per flagged window, its kind and reason as the band's tooltip.
+
 Only a thinned track is handed to the browser: the first fix in every
 :data:`TIMELINE_SAMPLE_S` seconds, plus the fixes on either side of a gap, which keeps
 a 17,000-fix day to about 1,500 points.
@@ -21,6 +24,7 @@ a 17,000-fix day to about 1,500 points.
 from __future__ import annotations
 
 __all__ = [
+    "FLAG_MARK_COLOUR",
     "TIMELINE_SAMPLE_S",
     "TIMELINE_STEP_S",
     "TRAIL_COLOUR",
@@ -31,7 +35,7 @@ __all__ = [
 ]
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -53,6 +57,8 @@ TIMELINE_SAMPLE_S = 30
 TIMELINE_STEP_S = 60
 #: Colour of the moving marker, of the track already played and of the stays' rings.
 TRAIL_COLOUR = "#e6550d"
+#: Colour of the track-integrity windows marked on the time slider (``tc-timeline-flag``).
+FLAG_MARK_COLOUR = "#e31a1c"
 
 _PLUGIN_JS = ("iso8601", "leaflet.timedimension")
 _PLUGIN_CSS = ("leaflet.timedimension_css",)
@@ -86,6 +92,9 @@ class TimelineData:
     end: str
     timezone: str
     offset_min: int  # UTC offset at ``start``: the clock's fallback if the browser lacks the zone
+    #: Track-integrity flags marked on the time slider: ``start``, ``end`` (ISO) and
+    #: ``label`` (plain text: kind, times, reason).
+    flags: tuple[Mapping[str, str], ...] = ()
 
     def to_json(self) -> str:
         """The object the template embeds, safe inside an HTML ``<script>``."""
@@ -96,6 +105,8 @@ class TimelineData:
             "timezone": self.timezone,
             "offset_min": self.offset_min,
             "colour": TRAIL_COLOUR,
+            "flag_colour": FLAG_MARK_COLOUR,
+            "flags": [dict(f) for f in self.flags],
             "features": self.features,
         }
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
@@ -107,6 +118,7 @@ def build_timeline(
     stays: Sequence[TimelineStay],
     timezone: str,
     shift: Shift,
+    flags: Sequence[Mapping[str, str]] = (),
 ) -> TimelineData | None:
     """Thin the cleaned track and collect the timeline's features.
 
@@ -121,6 +133,8 @@ def build_timeline(
         IANA zone of the day; the times handed over are in it.
     shift
         The coordinate shift of the map's tiles (identity, or WGS-84 to GCJ-02).
+    flags
+        Track-integrity windows to mark on the time slider (``start``, ``end``, ``label``).
 
     Returns
     -------
@@ -157,6 +171,7 @@ def build_timeline(
         end=end,
         timezone=timezone,
         offset_min=offset_min,
+        flags=tuple(flags),
     )
 
 
@@ -197,6 +212,10 @@ class Timeline(JSCSSMixin, Layer):
         Its entry in the layer control.
     title
         Tooltip of the clock control (already plain text; it is JSON-encoded).
+    words
+        The control's own words in the page's language: the tooltips of its buttons
+        ``Backward``, ``Play``, ``Forward`` (and ``Date``: ``title``), ``speed`` (the speed
+        label, ``{n}`` steps of a minute per second), ``speed_title`` and ``no_time``.
     """
 
     _template = Template(
@@ -228,8 +247,24 @@ class Timeline(JSCSSMixin, Layer):
                 currentTime: Date.parse(cfg.start)
             });
             map.timeDimension = td;
+            var words = {{ this.words|tojson }};
             var Control = L.Control.TimeDimension.extend({
-                _getDisplayDateFormat: function (date) { return clock(date); }
+                _getDisplayDateFormat: function (date) { return clock(date); },
+                // the page's language: button tooltips, the speed (one step = a minute)
+                _createButton: function (name, container) {
+                    var a = L.Control.TimeDimension.prototype._createButton.call(
+                        this, name, container);
+                    a.title = words[name] || "";
+                    return a;
+                },
+                _createSliderSpeed: function (cls, container) {
+                    var knob = L.Control.TimeDimension.prototype._createSliderSpeed.call(
+                        this, cls, container);
+                    container.lastChild.title = words.speed_title;
+                    return knob;
+                },
+                _getDisplaySpeed: function (fps) { return words.speed.replace("{n}", fps); },
+                _getDisplayNoTimeError: function () { return words.no_time; }
             });
             var control = new Control({
                 timeDimension: td, position: "topleft", title: {{ this.title|tojson }},
@@ -267,7 +302,24 @@ class Timeline(JSCSSMixin, Layer):
             var layer = L.timeDimension.layer.geoJson(base, {
                 timeDimension: td, addlastPoint: true, updateTimeDimension: false
             });
-            layer.on("add", function () { control.addTo(map); });
+            function markFlags() {
+                // integrity flags: a red band per window on the time slider, its reason
+                // as the band's tooltip (title, plain text)
+                var bar = control.getContainer().querySelector(".timecontrol-dateslider .slider");
+                var t0 = Date.parse(cfg.start), span = Date.parse(cfg.end) - t0;
+                if (!bar || !(span > 0)) { return; }
+                bar.style.position = "relative";
+                cfg.flags.forEach(function (f) {
+                    var a = Math.max(0, (Date.parse(f.start) - t0) / span);
+                    var b = Math.min(1, (Date.parse(f.end) - t0) / span);
+                    var el = L.DomUtil.create("div", "tc-timeline-flag", bar);
+                    el.title = f.label;
+                    el.style.cssText = "position:absolute;top:0;bottom:0;min-width:3px;opacity:.7;"
+                        + "pointer-events:auto;background:" + cfg.flag_colour + ";left:"
+                        + (100 * a) + "%;width:" + (100 * Math.max(0, b - a)) + "%";
+                });
+            }
+            layer.on("add", function () { control.addTo(map); markFlags(); });
             layer.on("remove", function () {
                 if (control._player) { control._player.stop(); }
                 control.remove();
@@ -282,8 +334,11 @@ class Timeline(JSCSSMixin, Layer):
     default_js = [(k, u) for k, u in TimestampedGeoJson.default_js if k in _PLUGIN_JS]  # noqa: RUF012
     default_css = [(k, u) for k, u in TimestampedGeoJson.default_css if k in _PLUGIN_CSS]  # noqa: RUF012
 
-    def __init__(self, data: TimelineData, *, name: str, title: str) -> None:
+    def __init__(
+        self, data: TimelineData, *, name: str, title: str, words: Mapping[str, str]
+    ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "Timeline"
         self.data = data
         self.title = title
+        self.words = {"Date": title, **words}

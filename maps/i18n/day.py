@@ -1,8 +1,7 @@
 """Words of the day map report (:mod:`maps.day`) and the words the team pages share.
 
-Only the report's own words are translated: headings, legend entries, status
-names.  The reason sentences of the checks come from ``trajectory.checks`` and
-stay in English, as the contract JSON has them.
+The report's own words: headings, legend entries, status names, the timeline's
+controls.  The checks' reasons are in :mod:`maps.i18n.reasons` (same area).
 """
 
 from __future__ import annotations
@@ -38,6 +37,38 @@ EN: dict[str, str] = {
     "none_dropped": "none dropped",
     "outside_day": "outside the day",
     "rejected_rows": "unreadable rows",
+    # track integrity (issue 12): advisory flags, never a verdict
+    "integrity": "Track integrity",
+    "integrity_clean": "clean",
+    "integrity_suspicious": "suspicious",
+    "integrity_banner": (
+        "Track integrity: suspicious ({n} flag(s)). These parts of the track may not be real "
+        "(advisory; the checks above are unchanged): "
+    ),
+    "integrity_teleport": "teleport",
+    "integrity_frozen_position": "frozen position (mock location?)",
+    "integrity_replayed_track": "replayed track",
+    "integrity_simulated_route": "simulated route",
+    "layer_integrity": "Suspicious track (integrity flags)",
+    # warnings about the inputs (codes of trajectory.day_warnings; {values} of the result)
+    "warnings": "Warnings",
+    "warning_zone_mismatch": (
+        "The track's longitude ({lon}°) fits about UTC{expected_offset_h:+d}, not the time "
+        "zone {timezone} (UTC{utc_offset_h:+g}): times may be shifted; check the time zone."
+    ),
+    "warning_outside_day": (
+        "{outside} of {total} fixes fall outside the {window} in {timezone} and were left "
+        "out: check the time zone and the date."
+    ),
+    "warning_store_in_exempt_place": (
+        "Task store {store_id} lies {distance_m} m inside the exempt place {place}: stays "
+        "at the store count as visits of it."
+    ),
+    "warning_stays_far_from_stores": (
+        "None of {stays} stay(s) is within {radius_m} m of a task store (median {median_m} m "
+        "from the nearest): check the stores' coordinate system ({store_crs})."
+    ),
+    "no_tasks": "no task list",
     # cleaning reasons (keys are trajectory.cleaning's)
     "duplicate": "duplicate",
     "conflicting_duplicate": "conflicting duplicate",
@@ -72,6 +103,9 @@ EN: dict[str, str] = {
     "layer_stays": "Stay points",
     "layer_stores": "Stores",
     "layer_links": "Stay-store links",
+    "layers_toggle": "Map layers",
+    "zoom_in": "Zoom in",
+    "zoom_out": "Zoom out",
     "time_of_day": "Track by time of day (arrows: direction)",
     "gps_gap": "GPS gap (no fixes)",
     "stay": "Stay",
@@ -86,6 +120,13 @@ EN: dict[str, str] = {
     "timeline_now": "position at the clock's time",
     "timeline_trail": "track played so far",
     "timeline_stay": "stay, shown from its arrival",
+    # the timeline's clock control: button tooltips, the speed label (one step = 1 minute)
+    "timeline_backward": "One minute back",
+    "timeline_play": "Play / pause",
+    "timeline_forward": "One minute forward",
+    "timeline_speed": "{n} min/s",
+    "timeline_speed_title": "Playback speed: minutes of the day per second",
+    "timeline_no_time": "time not available",
     # popups
     "arrival": "Arrival",
     "departure": "Departure",
@@ -97,6 +138,10 @@ EN: dict[str, str] = {
     "points": "GPS points",
     "exempt": "Exempt place",
     "revisit": "revisit",
+    "bridged_gap": "GPS gap inside the stay (bridged)",
+    "arrival_window": "Arrival between",
+    "departure_window": "Departure between",
+    "stay_bridged": "dashed ring: the stay bridges a GPS gap",
     "ambiguous_with": "Cannot tell apart",
     "match_radius": "Match radius",
     "stay_no": "stay",
@@ -128,6 +173,35 @@ ZH: dict[str, str] = {
     "none_dropped": "无剔除",
     "outside_day": "不在当天",
     "rejected_rows": "无法读取的行",
+    "integrity": "轨迹真实性",
+    "integrity_clean": "正常",
+    "integrity_suspicious": "可疑",
+    "integrity_banner": (
+        "轨迹真实性：可疑（{n} 处）。以下轨迹片段可能不真实（仅供参考，上方三项检查结果不变）："
+    ),
+    "integrity_teleport": "瞬移",
+    "integrity_frozen_position": "位置冻结（疑似虚拟定位）",
+    "integrity_replayed_track": "重放轨迹",
+    "integrity_simulated_route": "模拟路线",
+    "layer_integrity": "可疑轨迹（真实性标记）",
+    "warnings": "警告",
+    "warning_zone_mismatch": (
+        "轨迹经度（{lon}°）约对应 UTC{expected_offset_h:+d}，与所配置时区 {timezone}"
+        "（UTC{utc_offset_h:+g}）不符：时间可能整体偏移，请检查时区。"
+    ),
+    "warning_outside_day": (
+        "有 {outside} 个定位点（共 {total} 个）不在当日/工作时段（{window}，{timezone}）内，"
+        "已被排除：请检查时区和日期。"
+    ),
+    "warning_store_in_exempt_place": (
+        "任务门店 {store_id} 距豁免地点中心 {distance_m} 米，位于豁免地点 {place} 内："
+        "在该门店的停留按门店拜访计。"
+    ),
+    "warning_stays_far_from_stores": (
+        "{stays} 个停留点均不在任务门店 {radius_m} 米范围内（距最近门店中位数 {median_m} 米）："
+        "请检查门店坐标系（{store_crs}）。"
+    ),
+    "no_tasks": "无任务清单",
     "duplicate": "重复点",
     "conflicting_duplicate": "时间重复、位置冲突",
     "zero_coordinates": "零坐标",
@@ -158,6 +232,9 @@ ZH: dict[str, str] = {
     "layer_stays": "停留点",
     "layer_stores": "门店",
     "layer_links": "停留点—门店连线",
+    "layers_toggle": "图层",
+    "zoom_in": "放大",
+    "zoom_out": "缩小",
     "time_of_day": "轨迹按时段着色（箭头表示方向）",
     "gps_gap": "信号中断（无定位点）",
     "stay": "停留点",
@@ -172,6 +249,12 @@ ZH: dict[str, str] = {
     "timeline_now": "时钟所示时刻的位置",
     "timeline_trail": "已回放的轨迹",
     "timeline_stay": "停留点（到达时出现）",
+    "timeline_backward": "后退一分钟",
+    "timeline_play": "播放 / 暂停",
+    "timeline_forward": "前进一分钟",
+    "timeline_speed": "{n} 分钟/秒",
+    "timeline_speed_title": "回放速度：每秒播放的当天分钟数",
+    "timeline_no_time": "无可用时间",
     "arrival": "到达",
     "departure": "离开",
     "duration": "停留时长",
@@ -182,6 +265,10 @@ ZH: dict[str, str] = {
     "points": "定位点数",
     "exempt": "豁免地点",
     "revisit": "重复到访",
+    "bridged_gap": "停留中的GPS中断（已衔接）",
+    "arrival_window": "到达时间介于",
+    "departure_window": "离开时间介于",
+    "stay_bridged": "虚线圈：停留中有GPS中断",
     "ambiguous_with": "无法区分的门店",
     "match_radius": "匹配半径",
     "stay_no": "停留点",

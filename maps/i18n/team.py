@@ -23,6 +23,7 @@ EN: dict[str, str] = {
     "problems_no_gps": "manager(s) with a task list but no GPS fix on the day",
     "problems_no_tasks": "manager(s) with GPS fixes but no task list",
     "problems_see": " (see summary.csv):",
+    "integrity_all": "all",
 }
 
 ZH: dict[str, str] = {
@@ -41,4 +42,5 @@ ZH: dict[str, str] = {
     "problems_no_gps": "名业务经理有任务清单但当天无定位点",
     "problems_no_tasks": "名业务经理有定位点但无任务清单",
     "problems_see": "（详见 summary.csv）：",
+    "integrity_all": "全部",
 }

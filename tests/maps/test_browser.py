@@ -498,3 +498,52 @@ def test_online_page_references_cdn_assets(open_page: Callable[..., Visit]) -> N
     unexpected = [u for u in visit.requests if serve(u) is None]
     assert unexpected == []
     assert_day_drawn(visit, result, online)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_integrity_banner_shows(open_page: Callable[..., Visit], lang: str) -> None:
+    """A mock-location hold puts the integrity banner in the verdict panel (issue 12)."""
+    from trajectory.pipeline import verify_day
+    from trajectory.testing.spoofing import spoof
+
+    day = generate_day("compliant", 1004)
+    track, _ = spoof("mock_hold", day.track, 4)
+    result = verify_day(track, day.tasks)
+    assert result.integrity.status == "suspicious"
+    path = OUT / f"integrity-{lang}.html"
+    write_day(result, path, lang=lang, tiles="none", offline=True)
+    visit = open_page(path)
+    visit.assert_clean()
+    banner = visit.page.locator(".tc-panel .tc-integrity")
+    assert banner.is_visible()
+    shown = banner.inner_text()
+    assert LABELS[lang]["integrity_frozen_position"] in shown, shown
+    # the flagged window over the track (a dashed red line and ring) and on the timeline
+    assert visit.count("path.tc-integrity-flag") >= 1
+    assert visit.count("path.tc-integrity-flag-mark") == len(result.integrity.flags)
+    band = visit.page.locator(".timecontrol-dateslider .tc-timeline-flag").first
+    assert band.is_visible()
+    assert result.integrity.flags[0].reason in str(band.get_attribute("title"))
+
+
+def test_team_index_filters_on_integrity(open_page: Callable[..., Visit], tmp_path: Path) -> None:
+    """The team index's integrity filter shows only the suspicious day (issue 12)."""
+    from trajectory.pipeline import verify_day
+    from trajectory.testing.spoofing import spoof
+
+    day = generate_day("compliant", 1004, manager_id="M9")
+    track, _ = spoof("mock_hold", day.track, 4)
+    held = verify_day(track, day.tasks).to_dict()
+    clean = verify_generated(generate_day("compliant", 1, manager_id="M1")).to_dict()
+    for data in (held, clean):
+        (tmp_path / f"{data['manager_id']}.json").write_text(json.dumps(data), encoding="utf-8")
+    index = write_team_report(tmp_path, tmp_path / "team", tiles="none", offline=True)
+    visit = open_page(index)
+    visit.assert_clean()
+    visible = "() => [...document.querySelectorAll('tr.tc-row')].filter(r => !r.hidden).length"
+    assert visit.js(visible) == 2
+    visit.page.select_option("select.tc-integrity-filter", "suspicious")
+    shown = "() => [...document.querySelectorAll('tr.tc-row')].filter(r => !r.hidden)"
+    assert visit.js(f"{shown}.map(r => r.dataset.manager)") == ["M9"]
+    visit.page.select_option("select.tc-integrity-filter", "")
+    assert visit.js(visible) == 2

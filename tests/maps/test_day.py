@@ -225,8 +225,9 @@ class TestRenderDay:
         for layer in ("停留点", "门店", "轨迹"):
             assert f'"{layer}"' in page or f'"{json.dumps(layer)[1:-1]}"' in page
         assert "On-time arrival" not in page
-        # the reasons stay in English
-        assert html.escape(_result("market").checks["visit_count_match"].reason) in panel
+        # the reasons are written in Chinese from their codes (issue 16), not in English
+        assert html.escape(_result("market").checks["visit_count_match"].reason) not in panel
+        assert "按 GPS 可能为 8 至 10 个" in panel
         assert "未拜访" in render_day(_result("skipped_store"), lang="zh")
 
     def test_every_label_translated(self) -> None:

@@ -47,7 +47,8 @@ class TestLabels:
 
 class TestLabel:
     def test_column_specific_value_first(self) -> None:
-        assert label("zh", "product", "match", area="assessment") == "买家+商品"
+        # issue 15: the scheme's own words, (7) 买家及单品匹配
+        assert label("zh", "product", "match", area="assessment") == "买家及单品匹配"
         assert label("zh", "product", area="assessment") == "商品"
 
     def test_unknown_key_is_shown_as_it_is(self) -> None:
