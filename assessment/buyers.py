@@ -52,6 +52,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from assessment.agency import own_agency_lines
 from assessment.config import AssessConfig
 from assessment.io import Dataset
 from assessment.schema import CANCELLED_STATUSES
@@ -80,6 +81,7 @@ BUYER_REPORT_COLUMNS: tuple[str, ...] = (
     "manager_id",
     "team_id",
     "is_target",
+    "target_source",
     "target_since",
     "grade",
     "max_sku_boxes",
@@ -110,7 +112,7 @@ def assess_buyers(
     cfg = config or AssessConfig()
     buyers = data.buyers
     ids = buyers["buyer_id"]
-    targets = find_targets(data.orders, data.brands, ids, as_of=as_of, config=cfg)
+    targets = find_targets(data.orders, data.brands, ids, as_of=as_of, config=cfg, buyers=buyers)
     grades = grade_buyers(data.orders, ids, as_of=as_of, config=cfg)
     status = classify_status(buyers, data.orders, as_of=as_of, config=cfg)
     money = turnover(data.orders, ids, as_of=as_of, config=cfg)
@@ -137,16 +139,21 @@ def find_targets(
     *,
     as_of: dt.date,
     config: AssessConfig,
+    buyers: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """``is_target`` and ``target_since`` (UTC time of the first qualifying order), by buyer_id.
+    """``is_target``, ``target_source`` and ``target_since`` (UTC time of the first
+    qualifying order), by buyer_id.
 
-    An order qualifies when it is not cancelled and its lines of platform-listed
-    brands (every brand not flagged ``legacy_agency``; unknown brands count as
-    listed) add up to at least ``config.target_min_boxes`` boxes.
+    Target customers (目标客户) are a pool of prospects: a buyer whose usual single
+    order is at least ``config.target_min_boxes`` boxes, known from the survey
+    (``buyers.usual_boxes``: ``target_source = surveyed``, before any platform order)
+    or from the platform: a non-cancelled order whose lines add up to that many boxes
+    (``platform``; the lines that supply an agent the brand it is agent for do not
+    count: :mod:`assessment.agency`).  ``brands`` is kept for callers; every brand is
+    platform-listed except to its own agent.
     """
     live = _live(orders, as_of, config)
-    legacy = brands.loc[brands["kind"] == "legacy_agency", "brand"]
-    listed = live.loc[~live["brand"].isin(legacy)]
+    listed = live.loc[~own_agency_lines(live, buyers)]
     per_order = listed.groupby("order_id", sort=False).agg(
         buyer_id=("buyer_id", "first"), placed_at=("placed_at", "first"), boxes=("boxes", "sum")
     )
@@ -154,8 +161,16 @@ def find_targets(
     since = hits.groupby("buyer_id")["placed_at"].min()
     out = pd.DataFrame(index=pd.Index(buyer_ids.to_numpy(object), name="buyer_id"))
     out["target_since"] = since.reindex(out.index)
-    out["is_target"] = out["target_since"].notna()
-    return out[["is_target", "target_since"]]
+    platform = out["target_since"].notna().to_numpy(bool)
+    surveyed: np.ndarray = np.zeros(len(out), dtype=bool)
+    if buyers is not None and "usual_boxes" in buyers:
+        usual = buyers.set_index("buyer_id")["usual_boxes"].astype("Float64")
+        found = (usual.reindex(out.index) >= config.target_min_boxes).fillna(False)
+        surveyed = found.to_numpy(bool)
+    out["is_target"] = platform | surveyed
+    source = np.where(platform, "platform", np.where(surveyed, "surveyed", ""))
+    out["target_source"] = pd.Series(source, index=out.index, dtype=object).replace("", None)
+    return out[["is_target", "target_source", "target_since"]]
 
 
 def grade_buyers(
@@ -215,15 +230,11 @@ def classify_status(
     today = np.datetime64(as_of, "D")
     new = activated & ((today - act_day) < np.timedelta64(config.activation_period_days, "D"))
     regular = n_orders >= config.regular_min_orders
+    by_orders = config.regular_measure == "frequency"
+    level1 = n_orders >= config.l1_min_orders if by_orders else amount >= config.l1_min_amount
+    level2 = n_orders >= config.l2_min_orders if by_orders else amount >= config.l2_min_amount
     status = np.select(
-        [
-            ~registered,
-            ~activated,
-            new,
-            regular & (amount >= config.l1_min_amount),
-            regular & (amount >= config.l2_min_amount),
-            regular,
-        ],
+        [~registered, ~activated, new, regular & level1, regular & level2, regular],
         ["unregistered", "registered", "activation", "regular_l1", "regular_l2", "regular_l3"],
         default="warning",
     )

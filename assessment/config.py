@@ -58,6 +58,18 @@ class AssessConfig:
         Days a declaration covers, the declaration day included, when its row
         gives no ``period_end`` (assumption; default 5, the seed's "close an
         order in 5 days").
+    regular_measure
+        What sets the regular (常客) level: ``turnover`` (last month's delivered amount
+        against ``l1_min_amount``/``l2_min_amount``, default) or ``frequency`` (last
+        month's delivered orders against ``l1_min_orders``/``l2_min_orders``): 常客 reads
+        as "frequent customer", so order frequency is offered (assumption to confirm).
+    l1_min_orders, l2_min_orders
+        With ``regular_measure = "frequency"``: delivered orders last month for regular
+        L1 and L2 (assumption; defaults 8 and 4: about twice and once a week).
+    regular_lookback_days
+        The 5-day assessment does not count an order of a buyer that was already a
+        regular: one with ``regular_min_orders`` delivered orders in this many days
+        before the window (assumption; default 30).
     """
 
     timezone: str = "Asia/Shanghai"
@@ -70,6 +82,10 @@ class AssessConfig:
     l1_min_amount: float = 100_000.0
     l2_min_amount: float = 20_000.0
     declaration_days: int = 5
+    regular_measure: str = "turnover"
+    l1_min_orders: int = 8
+    l2_min_orders: int = 4
+    regular_lookback_days: int = 30
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -89,6 +105,9 @@ _INTS = (
     "activation_period_days",
     "regular_min_orders",
     "declaration_days",
+    "l1_min_orders",
+    "l2_min_orders",
+    "regular_lookback_days",
 )
 _AMOUNTS = ("l1_min_amount", "l2_min_amount")
 
@@ -113,6 +132,12 @@ def _validate(cfg: AssessConfig) -> None:
             f"tier2_min_boxes ({cfg.tier2_min_boxes}) must be below tier1_min_boxes "
             f"({cfg.tier1_min_boxes})"
         )
+    if cfg.regular_measure not in ("turnover", "frequency"):
+        raise ConfigError(
+            f"regular_measure: expected 'turnover' or 'frequency', got {cfg.regular_measure!r}"
+        )
+    if cfg.l2_min_orders >= cfg.l1_min_orders:
+        raise ConfigError("l2_min_orders must be below l1_min_orders")
     if cfg.l2_min_amount >= cfg.l1_min_amount:
         raise ConfigError(
             f"l2_min_amount ({cfg.l2_min_amount}) must be below l1_min_amount ({cfg.l1_min_amount})"
@@ -135,7 +160,9 @@ def assess_config_from_mapping(data: Mapping[str, Any]) -> AssessConfig:
     check_known(data, (f.name for f in fields(AssessConfig)))
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
-        if key == "timezone":
+        if key == "regular_measure":
+            kwargs[key] = str(value)
+        elif key == "timezone":
             if not isinstance(value, str):
                 raise ConfigError('timezone: expected a string such as "Asia/Shanghai"')
             kwargs[key] = value

@@ -7,6 +7,9 @@ on-site marketing record:
 * **corroborated**: a stay overlapping the slot is at the buyer: matched to the
   store whose id is the buyer's, or within the day's ``match_radius_m`` of the
   buyer's location;
+* **doubtful**: the only stays at the buyer overlapping the slot are ones the track
+  integrity analysis flagged (their ids in a flag's ``stay_ids``: a mock location, a
+  teleport, a replayed or simulated track; issue 12): the track cannot vouch for them;
 * **contradicted**: the track shows the manager elsewhere then: a stay
   overlapping the slot somewhere else, the buyer's task store ``not_visited``, or
   no stay at all although the slot lies inside the tracked part of the day (the
@@ -33,9 +36,9 @@ import pandas as pd
 
 from trajectory.geodesy import EARTH_RADIUS_M
 
-CORROBORATION: tuple[str, ...] = ("corroborated", "contradicted", "unknown")
+CORROBORATION: tuple[str, ...] = ("corroborated", "doubtful", "contradicted", "unknown")
 _STAY_COLS = ("manager_id", "date", "stay_id", "store_id", "lat", "lon", "arrival", "departure",
-              "exempt")  # fmt: skip
+              "exempt", "flagged")  # fmt: skip
 
 
 def days_from_results(bodies: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
@@ -64,11 +67,19 @@ def days_from_results(bodies: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
 
 
 def stays_from_results(bodies: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """Every stay point of the results: :data:`_STAY_COLS`, times as UTC instants."""
+    """Every stay point of the results: :data:`_STAY_COLS`, times as UTC instants;
+    ``flagged`` when a track-integrity flag of its result lists its id."""
     items = [dict(b) for b in bodies]
     if not any(b["stay_points"] for b in items):
         return _empty_stays()
     flat = pd.json_normalize(items, record_path="stay_points", meta=["manager_id", "date"])
+    flagged_ids = {
+        (str(b["manager_id"]), str(b["date"]), int(i))
+        for b in items
+        for f in (b.get("integrity") or {}).get("flags") or []
+        for i in f.get("stay_ids", [])
+    }
+    ids = zip(flat["manager_id"].astype(str), flat["date"].astype(str), flat["id"], strict=True)
     out = pd.DataFrame(
         {
             "manager_id": flat["manager_id"].astype(object),
@@ -80,6 +91,7 @@ def stays_from_results(bodies: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
             "arrival": pd.to_datetime(flat["arrival"], utc=True, format="ISO8601"),
             "departure": pd.to_datetime(flat["departure"], utc=True, format="ISO8601"),
             "exempt": flat["exempt"].astype(object) if "exempt" in flat else None,
+            "flagged": [(m, d, int(i)) in flagged_ids for m, d, i in ids],
         }
     )
     return out
@@ -122,11 +134,12 @@ def corroborate(
     has_result = day_info["status"].notna().to_numpy(bool)
     has_gps = day_info["has_gps"].eq(True).to_numpy()
     onsite["radius"] = day_info["match_radius_m"].fillna(100.0).to_numpy(float)
-    corroborated, elsewhere, first_hit = _stays_at_buyer(onsite, stays)
+    solid, corroborated, elsewhere, first_hit = _stays_at_buyer(onsite, stays)
     store_status = _store_status(onsite, stores)
     conditions = [
         ~has_result,
         ~has_gps,
+        solid,
         corroborated,
         elsewhere,
         store_status == "not_visited",
@@ -150,6 +163,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("unknown", "no verification result for the day"),
     ("unknown", "no GPS fixes that day"),
     ("corroborated", "a stay at the buyer overlaps the slot"),
+    ("doubtful", "only a stay flagged by the track integrity analysis is at the buyer then"),
     ("contradicted", "the track shows a stay elsewhere during the slot"),
     ("contradicted", "the buyer's task store was not visited on the track"),
     ("unknown", "a GPS gap could hold the visit"),
@@ -161,22 +175,26 @@ _KEY = ["manager_id", "date"]
 
 def _stays_at_buyer(
     onsite: pd.DataFrame, stays: pd.DataFrame
-) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
-    """Per record: a stay at the buyer overlaps the slot; a stay elsewhere does; and the
-    first stay at the buyer (``stay_id``, ``departure``) by record number ``rid``."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:
+    """Per record: an unflagged stay at the buyer overlaps the slot; any stay at the buyer
+    does; a stay elsewhere does; and the first stay at the buyer, unflagged ones first
+    (``stay_id``, ``departure``), by record number ``rid``."""
     n = len(onsite)
     cols = ["rid", *_KEY, "buyer_id", "slot_start", "slot_end", "b_lat", "b_lon", "radius"]
     pairs = onsite[cols].merge(stays, on=_KEY, how="inner")
     overlap = (pairs["arrival"] < pairs["slot_end"]) & (pairs["departure"] > pairs["slot_start"])
     dist = _haversine_m(pairs["lat"], pairs["lon"], pairs["b_lat"], pairs["b_lon"])
     at_buyer = (pairs["store_id"] == pairs["buyer_id"]) | (dist <= pairs["radius"])
-    hit = pairs.loc[overlap & at_buyer]
+    flagged = pairs["flagged"].fillna(False).astype(bool) if "flagged" in pairs else False
+    hit = pairs.assign(flagged=flagged).loc[overlap & at_buyer]
     corroborated = np.zeros(n, dtype=bool)
     corroborated[hit["rid"].to_numpy(np.int64)] = True
-    first_hit = hit.sort_values("arrival").drop_duplicates("rid").set_index("rid")
+    solid = np.zeros(n, dtype=bool)
+    solid[hit.loc[~hit["flagged"], "rid"].to_numpy(np.int64)] = True
+    first_hit = hit.sort_values(["flagged", "arrival"]).drop_duplicates("rid").set_index("rid")
     elsewhere = np.zeros(n, dtype=bool)
     elsewhere[pairs.loc[overlap & ~at_buyer, "rid"].to_numpy(np.int64)] = True
-    return corroborated, elsewhere, first_hit
+    return solid, corroborated, elsewhere, first_hit
 
 
 def _inside_tracked_span(onsite: pd.DataFrame, stays: pd.DataFrame) -> np.ndarray:
@@ -219,5 +237,6 @@ def _empty_stays() -> pd.DataFrame:
             "arrival": pd.Series(dtype="datetime64[ns, UTC]"),
             "departure": pd.Series(dtype="datetime64[ns, UTC]"),
             "exempt": pd.Series(dtype=object),
+            "flagged": pd.Series(dtype=bool),
         }
     )

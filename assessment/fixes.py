@@ -1,13 +1,17 @@
 """What to fix tomorrow: each failed item of a daily scorecard and its one-line fix.
 
 :func:`add_fixes` reads the counts and verdicts of :func:`assessment.scorecard.daily_scorecards`
-and adds ``failed_items`` and ``fix_tomorrow`` (lists in :data:`ITEMS` order) and
-``passed`` (no item failed).
+and scores the field manager's own items (:data:`OWN_ITEMS`: items met out of items due,
+each weighted by ``MarketingConfig.weights``, passed from ``pass_score``); what others
+owe (:data:`OTHERS_ITEMS`: buyer master data, the management center's keywords, the
+supervisors' help) is listed in ``others_owe`` and never scored (seed: a duty of the
+supervisor, the management center or the buyer's data is reported beside the manager's
+scorecard, never failed on it).
 """
 
 from __future__ import annotations
 
-__all__ = ["CHECKS", "ITEMS", "add_fixes"]
+__all__ = ["CHECKS", "ITEMS", "OTHERS_ITEMS", "OWN_ITEMS", "add_fixes"]
 
 from collections.abc import Callable
 from typing import Any
@@ -15,24 +19,34 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from assessment.marketing_config import MarketingConfig
 from assessment.marketing_data import METHODS
 
 CHECKS = ("on_time_arrival", "trajectory_clear", "visit_count_match")
-#: Failed items, in the order a scorecard lists them.
-ITEMS: tuple[str, ...] = (
-    "no_track", *CHECKS, "targets", "chat_not_admitted", "outside_windows", "short_windows",
-    "contradicted", "summary_onsite", "customer_reports", "report_tags", "hourly_reports",
-    "daily_summary", "results_missing", "duplicate_results", "reasons_missing",
-    "help_plans_missing", "manager_help_missing",
+#: The field manager's own items, scored (seed: what the manager did).
+OWN_ITEMS: tuple[str, ...] = (
+    "no_track", *CHECKS, "contradicted", "summary_onsite", "targets", "chat_not_admitted",
+    "outside_windows", "results_missing", "reasons_missing", "customer_reports",
+    "report_tags", "hourly_reports", "daily_summary",
 )  # fmt: skip
+#: What others owe (buyer master data, the management center, the supervisors): shown
+#: beside the scorecard, never scored.
+OTHERS_ITEMS: tuple[str, ...] = (
+    "short_windows", "keywords_missing", "help_plans_missing", "manager_help_missing",
+)  # fmt: skip
+#: Every item, in the order a scorecard lists them.
+ITEMS: tuple[str, ...] = (*OWN_ITEMS, *OTHERS_ITEMS)
 #: (failed mask, fix text or texts) of each item.
 Fixes = dict[str, tuple[Any, Any]]
 Text = Callable[[str], pd.Series]
 
 
-def add_fixes(cards: pd.DataFrame) -> pd.DataFrame:
-    """``cards`` with ``failed_items`` and ``fix_tomorrow`` (lists, in :data:`ITEMS`
-    order) and ``passed``."""
+def add_fixes(cards: pd.DataFrame, config: MarketingConfig | None = None) -> pd.DataFrame:
+    """``cards`` with the score of the manager's own items: ``items_due``, ``items_met``,
+    ``score`` (weight met / weight due, 1.0 when nothing is due), ``passed`` (score >=
+    ``config.pass_score``), ``failed_items`` and ``fix_tomorrow`` (own items, weightiest
+    first) and ``others_owe`` (items of :data:`OTHERS_ITEMS` open, not scored)."""
+    cfg = config or MarketingConfig()
     c = cards
     n = len(c)
 
@@ -42,17 +56,45 @@ def add_fixes(cards: pd.DataFrame) -> pd.DataFrame:
         return out
 
     fixes = {**_track_fixes(c, s), **_marketing_fixes(c, s), **_chat_fixes(c, s)}
+    due = _due(c)
+    weights = cfg.weights
+    order = sorted(OWN_ITEMS, key=lambda i: (-weights[i], OWN_ITEMS.index(i)))
     failed = np.zeros((n, len(ITEMS)), dtype=bool)
     texts = np.empty((n, len(ITEMS)), dtype=object)
-    for j, item in enumerate(ITEMS):
+    for j, item in enumerate([*order, *OTHERS_ITEMS]):
         mask, text = fixes[item]
-        failed[:, j] = np.asarray(mask, dtype=bool)
+        failed[:, j] = np.asarray(mask, dtype=bool) & due.get(item, np.ones(n, dtype=bool))
         texts[:, j] = text if isinstance(text, str) else np.asarray(text, dtype=object)
-    names = np.array(ITEMS, dtype=object)
+    k = len(OWN_ITEMS)
+    w = np.array([weights[i] for i in order], dtype=float)
+    due_own = np.column_stack([due.get(i, np.ones(n, dtype=bool)) for i in order])
+    due_w = (due_own * w).sum(axis=1)
+    met_w = (due_own & ~failed[:, :k]) @ w
+    names = np.array([*order, *OTHERS_ITEMS], dtype=object)
     out = cards.copy()
-    out["failed_items"] = [list(names[row]) for row in failed]
-    out["fix_tomorrow"] = [list(t[row]) for t, row in zip(texts, failed, strict=True)]
-    out["passed"] = pd.Series(~failed.any(axis=1), index=out.index)
+    out["items_due"] = due_own.sum(axis=1).astype(np.int64)
+    out["items_met"] = (due_own & ~failed[:, :k]).sum(axis=1).astype(np.int64)
+    out["score"] = np.round(np.where(due_w > 0, met_w / np.where(due_w > 0, due_w, 1), 1.0), 3)
+    out["failed_items"] = [list(names[:k][row]) for row in failed[:, :k]]
+    out["fix_tomorrow"] = [list(t[:k][row]) for t, row in zip(texts, failed[:, :k], strict=True)]
+    out["others_owe"] = [list(t[k:][row]) for t, row in zip(texts, failed[:, k:], strict=True)]
+    out["passed"] = pd.Series(out["score"] >= cfg.pass_score, index=out.index)
+    return out
+
+
+def _due(c: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Which items are due on each card (others always are): a track check only with a
+    verdict, record items only with records, report items only with customers."""
+    records = (c["purposes"] > 0).to_numpy(bool)
+    out = {chk: c[chk].isin(("pass", "fail")).to_numpy(bool) for chk in CHECKS}
+    out["contradicted"] = (c["onsite_claims"] > 0).to_numpy(bool)
+    out["summary_onsite"] = c["summary_onsite"].notna().to_numpy(bool)
+    out["chat_not_admitted"] = (c["chat_buyers"] > 0).to_numpy(bool)
+    out["outside_windows"] = records
+    out["results_missing"] = records
+    out["reasons_missing"] = (c["missed"] > 0).to_numpy(bool)
+    out["customer_reports"] = (c["customers"] > 0).to_numpy(bool)
+    out["report_tags"] = (c["customers"] > 0).to_numpy(bool)
     return out
 
 
@@ -116,31 +158,30 @@ def _marketing_fixes(c: pd.DataFrame, s: Text) -> Fixes:
         ),
         "short_windows": (
             c["short_windows"] > 0,
-            s("short_windows") + " buyer(s) with less than 2 h of effective windows: find and "
-            "record their reachable hours.",
+            "Buyer data: " + s("short_windows") + " buyer(s) without a valid effective window "
+            "(each >= 2 h): survey and record their reachable hours.",
         ),
         "results_missing": (
             c["results_missing"] > 0,
             s("results_missing") + " slot(s) without a result: write one result per purpose.",
         ),
-        "duplicate_results": (
-            c["duplicate_results"] > 0,
-            s("duplicate_results") + " purpose(s) with several results: one result per purpose.",
-        ),
         "reasons_missing": (
             c["reasons_missing"] > 0,
-            s("reasons_missing") + " missed goal(s) without a concrete reason and keyword: "
-            "state why.",
+            s("reasons_missing") + " missed goal(s) without a concrete reason: state why.",
+        ),
+        "keywords_missing": (
+            c["keywords_missing"] > 0,
+            "Management center: " + s("keywords_missing") + " reason(s) to turn into keywords.",
         ),
         "help_plans_missing": (
             c["help_plans_missing"] > 0,
-            s("help_plans_missing") + " missed goal(s) without a help plan: agree one by the "
+            "Helper: " + s("help_plans_missing") + " missed goal(s) without a help plan by the "
             "next working day.",
         ),
         "manager_help_missing": (
             c["below_target"].eq(True)
             & ~c["manager_help"].eq(True),
-            "Targets missed and no help entry from the district GM or city director: ask for it.",
+            "Supervisor: targets missed and no help entry from the district GM or city director.",
         ),
     }  # fmt: skip
 

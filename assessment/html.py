@@ -26,7 +26,17 @@ from maps.i18n import label
 
 #: Columns shown as drop-down filters (their values are translated).
 ENUM_COLUMNS = frozenset(
-    {"type", "status", "grade", "rights", "match", "team_id", "is_target", "period_open"}
+    {
+        "type",
+        "status",
+        "grade",
+        "rights",
+        "match",
+        "team_id",
+        "is_target",
+        "period_open",
+        "target_source",
+    }
 )
 _NUMERIC_KINDS = "iufb"
 

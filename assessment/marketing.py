@@ -9,13 +9,17 @@ Python loop over records).  None mutates its input.  Seed: "Marketing" in
 from __future__ import annotations
 
 __all__ = [
+    "GAP_CAUSES",
     "HELPER_ROLES",
+    "PLAN_HELPERS",
     "buyer_help",
     "chat_buyer_counts",
+    "check_help_plans",
     "check_methods",
     "check_purposes",
     "check_reasons",
     "check_windows",
+    "effective_windows",
     "help_deadline",
     "local_day",
     "manager_help",
@@ -69,14 +73,18 @@ def chat_buyer_counts(records: pd.DataFrame, timezone: str) -> pd.DataFrame:
 
 
 def check_windows(windows: pd.DataFrame, config: MarketingConfig) -> pd.DataFrame:
-    """Per buyer: ``windows`` (count), ``window_minutes`` (the union, overlaps counted once)
-    and ``short`` (below ``config.min_window_minutes``; the seed's 2 h)."""
+    """Per buyer: ``windows`` (count), ``window_minutes`` (the union, overlaps counted once),
+    ``effective`` (windows of at least ``config.min_window_minutes`` each: the seed's
+    有效营销时段, *each* >= 2 h; two 1-hour windows do not make one), ``short_n`` (windows
+    below it) and ``short`` (some window is short, or none is effective)."""
     if windows.empty:
         return pd.DataFrame(
             {
                 "buyer_id": pd.Series(dtype=object),
                 "windows": pd.Series(dtype=np.int64),
                 "window_minutes": pd.Series(dtype=np.int64),
+                "effective": pd.Series(dtype=np.int64),
+                "short_n": pd.Series(dtype=np.int64),
                 "short": pd.Series(dtype=bool),
             }
         )
@@ -90,8 +98,19 @@ def check_windows(windows: pd.DataFrame, config: MarketingConfig) -> pd.DataFram
     runs["minutes"] = runs["end"] - runs["start"]
     total = runs.groupby(level="buyer_id")["minutes"].sum()
     count = w.groupby("buyer_id").size()
+    long = effective_windows(w, config).groupby("buyer_id").size()
     out = pd.DataFrame({"windows": count, "window_minutes": total}).reset_index()
-    out["short"] = out["window_minutes"] < config.min_window_minutes
+    out["effective"] = out["buyer_id"].map(long).fillna(0).astype(np.int64)
+    out["short_n"] = out["windows"] - out["effective"]
+    out["short"] = (out["short_n"] > 0) | (out["effective"] == 0)
+    return out
+
+
+def effective_windows(windows: pd.DataFrame, config: MarketingConfig) -> pd.DataFrame:
+    """The windows that are effective marketing windows: each at least
+    ``config.min_window_minutes`` long (the seed: 每个有效营销时段 >= 2 小时)."""
+    length = windows["end_min"] - windows["start_min"]
+    out: pd.DataFrame = windows.loc[length >= config.min_window_minutes]
     return out
 
 
@@ -122,8 +141,9 @@ def slot_windows(records: pd.DataFrame, windows: pd.DataFrame, timezone: str) ->
 
 def check_reasons(records: pd.DataFrame, config: MarketingConfig) -> pd.DataFrame:
     """Each record with ``result_missing`` (no result), ``reason_concrete``,
-    ``reason_keywords_n`` and ``reason_missing`` (a missed goal without a concrete
-    reason or without a reason keyword; a met goal never is)."""
+    ``reason_keywords_n``, ``reason_missing`` (a missed goal without a concrete reason: the
+    manager's duty; a met goal never is) and ``keywords_missing`` (a concrete reason the
+    management center has not keyed yet: 管理中心将原因转换成关键词, not the manager's)."""
     out = records.copy()
     result = out["result"].fillna("").astype(str).str.strip()
     out["result_missing"] = result == ""
@@ -132,15 +152,17 @@ def check_reasons(records: pd.DataFrame, config: MarketingConfig) -> pd.DataFram
     out["reason_concrete"] = (reason.str.len() >= config.min_reason_chars) & ~vague
     out["reason_keywords_n"] = split_keywords(out["reason_keywords"]).str.len().astype(np.int64)
     missed = ~out["goal_met"].astype(bool)
-    out["reason_missing"] = missed & (~out["reason_concrete"] | (out["reason_keywords_n"] < 1))
+    out["reason_missing"] = missed & ~out["reason_concrete"]
+    out["keywords_missing"] = missed & out["reason_concrete"] & (out["reason_keywords_n"] < 1)
     return out
 
 
 def check_purposes(records: pd.DataFrame, timezone: str) -> pd.DataFrame:
     """One row per (manager, buyer, local day, purpose): ``slots``, ``met`` (any slot met
-    it: a missed goal may get further slots the same day), ``results`` (slots that report
-    the goal met) and ``duplicate_result`` (more than one: results map one-to-one to
-    purposes)."""
+    it: a missed goal may get further slots the same day) and ``results`` (slots that
+    report the goal met).  The seed (日营销结果管控): slots of different purposes may
+    differ, a miss may get more slots, different slots may have different results; so
+    several "met" results of one purpose are fine (no ``duplicate_result`` rule)."""
     key = ["manager_id", "buyer_id", "date", "purpose"]
     days = records.assign(
         date=local_day(records["slot_start"], timezone),
@@ -150,7 +172,6 @@ def check_purposes(records: pd.DataFrame, timezone: str) -> pd.DataFrame:
     out = days.groupby(key, sort=True).agg(slots=("met", "size"), results=("met", "sum"))
     out = out.reset_index()
     out["met"] = out["results"] > 0
-    out["duplicate_result"] = out["results"] > 1
     return out
 
 
@@ -208,3 +229,37 @@ def manager_help(
     found = np.zeros(len(below), dtype=bool)
     found[pairs.loc[ok, "rid"].to_numpy(np.int64)] = True
     return pd.Series(found, index=below.index)
+
+
+#: Who may help a buyer whose goal was missed
+#: (帮扶人: 自助联盟人、大区经理、城市总监、行政区总经理).
+PLAN_HELPERS: tuple[str, ...] = (
+    "self_help_member", "regional_manager", "city_director", "district_gm",
+)  # fmt: skip
+#: Gap causes (差异原因分析: 方法、流程、规范), keyword -> cause.
+GAP_CAUSES: dict[str, str] = {
+    "方法": "method", "流程": "process", "规范": "norm",
+    "method": "method", "process": "process", "norm": "norm",
+}  # fmt: skip
+
+
+def check_help_plans(plans: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """Each plan with ``helper_listed`` (the helper, by the people table or the row's
+    role, is one of :data:`PLAN_HELPERS`), ``gap_causes`` (its gap keywords sorted into
+    method / process / norm, ``;``-joined) and ``gap_unsorted`` (keywords that are none)."""
+    roles = people.set_index("person_id")["role"]
+    role = plans["helper_id"].map(roles)
+    out = plans.copy()
+    out["helper_listed"] = role.isin(PLAN_HELPERS) | plans["helper_role"].isin(PLAN_HELPERS)
+    words = split_keywords(plans["gap_keywords"]).explode().astype(object)
+    causes = words.str.strip().str.lower().map(GAP_CAUSES)
+    sorted_ = causes.dropna().groupby(level=0).unique().map(lambda c: ";".join(sorted(c)))
+    out["gap_causes"] = sorted_.reindex(plans.index)
+    out["gap_unsorted"] = (
+        (words.notna() & causes.isna())
+        .groupby(level=0)
+        .sum()
+        .reindex(plans.index, fill_value=0)
+        .astype(np.int64)
+    )
+    return out

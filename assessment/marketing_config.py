@@ -8,13 +8,24 @@ of its own (``--marketing-config``), every key optional.
 
 from __future__ import annotations
 
-__all__ = ["MarketingConfig", "load_marketing_config"]
+__all__ = ["ITEM_WEIGHTS", "MarketingConfig", "load_marketing_config"]
 
-from dataclasses import dataclass, fields
+
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from trajectory.errors import ConfigError
 from trajectory.tomlconfig import check_known, check_timezone, read_toml
+
+#: Weight of each of the field manager's own scorecard items (our reading: the track and
+#: honest visits weigh most, then targets and customer reports; assumptions to confirm).
+ITEM_WEIGHTS: dict[str, float] = {
+    "no_track": 3.0, "on_time_arrival": 2.0, "trajectory_clear": 2.0,
+    "visit_count_match": 2.0, "contradicted": 3.0, "summary_onsite": 1.0, "targets": 2.0,
+    "chat_not_admitted": 1.0, "outside_windows": 1.0, "results_missing": 1.0,
+    "reasons_missing": 1.0, "customer_reports": 2.0, "report_tags": 1.0,
+    "hourly_reports": 1.0, "daily_summary": 1.0,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -49,7 +60,14 @@ class MarketingConfig:
         Working days of the assessment (seed: 5).
     min_days_passed
         Of those, how many daily scorecards must pass for an overall pass (with a
-        non-cancelled order closed and no contradicted visit).
+        new order from the manager's own marketing and no contradicted visit).
+    pass_score
+        A daily scorecard passes when the weight of the manager's items met is at least
+        this share of the weight of the items due (0-1).
+    top_fixes
+        Fixes shown first on a scorecard (the weightiest); the rest are folded.
+    item_weights
+        Overrides of :data:`ITEM_WEIGHTS` (a TOML table ``[item_weights]``).
     """
 
     timezone: str = "Asia/Shanghai"
@@ -68,6 +86,9 @@ class MarketingConfig:
     target_chat: int = 6
     five_days: int = 5
     min_days_passed: int = 3
+    pass_score: float = 0.75
+    top_fixes: int = 3
+    item_weights: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_timezone(self.timezone)
@@ -87,18 +108,31 @@ class MarketingConfig:
             "five_days": 1,
             "min_days_passed": 0,
             "work_start_hour": 0,
+            "top_fixes": 0,
         }
         for name, low in lows.items():
             if getattr(self, name) < low:
                 raise ConfigError(f"{name}: expected >= {low}, got {getattr(self, name)!r}")
         if not self.work_start_hour < self.work_end_hour <= 24:
             raise ConfigError("work_start_hour < work_end_hour <= 24 expected")
+        if not 0.0 <= float(self.pass_score) <= 1.0:
+            raise ConfigError(f"pass_score: expected 0-1, got {self.pass_score!r}")
+        unknown = set(self.item_weights) - set(ITEM_WEIGHTS)
+        if unknown:
+            raise ConfigError(f"item_weights: unknown item(s) {sorted(unknown)}")
+        if any(float(v) < 0 for v in self.item_weights.values()):
+            raise ConfigError("item_weights: expected weights >= 0")
         if self.min_days_passed > self.five_days:
             raise ConfigError("min_days_passed must not exceed five_days")
         days = self.weekmask.split()
         names = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
         if not days or not set(days) <= names:
             raise ConfigError(f"weekmask: expected day names such as 'Mon Tue', got {days!r}")
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """Every own item's weight: :data:`ITEM_WEIGHTS` with ``item_weights`` applied."""
+        return {**ITEM_WEIGHTS, **{k: float(v) for k, v in self.item_weights.items()}}
 
     @property
     def targets(self) -> dict[str, int]:

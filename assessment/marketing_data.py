@@ -68,7 +68,8 @@ _REPORT_ALIASES = {"客户": "customer", "每小时": "hourly", "小时": "hourl
                    "日报": "daily"}  # fmt: skip
 _ROLE_ALIASES = {"行政区总经理": "district_gm", "城市总监": "city_director",
                  "大区经理": "regional_manager", "驻场经理": "field_manager",
-                 "区域经理": "area_manager", "大区总经理": "regional_gm"}  # fmt: skip
+                 "区域经理": "area_manager", "大区总经理": "regional_gm",
+                 "自助联盟人": "self_help_member", "物流行政区总经理": "district_gm"}  # fmt: skip
 _CLOCK_RE = r"^([01]?\d|2[0-4]):([0-5]\d)$"
 _SPLIT_RE = r"\s*[;；,，|]\s*"
 
@@ -101,7 +102,7 @@ MARKETING_SCHEMAS: dict[str, TableSchema] = {
             FieldSpec("reason", "text", required=False),
             FieldSpec("reason_keywords", "text", required=False),
         ),
-        key=("manager_id", "buyer_id", "slot_start"),
+        key=("manager_id", "buyer_id", "slot_start", "purpose"),
         header_aliases={"start": "slot_start", "end": "slot_end"},
     ),
     "chat_reports": TableSchema(

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from assessment.schema import ID_MAX_CHARS, TEXT_MAX_CHARS, FieldSpec
+from trajectory.dayrange import RANGE_TEXT, days_in_range, instants_in_range
 from trajectory.timestamps import parse_timestamps
 
 #: Marker the readers put in a cell that held a JSON list or object.
@@ -167,7 +168,10 @@ def _parse_date(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
     )
     ok = form & parsed.notna().to_numpy(bool)
     why = why_not(ok, "not a date YYYY-MM-DD (got ", text.str.slice(0, 40))
-    return pd.Series(parsed.to_numpy(dtype="datetime64[ns]")), why
+    values = pd.Series(parsed.to_numpy(dtype="datetime64[ns]"))
+    outside = ok & ~days_in_range(values)
+    why[outside] = why_not(~outside, f"{RANGE_TEXT} (got ", text.str.slice(0, 40))[outside]
+    return values, why
 
 
 def _parse_instant(
@@ -199,4 +203,6 @@ def _parse_instant(
     values.iloc[idx] = parsed.utc.to_numpy()
     bad_idx = idx[parsed.bad]
     why[bad_idx] = [p.reason for p in parsed.problems]
+    outside = pd.isna(why) & ~instants_in_range(values)
+    why[outside] = why_not(~outside, f"{RANGE_TEXT} (got ", text.str.slice(0, 40))[outside]
     return values, why

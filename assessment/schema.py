@@ -50,6 +50,7 @@ ROLES: tuple[str, ...] = (
     "city_director",
     "district_gm",
     "regional_gm",
+    "self_help_member",  # 自助联盟人: a helper named in help plans (帮扶人)
 )
 ACCOUNT_MANAGER_ROLES: tuple[str, ...] = ROLES[:4]
 BUYER_TYPES: tuple[str, ...] = (
@@ -135,13 +136,20 @@ _ROLE_ALIASES = {
     "城市总监": "city_director",
     "city director": "city_director",
     "行政区总经理": "district_gm",
+    "物流行政区总经理": "district_gm",
     "district gm": "district_gm",
+    "自助联盟人": "self_help_member",
+    "self-help alliance member": "self_help_member",
     "大区总经理": "regional_gm",
     "regional gm": "regional_gm",
 }
 _TYPE_ALIASES = {
     "经销商": "distributor",
     "批发商": "distributor",
+    "分销": "distributor",
+    "分销买家": "distributor",
+    "菜场": "wet_market",
+    "菜场买家": "wet_market",
     "菜市场": "wet_market",
     "农贸市场": "wet_market",
     "wet market": "wet_market",
@@ -154,6 +162,8 @@ _TYPE_ALIASES = {
     "chain restaurant": "chain_restaurant",
     "餐厅": "restaurant",
     "大中型餐厅": "restaurant",
+    "大中餐饮": "restaurant",
+    "烧卤": "braised_meat",
     "酒楼": "restaurant",
     "卤味": "braised_meat",
     "卤菜": "braised_meat",
@@ -164,6 +174,8 @@ _TYPE_ALIASES = {
 _AREA_ALIASES = {"批发市场": "market", "市场": "market", "区县": "district", "区": "district"}
 _BRAND_ALIASES = {
     "主力品牌": "lead",
+    "主打品牌": "lead",
+    "老一批代理品牌": "legacy_agency",
     "lead brand": "lead",
     "普通品牌": "regular",
     "老代理品牌": "legacy_agency",
@@ -244,6 +256,11 @@ SCHEMAS: dict[str, TableSchema] = {
             FieldSpec("activated_at", "instant", required=False),
             FieldSpec("activated_by", "id", required=False),
             FieldSpec("chat_admitted", "bool", required=False),
+            # the buyer's usual single order of platform-listed products, surveyed in the
+            # market (目标客户 before any platform order); boxes
+            FieldSpec("usual_boxes", "int", required=False, hi=100_000),
+            # the brand this buyer is the manufacturer's regional agent for (老一批代理品牌)
+            FieldSpec("agent_for", "text", required=False),
         ),
         key=("buyer_id",),
         header_aliases={"id": "buyer_id", "market_or_district": "area_id"},

@@ -41,12 +41,13 @@ SCORECARD_COLUMNS: tuple[str, ...] = (
     "manager_id", "team_id", "date", "status", *CHECKS,
     *(f"target_{m}" for m in METHODS), *(f"done_{m}" for m in METHODS), "below_target",
     "chat_buyers", "chat_not_admitted", "outside_windows", "short_windows",
-    "onsite_claims", "corroborated", "contradicted", "unknown",
+    "onsite_claims", "corroborated", "doubtful", "contradicted", "unknown",
     "summary_onsite", "stays", "customers", "reports_timely", "reports_late",
     "reports_missing", "reports_bad_tags", "hours_missing", "summary_present", "sections_ok",
-    "counts_agree", "purposes", "missed", "results_missing", "duplicate_results",
-    "reasons_missing", "help_plans_missing", "manager_help", "orders_closed", "best_class",
-    "passed", "failed_items", "fix_tomorrow",
+    "counts_agree", "purposes", "missed", "results_missing",
+    "reasons_missing", "keywords_missing", "help_plans_missing", "manager_help",
+    "orders_closed", "best_class",
+    "score", "items_due", "items_met", "passed", "failed_items", "fix_tomorrow", "others_owe",
 )  # fmt: skip
 
 
@@ -117,7 +118,7 @@ def daily_scorecards(
     orders = orders_closed(data, base[["manager_id", "date"]], assess_config)
     counts = _counts(rec, purposes, episodes, reports, orders)
     cards = _assemble(base, counts, orders, chat_counts, hourly, summary, days)
-    cards = add_fixes(cards)[list(SCORECARD_COLUMNS)]
+    cards = add_fixes(cards, config)[list(SCORECARD_COLUMNS)]
     return Scorecards(day, cards, rec, episodes, reports, purposes, orders)
 
 
@@ -150,37 +151,37 @@ def _marketing_control(
     plans) and the chat buyers counted per manager."""
     tz = config.timezone
     rec = marketing.check_methods(rec, data.buyers)
-    rec["window"] = marketing.slot_windows(rec, mk.windows, tz)
+    # only effective windows (each >= 2 h) count; a buyer without one is master data to fix
+    rec["window"] = marketing.slot_windows(rec, marketing.effective_windows(mk.windows, config), tz)
     rec = marketing.check_reasons(rec, config)
     windows = marketing.check_windows(mk.windows, config)
-    rec["window_short"] = rec["buyer_id"].isin(windows.loc[windows["short"], "buyer_id"])
+    rec["window_short"] = rec["buyer_id"].isin(windows.loc[windows["short"], "buyer_id"]) | (
+        rec["window"] == "no_window"
+    )
     purposes = marketing.check_purposes(rec, tz)
-    purposes["help_plan"] = marketing.buyer_help(purposes, mk.help_plans, config)
+    plans = marketing.check_help_plans(mk.help_plans, data.people)
+    # a plan counts when its helper is one the scheme names (帮扶人)
+    purposes["help_plan"] = marketing.buyer_help(
+        purposes, plans.loc[plans["helper_listed"]], config
+    )
     return rec, purposes, marketing.chat_buyer_counts(rec, tz)
 
 
 def orders_closed(
-    data: Dataset, manager_days: pd.DataFrame, assess_config: AssessConfig
+    data: Dataset,
+    manager_days: pd.DataFrame,
+    assess_config: AssessConfig,
+    extra: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Non-cancelled orders placed on each (manager_id, date) by buyers the manager holds
     (current manager or activator), one row per order: ``order_id, buyer_id, placed_at,
     boxes, amount, match_class`` (best over its lines and the manager's declarations
-    whose period covers the day: ``sku``, ``product``, ``buyer``, else ``undeclared``)."""
+    whose period covers the day: ``sku``, ``product``, ``buyer``, else ``undeclared``).
+    ``extra``: more (manager_id, buyer_id) pairs to include (the buyers it marketed)."""
     tz = assess_config.timezone
     lines = data.orders.loc[~data.orders["status"].isin(CANCELLED_STATUSES)]
     lines = lines.assign(date=marketing.local_day(lines["placed_at"], tz))
-    held = (
-        pd.concat(
-            [
-                data.buyers[["buyer_id", "manager_id"]],
-                data.buyers[["buyer_id", "activated_by"]].rename(
-                    columns={"activated_by": "manager_id"}
-                ),
-            ]
-        )
-        .dropna()
-        .drop_duplicates()
-    )
+    held = _held(data, extra)
     mine = manager_days.merge(held, on="manager_id").merge(lines, on=["buyer_id", "date"])
     decl = data.declarations
     end = decl["period_end"].fillna(
@@ -221,6 +222,18 @@ def orders_closed(
 # ------------------------------------------------------------------ private
 
 
+def _held(data: Dataset, extra: pd.DataFrame | None) -> pd.DataFrame:
+    """(buyer_id, manager_id) pairs: current manager, activator, and ``extra``."""
+    b = data.buyers
+    parts = [
+        b[["buyer_id", "manager_id"]],
+        b[["buyer_id", "activated_by"]].rename(columns={"activated_by": "manager_id"}),
+    ]
+    if extra is not None:
+        parts.append(extra[["buyer_id", "manager_id"]])
+    return pd.concat(parts).dropna().drop_duplicates()
+
+
 def _count(frame: pd.DataFrame, mask: pd.Series | None, name: str) -> pd.Series:
     key = ["manager_id", "date"]
     sub = frame if mask is None else frame.loc[mask]
@@ -241,7 +254,7 @@ def _counts(
     missed = purposes.loc[~purposes["met"]]
     return [
         _count(rec, rec["chat_not_admitted"], "chat_not_admitted"),
-        _count(rec, rec["window"] != "inside", "outside_windows"),
+        _count(rec, rec["window"] == "outside", "outside_windows"),
         rec.loc[rec["window_short"]].groupby(key)["buyer_id"].nunique().rename("short_windows"),
         _count(rec, rec["method"] == "onsite", "onsite_claims"),
         *(_count(rec, rec["corroboration"] == c, c) for c in corroboration.CORROBORATION),
@@ -254,8 +267,8 @@ def _counts(
         _count(purposes, None, "purposes"),
         _count(missed, None, "missed"),
         _count(rec, rec["result_missing"], "results_missing"),
-        _count(purposes, purposes["duplicate_result"], "duplicate_results"),
         _count(rec, rec["reason_missing"], "reasons_missing"),
+        _count(rec, rec["keywords_missing"], "keywords_missing"),
         _count(missed, ~missed["help_plan"], "help_plans_missing"),
         _count(orders, None, "orders_closed"),
     ]

@@ -110,6 +110,7 @@ def generate(out: Path, *, seed: int = 20261201) -> None:
     buyers = _buyers(rng, clusters, people)
     orders = _orders(rng, buyers)
     declarations = _declarations(rng, buyers, orders)
+    _survey(buyers, orders)
     _write(out / "areas.csv", ["area_id", "name", "kind", "district_id"], [a[:4] for a in AREAS])
     _write(out / "clusters.csv", ["cluster_id", "name", "area_id", "lat", "lon"], clusters)
     _write(
@@ -135,8 +136,10 @@ def generate(out: Path, *, seed: int = 20261201) -> None:
             "activated_at",
             "activated_by",
             "chat_admitted",
+            "usual_boxes",
+            "agent_for",
         ],
-        [b["row"] for b in buyers],
+        [(*b["row"], b.get("usual", ""), b.get("agent", "")) for b in buyers],  # type: ignore[misc]
     )
     _write(
         out / "orders.csv",
@@ -189,6 +192,25 @@ def _people() -> list[tuple[str, ...]]:
         for k, area in enumerate(areas, start=1):
             rows.append((f"F{t}{k}", f"驻场{t}{k}", "field_manager", am, team, area))
     return rows
+
+
+def _survey(buyers: list[dict[str, object]], orders: list[tuple[str, ...]]) -> None:
+    """Surveyed data (issue 15), drawn without the random generator so every other row
+    stays the same: the usual order size of the registered buyers who never ordered
+    (4 boxes: not a target; the others: targets before any platform order), and one
+    regular buyer that ordered the legacy agency brand recorded as its agent."""
+    ordered = {o[1] for o in orders}
+    waiting = [b for b in buyers if b["profile"] == "registered" and b["id"] not in ordered]
+    for k, b in enumerate(waiting):
+        b["usual"] = str((8, 12, 20, 4, 6, 30)[k % 6])
+    agent = next(b for b in buyers if b["profile"] == "regular_mid")
+    agent["agent"] = "华都代理"
+    # the platform must not supply an agent its own brand: one such line, to be flagged
+    seq = max(int(o[0][1:]) for o in orders) + 1
+    when = f"{(MONTH[0] + dt.timedelta(days=11)).isoformat()}T09:30:00{TZ}"
+    amount = f"{12 * PRODUCTS['冻鸡翅中'][2]:.2f}"
+    orders.append((f"O{seq:05d}", str(agent["id"]), when, "冻鸡翅中", "华都代理", "10kg", "12",
+                   amount, "delivered"))  # fmt: skip
 
 
 def _buyers(

@@ -1,4 +1,4 @@
-"""Seeded generator of the marketing sample: five working days of field manager F11.
+"""Seeded generator of the marketing sample: five working days of the field managers.
 
 Writes ``sample_data/marketing/``: the six marketing kinds (``windows``,
 ``keywords``, ``marketing``, ``chat_reports``, ``summaries``, ``help_plans``),
@@ -16,6 +16,9 @@ shows F11 at another customer (**contradicted**).  The chat reports include late
 keyword-poor, unknown-keyword and SKU-incomplete ones and missing hourly reports;
 a summary miscounts; a missed goal has a vague reason; a help plan is missing.
 F21 reports records for the same days without any GPS (corroboration unknown).
+F12, F13, F22 and F23 (issue 15) get simulated days too (``OTHERS``: careful to sloppy
+reports, compliant to late/skipping days, tracks sampled every 20 s), and missed goals
+carry paraphrased concrete reasons (``REASONS``), some not keyed yet.
 
 Run ``python sample_data/generate_marketing.py``; the same seed writes the same bytes.
 """
@@ -52,6 +55,35 @@ KEYWORDS = [
 ]  # fmt: skip
 PRODUCTS = ["猪五花肉/双汇/10kg", "鸡胸肉/大成/10kg", "冻鸡翅中/正大/5kg", "猪肋排/金锣/15kg"]
 PURPOSES = ("首单", "复购", "新品推荐", "回款", "客情维护")
+#: The other field managers (issue 15: a scorecard that tells managers apart): their five
+#: days' scenarios, how careful their chat reports are (0 careful .. 2 sloppy), their
+#: district's centre and the sampling interval of their simulated tracks (s).
+OTHERS: dict[str, tuple[tuple[str, ...], int, tuple[float, float]]] = {
+    "F12": (("compliant",) * 5, 0, (31.245, 121.338)),
+    "F13": (("late", "compliant", "extra_stop", "late", "skipped_store"), 2, (31.150, 121.130)),
+    "F22": (("compliant", "compliant", "late", "compliant", "compliant"), 1,
+            (31.180, 121.342)),
+    "F23": (("compliant", "late", "compliant", "compliant", "compliant"), 0, (31.195, 121.470)),
+}  # fmt: skip
+OTHER_SAMPLING_S = 20.0
+#: Concrete reasons of missed goals and the keywords the management center gave them;
+#: paraphrased, so that a text-similarity suggestion has something to learn.
+REASONS: tuple[tuple[str, str], ...] = (
+    ("老板不在，约明天上午再谈价格", "客情;价格"),
+    ("老板外出进货，明天上午再来谈价格", "客情;价格"),
+    ("嫌我们每箱比批发市场贵五块", "价格;竞品"),
+    ("说隔壁档口每箱便宜三块，价格没谈拢", "价格;竞品"),
+    ("上次配送晚到两小时，暂时不愿再订", "配送"),
+    ("配送时间和开店时间对不上，要求早上六点前到", "配送"),
+    ("库存还很多，下周再补货", "库存"),
+    ("冷库满了，等库存消化完再订", "库存"),
+    ("已和别家签了月结账期，要求我们也给账期", "账期;竞品"),
+    ("资金紧张，要求延长账期到月底", "账期"),
+    ("要先看样品质量再决定", "质量"),
+    ("上批冻品化冻后出水多，质量有顾虑", "质量"),
+    ("只认双汇的牌子，我们这款缺货", "品牌;库存"),
+    ("客户只要大牌，不接受我们推荐的品牌", "品牌"),
+)
 
 
 def main(out: Path = HERE / "marketing") -> None:
@@ -66,6 +98,11 @@ def main(out: Path = HERE / "marketing") -> None:
         _records(rows, rng, day, "F11", f11, visits, i)
     for day in DAYS:
         _records(rows, rng, day, "F21", f21, None, -1)
+    for manager, (scenarios, care, centre) in OTHERS.items():
+        pool = buyers.loc[buyers["manager_id"] == manager].reset_index(drop=True)
+        for i, (day, scenario) in enumerate(zip(DAYS, scenarios, strict=True)):
+            visits = _simulate(out, day, scenario, i, pool, manager, centre)
+            _records(rows, rng, day, manager, pool, visits, 10 + i, care)
     _write(out / "keywords.csv", [dict(zip(("keyword", "category", "needs_leaf"), k, strict=True))
                                   for k in KEYWORDS])  # fmt: skip
     _write(out / "windows.csv", _windows(buyers, rng))
@@ -73,21 +110,29 @@ def main(out: Path = HERE / "marketing") -> None:
         _write(out / f"{kind}.csv", items)
 
 
-def _simulate(out: Path, day: dt.date, scenario: str, i: int, f11: pd.DataFrame) -> pd.DataFrame:
-    sim = generate_day(scenario, i + 1, date=day.isoformat(), manager_id="F11")
+def _simulate(
+    out: Path, day: dt.date, scenario: str, i: int, f11: pd.DataFrame,
+    manager: str = "F11", centre: tuple[float, float] = CENTRE,
+) -> pd.DataFrame:  # fmt: skip
+    other = manager != "F11"
+    sim = generate_day(
+        scenario, i + 1 + (100 * int(manager[1:]) if other else 0), date=day.isoformat(),
+        manager_id=manager, sampling_s=OTHER_SAMPLING_S if other else None,
+    )  # fmt: skip
     track, tasks, visits = sim.track.copy(), sim.tasks.copy(), sim.visits.copy()
-    dlat = CENTRE[0] - float(track["lat"].mean())
-    dlon = CENTRE[1] - float(track["lon"].mean())
+    dlat = centre[0] - float(track["lat"].mean())
+    dlon = centre[1] - float(track["lon"].mean())
     for frame in (track, tasks, visits):
         frame["lat"] = (frame["lat"] + dlat).round(7)
         frame["lon"] = (frame["lon"] + dlon).round(7)
-    order = np.random.default_rng(SEED + i).permutation(len(f11))[: len(tasks)]
+    order = np.random.default_rng(SEED + i).permutation(len(f11))
+    order = np.resize(order, len(tasks))  # a small pool: buyers visited again on one day
     rename = dict(zip(tasks["store_id"], f11["buyer_id"].iloc[order], strict=True))
     names = dict(zip(f11["buyer_id"], f11["name"], strict=True))
     tasks["store_id"] = tasks["store_id"].map(rename)
     tasks["store_name"] = tasks["store_id"].map(names)
     visits["store_id"] = visits["store_id"].map(rename)
-    folder = out / "tracks" / day.isoformat() / "F11"
+    folder = out / "tracks" / day.isoformat() / manager
     folder.mkdir(parents=True, exist_ok=True)
     track.to_csv(folder / "track.csv", index=False)
     tasks.to_csv(folder / "tasks.csv", index=False)
@@ -102,10 +147,10 @@ def _simulate(out: Path, day: dt.date, scenario: str, i: int, f11: pd.DataFrame)
         read_track(folder / "track.csv"),
         read_tasks(folder / "tasks.csv"),
         load_config(folder / "config.toml"),
-        manager_id="F11",
+        manager_id=manager,
         date=day,
     ).to_dict()
-    target = out / "results" / day.isoformat() / "days" / "F11.json"
+    target = out / "results" / day.isoformat() / "days" / f"{manager}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     stores = visits.loc[visits["kind"] == "store"].copy()
@@ -126,6 +171,7 @@ def _records(
     pool: pd.DataFrame,
     visits: pd.DataFrame | None,
     i: int,
+    care: int = 1,
 ) -> None:
     events: list[tuple[pd.Timestamp, pd.Timestamp, str, str]] = []  # start, end, buyer, method
     start_of = pd.Timestamp(dt.datetime.combine(day, dt.time(8, 0), TZ))
@@ -163,7 +209,9 @@ def _records(
         missed = n % 4 == 3
         reason, kws = ("", "")
         if missed:
-            reason, kws = ("老板不在，约明天上午再谈价格", "客情;价格")
+            reason, kws = REASONS[(n + 3 * i + int(manager[1:])) % len(REASONS)]
+            if (n + i) % 5 == 4:
+                kws = ""  # not keyed yet: the management center's queue
             if n == 3 and i == 2:
                 reason, kws = ("无", "")
         rows["marketing"].append({
@@ -173,30 +221,36 @@ def _records(
             "reason": reason, "reason_keywords": kws,
         })  # fmt: skip
         done[method].add(b)
-        if missed and not (i == 3 and n == 3):
+        planned = {(p["date"], p["buyer_id"]) for p in rows["help_plans"]}
+        next_day = (day + dt.timedelta(days=1 if day.weekday() < 4 else 3)).isoformat()
+        if missed and not (i == 3 and n == 3) and (next_day, b) not in planned:
             rows["help_plans"].append({
                 "date": (day + dt.timedelta(days=1 if day.weekday() < 4 else 3)).isoformat(),
-                "helper_id": "GM1" if manager == "F11" else "GM2",
+                "helper_id": "GM1" if manager < "F2" else "GM2",
                 "helper_role": "district_gm", "buyer_id": b, "manager_id": "",
                 "actions": "陪访，带样品", "completion_plan": "两天内再访并下单",
                 "gap_keywords": "方法",
             })  # fmt: skip
         sent = d + pd.Timedelta(minutes=2)
         tags = f"产品:{PRODUCTS[n % len(PRODUCTS)]};需求"
-        if (n + i) % 7 == 5:
+        if care == 0:
+            pass
+        elif (n + i) % 7 == 5:
             tags = "需求"  # keyword-poor
         elif (n + i) % 7 == 6:
             tags = "产品:猪五花肉;价格"  # not down to the SKU
         elif (n + i) % 11 == 4:
             tags = "天气;价格"  # not in the taxonomy
         state = "未" if missed else "已"
-        if n == 2 and manager == "F11":
+        if (n == 2 and manager == "F11") or (care == 2 and n % 5 == 2):
             sent = d + pd.Timedelta(hours=3)  # late: after the next customer
         rows["chat_reports"].append({
             "manager_id": manager, "sent_at": _t(sent), "kind": "customer", "buyer_id": b,
             "tags": tags, "transcript": f"{b} {PURPOSES[n % len(PURPOSES)]}：{state}达成",
         })  # fmt: skip
     skip_hours = {i % 10, (i * 3) % 10} if manager == "F11" and i in (1, 3) else set()
+    if care == 2:
+        skip_hours = {1, 4, 7}
     for h in range(8, 18):
         if h - 8 in skip_hours:
             continue
@@ -218,7 +272,7 @@ def _records(
     })  # fmt: skip
     if len(done["onsite"]) < 8 and not (manager == "F11" and i == 0):
         rows["help_plans"].append({
-            "date": day.isoformat(), "helper_id": "GM1" if manager == "F11" else "GM2",
+            "date": day.isoformat(), "helper_id": "GM1" if manager < "F2" else "GM2",
             "helper_role": "district_gm", "buyer_id": "", "manager_id": manager,
             "actions": "电话辅导：路线与时间安排", "completion_plan": "明日上门量达标",
             "gap_keywords": "流程",

@@ -26,9 +26,14 @@ AS_OF = dt.date(2026, 12, 1)
 CFG = AssessConfig()
 
 
-def _targets(orders: list[dict[str, object]], as_of: dt.date = AS_OF) -> pd.DataFrame:
-    data = dataset([buyer("B1")], orders)
-    return find_targets(data.orders, data.brands, data.buyers["buyer_id"], as_of=as_of, config=CFG)
+def _targets(
+    orders: list[dict[str, object]], as_of: dt.date = AS_OF, **fields: object
+) -> pd.DataFrame:
+    data = dataset([buyer("B1", **fields)], orders)
+    return find_targets(
+        data.orders, data.brands, data.buyers["buyer_id"], as_of=as_of, config=CFG,
+        buyers=data.buyers,
+    )  # fmt: skip
 
 
 def _grade(orders: list[dict[str, object]], config: AssessConfig = CFG) -> pd.Series:
@@ -48,10 +53,12 @@ class TestFindTargets:
         found = _targets([order("O1", "B1", "2026-11-10", 50, status=status)])
         assert not found.loc["B1", "is_target"]
 
-    def test_legacy_agency_brand_is_not_platform_listed(self) -> None:
-        assert not _targets([order("O1", "B1", "2026-11-10", 40, brand="OLD")]).loc[
-            "B1", "is_target"
-        ]
+    def test_legacy_agency_brand_is_not_supplied_to_its_agent(self) -> None:
+        """Issue 15 changed this rule (老一批代理品牌: 平台不向厂家区域代理商供应其代理品牌的商品):
+        a legacy agency brand counts for every buyer except the brand's own agent."""
+        assert _targets([order("O1", "B1", "2026-11-10", 40, brand="OLD")]).loc["B1", "is_target"]
+        agent = _targets([order("O1", "B1", "2026-11-10", 40, brand="OLD")], agent_for="OLD")
+        assert not agent.loc["B1", "is_target"]
         # a brand the brand list does not know counts as listed
         assert _targets([order("O1", "B1", "2026-11-10", 5, brand="NEW")]).loc["B1", "is_target"]
 
@@ -62,7 +69,7 @@ class TestFindTargets:
         ]
         assert _targets(lines).loc["B1", "is_target"]
         lines[1] = order("O1", "B1", "2026-11-10", 2, product="ribs", brand="OLD")
-        assert not _targets(lines).loc["B1", "is_target"]
+        assert not _targets(lines, agent_for="OLD").loc["B1", "is_target"]  # its own brand
 
     def test_two_small_orders_are_not_one_big_one(self) -> None:
         lines = [order("O1", "B1", "2026-11-10", 4), order("O2", "B1", "2026-11-11", 4)]

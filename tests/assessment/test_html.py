@@ -72,7 +72,7 @@ class TestRender:
             lang="zh",
         )
         assert page.count('<table class="as-table"') == 3
-        assert "买家+单品" in page and "未匹配" in page
+        assert "买家及单品品牌匹配" in page and "未匹配" in page  # issue 15: the scheme's words
 
 
 # ------------------------------------------------------------------ in a browser
