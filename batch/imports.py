@@ -8,11 +8,17 @@ managers written, bad rows); a re-run re-imports only files that changed.  Bad r
 are charged to the manager written on them: without ``--skip-bad-rows`` that
 manager's day becomes an error (and none of its fixes from that file are imported),
 with it the rows are left out and listed in the manager's result.
+
+A file may hold other days of a manager than the run's date: their fingerprints
+(:func:`trajectory.integrity.track_fingerprints`, within :data:`OTHER_DAYS` days of the
+date) are kept in the manifest, base64, and handed to that manager's job, so that a day
+repeating one of them is flagged ``replayed_track`` (issue 12).
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "OTHER_DAYS",
     "ImportOutcome",
     "drop_removed_sources",
     "import_track_files",
@@ -20,11 +26,12 @@ __all__ = [
     "track_files",
 ]
 
+import base64
 import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +41,9 @@ from batch.files import day_stem, write_text_atomic
 from batch.jobs import TRACKS_DIR, RunSettings
 from trajectory.errors import InputError, RowProblem
 from trajectory.io import TRACK_READERS, TRACK_SUFFIXES
+
+#: Other days of a file within this many days of the run's date are fingerprinted.
+OTHER_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,8 @@ class ImportOutcome:
     rejected: dict[str, tuple[RowProblem, ...]]
     unattributed: tuple[RowProblem, ...] = ()
     fatal: str | None = None
+    #: manager_id -> base64 fingerprints of the file's other days of that manager
+    fingerprints: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def import_track_files(paths: Sequence[Path], settings: RunSettings) -> list[ImportOutcome]:
@@ -60,7 +72,7 @@ def _import_one(path: Path, s: RunSettings) -> ImportOutcome:
     manifest = staging / "_import" / f"{key}.json"
     stamp = _stamp(path, s)
     old = _read_manifest(manifest)
-    if old is not None and old.get("stamp") == stamp and not s.force:
+    if old is not None and old.get("stamp") == stamp and "fingerprints" in old and not s.force:
         return _outcome_from(old)
     try:
         outcome = _import(path, s, staging, key)
@@ -101,7 +113,24 @@ def _import(path: Path, s: RunSettings, staging: Path, key: str) -> ImportOutcom
         errors,
         {m: tuple(p) for m, p in mine.items()} if s.on_bad_row == "skip" else {},
         tuple(lost),
+        fingerprints=_other_days(frame, s),
     )
+
+
+def _other_days(frame: pd.DataFrame, s: RunSettings) -> dict[str, tuple[str, ...]]:
+    """Base64 fingerprints of each manager's days other than ``s.date`` (within
+    :data:`OTHER_DAYS` days of it) in a validated track frame."""
+    from trajectory.integrity import track_fingerprints
+
+    tz = s.config.timezone
+    local = pd.DatetimeIndex(frame["time"]).tz_convert(tz).normalize().tz_localize(None)
+    days = (local - pd.Timestamp(s.date)).days.to_numpy()
+    near = (days != 0) & (abs(days) <= OTHER_DAYS)
+    out: dict[str, tuple[str, ...]] = {}
+    for manager, group in frame.loc[near].groupby("manager_id", sort=True):  # per manager
+        fps = track_fingerprints(group, tz, s.track_crs)
+        out[str(manager)] = tuple(base64.b64encode(f.to_bytes()).decode("ascii") for f in fps)
+    return out
 
 
 def _raw_track_table(path: Path) -> tuple[pd.DataFrame, list[RowProblem]]:
@@ -139,6 +168,7 @@ def _manifest(o: ImportOutcome, stamp: Mapping[str, Any]) -> dict[str, Any]:
         "rejected": {m: [p.to_dict() for p in ps] for m, ps in o.rejected.items()},
         "unattributed": [p.to_dict() for p in o.unattributed],
         "fatal": o.fatal,
+        "fingerprints": {m: list(f) for m, f in o.fingerprints.items()},
     }
 
 
@@ -161,6 +191,7 @@ def _outcome_from(data: Mapping[str, Any]) -> ImportOutcome:
         {str(k): problems(v) for k, v in data["rejected"].items()},
         problems(data["unattributed"]),
         data.get("fatal"),
+        {str(k): tuple(str(x) for x in v) for k, v in data.get("fingerprints", {}).items()},
     )
 
 

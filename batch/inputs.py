@@ -12,6 +12,7 @@ from __future__ import annotations
 
 __all__ = ["file_jobs", "store_jobs"]
 
+import base64
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -55,10 +56,11 @@ def file_jobs(
     problems.extend(f"{p} (no manager_id on the row)" for p in day_tasks.unattributed)
     errors = dict(day_tasks.errors)
     rejected: dict[str, list[RowProblem]] = {}
+    others: dict[str, list[bytes]] = {}
     by_manager = _dataset_files([p for p in tracks if is_dataset(p)], s, say)
     files = track_files([p for p in tracks if not is_dataset(p)])
     if files:
-        imported = _import_files(files, s, runner, problems, errors, rejected, say)
+        imported = _import_files(files, s, runner, problems, (errors, rejected, others), say)
         for manager, found in imported.items():
             by_manager.setdefault(manager, []).extend(found)
     managers = sorted(set(by_manager) | set(day_tasks.by_manager) | set(errors))
@@ -73,6 +75,7 @@ def file_jobs(
                 task_rejected=() if task is None else task.rejected,
                 track_rejected=tuple(rejected.get(m, ())),
                 error=errors.get(m),
+                other_days=tuple(others.get(m, ())),
             )
         )
     return jobs
@@ -100,15 +103,17 @@ def _import_files(
     s: RunSettings,
     runner: Runner,
     problems: list[str],
-    errors: dict[str, str],
-    rejected: dict[str, list[RowProblem]],
+    found: tuple[dict[str, str], dict[str, list[RowProblem]], dict[str, list[bytes]]],
     say: Callable[[str], None],
 ) -> dict[str, list[str]]:
     """Import track files into ``OUT/tracks.parquet`` on the engine; its files per manager.
 
-    Each file's fatal problem and rows without a manager go to ``problems``; bad rows
-    charged to a manager go to ``errors`` (the first per manager) or ``rejected``.
+    Each file's fatal problem and rows without a manager go to ``problems``; of
+    ``found = (errors, rejected, others)``, bad rows charged to a manager go to
+    ``errors`` (the first per manager) or ``rejected``, and the fingerprints of the
+    manager's other days in the files (replay detection) to ``others``.
     """
+    errors, rejected, others = found
     staging = s.out / TRACKS_DIR
     say(f"importing {len(files)} track file(s) into {staging}")
     drop_removed_sources(staging, files, s.date)
@@ -119,7 +124,9 @@ def _import_files(
         problems.extend(f"{p} (no manager_id on the row)" for p in o.unattributed)
         for manager, reason in o.errors.items():
             errors.setdefault(manager, reason)
-        for manager, found in o.rejected.items():
-            rejected.setdefault(manager, []).extend(found)
+        for manager, rows in o.rejected.items():
+            rejected.setdefault(manager, []).extend(rows)
+        for manager, fps in o.fingerprints.items():
+            others.setdefault(manager, []).extend(base64.b64decode(f) for f in fps)
     staged = list_day_files(staging, s.date) if staging.is_dir() else {}
     return staged or {}

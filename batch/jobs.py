@@ -35,6 +35,7 @@ from batch.store import DayStore
 from batch.summary import error_row, read_result, summary_row
 from trajectory.config import VerifyConfig
 from trajectory.errors import RowProblem, TrajcheckError
+from trajectory.known_places import KnownPlaces
 from trajectory.result import DayResult
 from trajectory.schema import TASK_FRAME_COLUMNS, ValidatedTasks, ValidatedTrack
 
@@ -49,7 +50,8 @@ class RunSettings:
     """What every job of a run shares (sent to each worker once).
 
     ``store`` set means: read the manager-days from it (and save the results in
-    it) instead of from files.
+    it) instead of from files.  ``known_places`` (a store master) names the stays at
+    no task store (``stay_points[].nearest_known``).
     """
 
     date: dt.date
@@ -63,6 +65,7 @@ class RunSettings:
     tiles: Literal["osm", "amap", "none"] = "osm"
     force: bool = False
     store: DayStore | None = None
+    known_places: KnownPlaces | None = None
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,9 @@ class DayJob:
 
     ``files``: its Parquet track files; ``tasks``: its validated task rows (file
     input; None: none, or load from the store); ``*_rejected``: rows left out
-    (with skipped bad rows); ``error``: why it cannot be verified, known up front.
+    (with skipped bad rows); ``error``: why it cannot be verified, known up front;
+    ``other_days``: fingerprints (``TrackFingerprint.to_bytes``) of the manager's other
+    days in the run's inputs, which a replay of is flagged (the store adds its own).
     """
 
     manager_id: str
@@ -80,6 +85,7 @@ class DayJob:
     task_rejected: tuple[RowProblem, ...] = ()
     track_rejected: tuple[RowProblem, ...] = ()
     error: str | None = None
+    other_days: tuple[bytes, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,11 +145,17 @@ def _verify_and_write(
 
 
 def _verify(job: DayJob, s: RunSettings) -> DayResult:
+    from trajectory.integrity import TrackFingerprint
     from trajectory.pipeline import verify_day
 
     track, tasks = _load(job, s)
     if job.track_rejected:
         track = dataclasses.replace(track, rejected=job.track_rejected + track.rejected)
+    others = [
+        TrackFingerprint.from_bytes(b, f"other days of {job.manager_id}") for b in job.other_days
+    ]
+    if s.store is not None:
+        others += s.store.other_days(job.manager_id, s.date)
     return verify_day(
         track,
         tasks,
@@ -153,6 +165,8 @@ def _verify(job: DayJob, s: RunSettings) -> DayResult:
         manager_id=job.manager_id,
         date=s.date,
         on_bad_row=s.on_bad_row,
+        other_days=others,
+        known_places=s.known_places,
     )
 
 

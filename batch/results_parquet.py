@@ -2,10 +2,11 @@
 
 ``results.parquet`` holds one row per manager-day: the summary's columns
 (:data:`batch.summary.SUMMARY_COLUMNS`) and the whole result JSON.
-``stays.parquet`` holds one row per stay with a WKB point geometry in OGC:CRS84
-(WGS-84 lon/lat, GeoParquet's default), a layer GIS tools open directly.  Both are
-written from the run's result files a batch at a time, so memory does not grow with
-the number of managers.
+``stays.parquet`` holds one row per stay with a point geometry in EPSG:4326, written by
+geopandas (GeoParquet: WKB geometry, CRS metadata), a layer GIS tools and
+``geopandas.read_parquet`` open directly.  The results are written a batch at a time,
+so memory does not grow with the number of managers; the stays (~10 a manager-day)
+are written once at the end.
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-import shapely
 
 from batch.files import atomic_target
 from batch.summary import SUMMARY_COLUMNS
@@ -43,36 +43,23 @@ _STAY_FIELDS: tuple[str, ...] = (
     "lat",
     "lon",
 )
-#: GeoParquet 1.1 metadata: one WKB point column; no ``crs`` means OGC:CRS84 (WGS-84 lon/lat).
-_GEO_METADATA = {
-    b"geo": json.dumps(
-        {
-            "version": "1.1.0",
-            "primary_column": "geometry",
-            "columns": {"geometry": {"encoding": "WKB", "geometry_types": ["Point"]}},
-        }
-    ).encode("utf-8")
+#: Column types of stays.parquet (besides ``geometry``), whatever the day's values.
+_STAY_DTYPES = {
+    "manager_id": "str",
+    "date": "str",
+    "id": "int64",
+    "arrival": "str",
+    "departure": "str",
+    "duration_s": "float64",
+    "n_points": "int64",
+    "store_id": "object",
+    "distance_m": "float64",
+    "exempt": "object",
+    "revisit": "bool",
+    "confirmed": "bool",
+    "lat": "float64",
+    "lon": "float64",
 }
-_STAYS_SCHEMA = pa.schema(
-    [
-        ("manager_id", pa.string()),
-        ("date", pa.string()),
-        ("id", pa.int64()),
-        ("arrival", pa.string()),
-        ("departure", pa.string()),
-        ("duration_s", pa.float64()),
-        ("n_points", pa.int64()),
-        ("store_id", pa.string()),
-        ("distance_m", pa.float64()),
-        ("exempt", pa.string()),
-        ("revisit", pa.bool_()),
-        ("confirmed", pa.bool_()),
-        ("lat", pa.float64()),
-        ("lon", pa.float64()),
-        ("geometry", pa.binary()),
-    ],
-    metadata=_GEO_METADATA,
-)
 _RESULT_SCHEMA = pa.schema(
     [
         ("manager_id", pa.string()),
@@ -86,6 +73,7 @@ _RESULT_SCHEMA = pa.schema(
         ("first_arrival", pa.string()),
         ("points", pa.int64()),
         ("reason", pa.string()),
+        ("integrity", pa.string()),
         ("result", pa.string()),
         ("map", pa.string()),
         ("result_json", pa.string()),
@@ -120,29 +108,20 @@ def _write_tables(
     rows: Iterable[Mapping[str, Any]], run_dir: Path, path: Path, stays_path: Path | None
 ) -> None:
     """The rows into ``path`` and their stays into ``stays_path``, a batch at a time."""
-    with contextlib.ExitStack() as stack:
-        writer = stack.enter_context(pq.ParquetWriter(path, _RESULT_SCHEMA))
-        stays_writer = (
-            stack.enter_context(pq.ParquetWriter(stays_path, _STAYS_SCHEMA))
-            if stays_path is not None
-            else None
-        )
+    with pq.ParquetWriter(path, _RESULT_SCHEMA) as writer:
         batch: list[dict[str, Any]] = []
-        stays: list[dict[str, Any]] = []
+        stays: list[dict[str, Any]] = []  # ~10 per manager-day: small beside the results
         for row in sorted(rows, key=lambda r: str(r["manager_id"])):
             record = _result_record(row, run_dir)
             batch.append(record)
-            if stays_writer is not None and record["result_json"]:
+            if stays_path is not None and record["result_json"]:
                 stays.extend(_stay_records(json.loads(record["result_json"])))
             if len(batch) >= _RESULT_BATCH:
                 writer.write_table(pa.Table.from_pylist(batch, schema=_RESULT_SCHEMA))
                 batch = []
-                if stays_writer is not None:
-                    stays_writer.write_table(_stays_table(stays))
-                    stays = []
         writer.write_table(pa.Table.from_pylist(batch, schema=_RESULT_SCHEMA))
-        if stays_writer is not None:
-            stays_writer.write_table(_stays_table(stays))
+    if stays_path is not None:
+        _write_stays(stays, stays_path)
 
 
 def _stay_records(body: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -156,13 +135,13 @@ def _stay_records(body: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _stays_table(records: list[dict[str, Any]]) -> pa.Table:
-    lat = np.array([r["lat"] for r in records], dtype=float)
-    lon = np.array([r["lon"] for r in records], dtype=float)
-    wkb = shapely.to_wkb(shapely.points(lon, lat)) if records else np.array([], dtype=object)
-    columns = {name: [r.get(name) for r in records] for name in _STAYS_SCHEMA.names[:-1]}
-    columns["geometry"] = list(wkb)
-    return pa.Table.from_pydict(columns, schema=_STAYS_SCHEMA)
+def _write_stays(records: list[dict[str, Any]], path: Path) -> None:
+    """The stays as GeoParquet, written by geopandas (geometry and CRS metadata its own)."""
+    import geopandas as gpd
+
+    frame = pd.DataFrame(records, columns=list(_STAY_DTYPES)).astype(_STAY_DTYPES)
+    geometry = gpd.points_from_xy(frame["lon"], frame["lat"], crs="EPSG:4326")
+    gpd.GeoDataFrame(frame, geometry=geometry).to_parquet(path, index=False)
 
 
 def _result_record(row: Mapping[str, Any], run_dir: Path) -> dict[str, Any]:

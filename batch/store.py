@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from trajectory.integrity import TrackFingerprint
 from trajectory.schema import ValidatedTasks, ValidatedTrack
 
 
@@ -45,6 +46,10 @@ class DayStore(Protocol):
     ) -> tuple[ValidatedTrack, ValidatedTasks]:
         """One manager-day: its fixes of the local day and its task list (either may be
         empty)."""
+
+    def other_days(self, manager_id: str, date: dt.date) -> list[TrackFingerprint]:
+        """The track fingerprints of the manager's other stored days (the recent ones): a
+        day repeating one of them is flagged ``replayed_track`` (issue 12)."""
 
     def save_result(
         self,

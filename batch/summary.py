@@ -38,6 +38,7 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "first_arrival",
     "points",
     "reason",
+    "integrity",
     "result",
     "map",
 )
@@ -102,6 +103,8 @@ def summary_row(
         "first_arrival": arrival,
         "points": int(body["cleaning"]["input_points"]),
         "reason": _reason(status, checks),
+        # track integrity (issue 12): clean | suspicious; results before it read as clean
+        "integrity": str((body.get("integrity") or {}).get("status", "clean")),
         "result": result,
         "map": map_path,
         "checks": digest,
@@ -133,6 +136,7 @@ def error_row(manager_id: str, date: dt.date | str, reason: str) -> dict[str, An
         "first_arrival": None,
         "points": None,
         "reason": reason,
+        "integrity": None,
         "result": None,
         "map": None,
         "checks": None,

@@ -46,10 +46,21 @@ class TestWriteResultsParquet:
         stays_path = tmp_path / "stays.parquet"
         write_results_parquet(rows, tmp_path, tmp_path / "r.parquet", stays_path=stays_path)
         layer = gpd.read_parquet(stays_path)
-        assert layer.crs is not None and layer.crs.to_string() == "OGC:CRS84"  # WGS-84 lon/lat
+        assert layer.crs is not None and layer.crs.to_epsg() == 4326  # WGS-84
+        assert set(layer.geom_type) == {"Point"}
+        assert layer["revisit"].dtype == bool and layer["duration_s"].dtype == "float64"
         assert len(layer) == len(body["stay_points"]) == 10
         first = body["stay_points"][0]
         assert (layer["manager_id"].iloc[0], layer["id"].iloc[0]) == ("M3946", first["id"])
         assert layer.geometry.iloc[0].x == pytest.approx(first["lon"])
         assert layer.geometry.iloc[0].y == pytest.approx(first["lat"])
         assert layer["store_id"].iloc[0] == first["store_id"]
+
+    def test_a_run_without_stays_writes_an_empty_layer(self, tmp_path: Path) -> None:
+        import geopandas as gpd
+
+        stays_path = tmp_path / "stays.parquet"
+        rows = [error_row("A1", DAY, "bad row")]
+        write_results_parquet(rows, tmp_path, tmp_path / "r.parquet", stays_path=stays_path)
+        layer = gpd.read_parquet(stays_path)
+        assert len(layer) == 0 and layer.crs.to_epsg() == 4326
