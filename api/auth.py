@@ -2,8 +2,8 @@
 
 A key is ``tc_`` + 43 URL-safe characters (256 random bits); only its SHA-256
 digest is stored.  It is sent as ``Authorization: Bearer <key>`` or
-``X-API-Key: <key>`` (or, for HTML reports opened in a browser, the
-``trajcheck_key`` cookie set by ``POST /v1/session``).
+``X-API-Key: <key>``.  A browser (HTML reports) holds a session token instead, in the
+``trajcheck_session`` cookie set by ``POST /v1/session``: never the key itself.
 
 =============  ============================================================
 role           may

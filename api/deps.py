@@ -8,12 +8,14 @@ from __future__ import annotations
 __all__ = [
     "MAX_DAY",
     "MIN_DAY",
+    "SESSION_COOKIE",
     "Admin",
     "AppState",
     "Conn",
     "State",
     "Who",
     "Writer",
+    "authenticate",
     "check_day",
     "check_manager",
     "readable_manager",
@@ -33,11 +35,11 @@ from api.auth import Principal
 from api.db import keys, teams
 from api.db.cache import DatasetCache
 from api.errors import ApiError
-from api.ingest import MAX_DAY, MIN_DAY
 from api.settings import Settings
 from assessment.config import AssessConfig
 from assessment.marketing_config import MarketingConfig
 from trajectory.config import VerifyConfig
+from trajectory.dayrange import MAX_DAY, MIN_DAY, day_in_range
 from trajectory.errors import RowProblem
 
 
@@ -73,28 +75,46 @@ _bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer <API k
 _header_key = APIKeyHeader(name="X-API-Key", auto_error=False)
 _UNAUTHORISED = {"WWW-Authenticate": "Bearer"}
 
+#: The browser session's cookie: a session token (``POST /v1/session``), never an API key.
+SESSION_COOKIE = "trajcheck_session"
+
 
 def _principal(
     request: Request,
     state: State,
-    cred: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    key: Annotated[str | None, Depends(_header_key)],
+    _cred: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    _key: Annotated[str | None, Depends(_header_key)],
 ) -> Principal:
-    if cred is None and "authorization" in request.headers:
+    # api.http authenticates every /v1 request before its body is read (issue 14)
+    found: Principal | None = request.scope.get("trajcheck.principal")
+    return found if found is not None else authenticate(request, state)
+
+
+def authenticate(request: Request, state: AppState) -> Principal:
+    """The caller of ``request`` (401 without a valid key), from the headers alone."""
+    auth = request.headers.get("authorization")
+    scheme, _, token = (auth or "").partition(" ")
+    cred = token.strip() if auth is not None and scheme.lower() == "bearer" else None
+    key = request.headers.get("x-api-key")
+    if not cred and auth is not None:
         # presented but unusable (not "Bearer <key>", or an empty key): never fall back
         # to another credential behind it
         raise HTTPException(
             401, "Authorization: expected 'Bearer <API key>'", headers=_UNAUTHORISED
         )
-    secret = (cred.credentials if cred else None) or key or request.cookies.get("trajcheck_key")
-    if not secret:
+    secret = cred or key
+    session = None if secret else request.cookies.get(SESSION_COOKIE)
+    if not secret and not session:
         raise HTTPException(
             401, "no API key: send Authorization: Bearer <key> or X-API-Key", headers=_UNAUTHORISED
         )
     with state.engine.connect() as conn:
-        found = keys.find_key(conn, secret)
+        found = keys.find_key(conn, secret) if secret else keys.find_session(conn, session or "")
     if found is None:
-        raise HTTPException(401, "invalid or revoked API key", headers=_UNAUTHORISED)
+        why = (
+            "invalid or revoked API key" if secret else "session expired, ended, or its key revoked"
+        )
+        raise HTTPException(401, why, headers=_UNAUTHORISED)
     return Principal(found.key_id, found.role, found.team_ids)
 
 
@@ -154,7 +174,7 @@ def check_day(
     day: dt.date, field: str = "date", where: Literal["query", "path"] = "path"
 ) -> dt.date:
     """``day`` itself, or a 422 naming ``where`` and ``field`` when it is out of range."""
-    if not MIN_DAY <= day <= MAX_DAY:
+    if not day_in_range(day):
         raise ApiError(
             422,
             f"{where}, field {field}: {day} is outside {MIN_DAY} .. {MAX_DAY}",

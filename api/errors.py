@@ -36,8 +36,16 @@ class ApiError(HTTPException):
         self.errors = errors or []
 
 
+#: Most problems an error answer lists (``errors_total`` says how many there were).
+MAX_ERRORS = 1000
+
+
 def error_body(detail: str, errors: list[RowProblem]) -> dict[str, Any]:
-    return {"detail": detail, "errors": [{**p.to_dict(), "message": str(p)} for p in errors]}
+    shown = [{**p.to_dict(), "message": str(p)} for p in errors[:MAX_ERRORS]]
+    body: dict[str, Any] = {"detail": detail, "errors": shown}
+    if len(errors) > MAX_ERRORS:  # only when the list was cut
+        body["errors_total"] = len(errors)
+    return body
 
 
 def problem_from_loc(loc: tuple[Any, ...], msg: str, kind: str = "") -> RowProblem:
@@ -99,7 +107,7 @@ def add_error_handlers(app: FastAPI) -> None:
         detail = str(problems[0]) if problems else "invalid request"
         if len(problems) > 1:
             detail += f" (and {len(problems) - 1} more)"
-        return JSONResponse(error_body(detail, problems[:1000]), status_code=422)
+        return JSONResponse(error_body(detail, problems), status_code=422)
 
     @app.exception_handler(TrajcheckError)
     async def _trajcheck(_request: Request, exc: TrajcheckError) -> JSONResponse:

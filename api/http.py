@@ -12,11 +12,14 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 
 from api import strictjson
+from api.deps import authenticate
 from api.errors import ApiError, error_body
+from api.limits import JSON_MEDIA, check_media, count_json_rows, row_limit, too_many
 from api.schemas.service import ErrorBody
-from trajectory.errors import InputError
+from trajectory.errors import InputError, RowProblem
 
 
 class BodyLimit:
@@ -66,10 +69,19 @@ class _StrictJSONRequest(Request):
 
     async def json(self) -> Any:
         if not hasattr(self, "_strict_json"):
+            data = await self.body()
+            limit, field = self.scope.get("trajcheck.row_limit") or (0, "")
+            if limit:  # counted on the bytes, before any object is built
+                too_many(count_json_rows(data), limit, field)
             try:
-                self._strict_json = strictjson.loads(await self.body())
+                self._strict_json = strictjson.loads(data)
             except InputError as exc:
                 raise ApiError(422, str(exc), [exc.problem]) from exc
+            except json.JSONDecodeError:
+                raise  # FastAPI answers it: "not valid JSON at character ..."
+            except ValueError as exc:  # e.g. an integer of more than 4300 digits
+                why = f"not a JSON value this service reads ({str(exc)[:80]})"
+                raise ApiError(422, f"body: {why}", [RowProblem("body", None, None, why)]) from exc
         return self._strict_json
 
 
@@ -92,10 +104,54 @@ class StrictJSONRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
+        path = self.path
+
         async def strict(request: Request) -> Response:
+            state = getattr(request.app.state, "trajcheck", None)
+            if state is not None and path.startswith("/v1/"):
+                # the key first: no body is read or parsed for an anonymous caller
+                who = await run_in_threadpool(authenticate, request, state)
+                request.scope["trajcheck.principal"] = who
+            if state is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
+                _check_same_origin(request)
+            if state is not None and request.method in ("POST", "PUT", "PATCH"):
+                _check_media(request, path)
+                request.scope["trajcheck.row_limit"] = row_limit(path, state.settings)
             return await handler(_StrictJSONRequest(request.scope, request.receive))
 
         return strict
+
+
+def _check_same_origin(request: Request) -> None:
+    """403 for a cookie-authenticated write sent from another origin (CSRF).
+
+    A key sent in a header is not something a foreign page can make a browser add, so
+    only cookie-authenticated requests are checked: ``Sec-Fetch-Site`` must be
+    ``same-origin`` or ``none`` when the browser sends it, and ``Origin``, when sent,
+    must be the service's own (sibling subdomains are same-site, not same-origin).
+    """
+    headers = request.headers
+    if "authorization" in headers or "x-api-key" in headers:
+        return
+    site = headers.get("sec-fetch-site")
+    origin = headers.get("origin")
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    if (site is not None and site not in ("same-origin", "none")) or (
+        origin is not None and origin != own
+    ):
+        why = f"a cookie-authenticated write from another origin ({origin or site}) is refused"
+        raise ApiError(403, f"request: {why}", [RowProblem("request", None, "origin", why)])
+
+
+def _check_media(request: Request, path: str) -> None:
+    """422 for a JSON route's body that is not declared ``application/json``."""
+    declared = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    length = request.headers.get("content-length")
+    if not declared and length in (None, "0") and "transfer-encoding" not in request.headers:
+        return  # no body (POST .../verify)
+    if path.endswith(".csv"):
+        return  # checked once the body is in (api.limits.read_csv_body)
+    check_media(declared, JSON_MEDIA)
 
 
 def _error_responses(path: str, methods: Any, *, html: bool) -> dict[int | str, dict[str, Any]]:

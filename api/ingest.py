@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from trajectory.crs import to_wgs84
+from trajectory.dayrange import END_INSTANT, FIRST_INSTANT, MAX_DAY, MIN_DAY
 from trajectory.errors import RowProblem
 from trajectory.io import split_track_csv
 from trajectory.schema import TRACK_FRAME_COLUMNS, validate_tasks, validate_track
@@ -34,11 +35,9 @@ _ZONED = re.compile(r"(?:[zZ]|[+-]\d{2}(?::?\d{2})?)\s*$")
 #: Epoch seconds or milliseconds (UTC by definition).
 _EPOCH = re.compile(r"^\s*-?\d+(?:\.\d*)?\s*$")
 POINT_FIELDS = ("manager_id", "timestamp", "lat", "lon", "accuracy_m", "speed_mps")
-#: The days the service knows (path dates outside are refused too).
-MIN_DAY, MAX_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
-#: Fixes are kept from the first to the last of those days in any zone (UTC-14 .. UTC+14).
-_FIRST_INSTANT = pd.Timestamp(MIN_DAY, tz="UTC") - pd.Timedelta(days=1)
-_END_INSTANT = pd.Timestamp(MAX_DAY, tz="UTC") + pd.Timedelta(days=2)
+#: The days the service knows (trajectory.dayrange: one range for every date and instant);
+#: fixes are kept from the first to the last of those days in any zone.
+_FIRST_INSTANT, _END_INSTANT = pd.Timestamp(FIRST_INSTANT), pd.Timestamp(END_INSTANT)
 #: Longest text the database columns hold (``api.db``); a NUL no PostgreSQL text holds.
 _MANAGER_ID_MAX = 64
 _TASK_TEXT_MAX = {"store_id": 64, "store_name": 200, "market_id": 64}
@@ -80,8 +79,8 @@ def _object_rows(
 ) -> tuple[pd.DataFrame, list[RowProblem]]:
     """A frame of the known fields of the items that are JSON objects.
 
-    A row whose ``text_fields`` hold anything but a string (or null) is a
-    problem and left out.  Other values that are not scalars (lists, objects)
+    A row with a key outside ``fields``, or whose ``text_fields`` hold anything but a
+    string (or null), is a problem and left out.  Other values that are not scalars (lists, objects)
     become a marker string, which the schema then rejects as "not a number" (or
     an unknown word) for that row and field.
     """
@@ -95,8 +94,14 @@ def _object_rows(
         else pd.DataFrame(columns=list(fields))
     )
     frame["source_row"] = rows[is_obj]
-    wrong = np.zeros(len(frame), dtype=bool)
     frame_rows = frame["source_row"].to_numpy(np.int64)
+    # unknown keys are refused, not dropped (issue 14): the row is named with the key
+    known = frozenset(fields)
+    wrong = np.fromiter((not known.issuperset(x) for x in objs), dtype=bool, count=len(objs))
+    for i in np.flatnonzero(wrong):
+        extra = str(min(set(objs[i]) - known, key=str))
+        why = f"unknown field (expected {', '.join(fields)})"
+        problems.append(RowProblem(source, int(frame_rows[i]), extra[:64], why))
     for name in text_fields:
         values = frame[name].to_numpy(dtype=object)
         not_text = np.fromiter(

@@ -8,18 +8,21 @@ once, and keeps them with the engine and the assessment's dataset cache on
 
 from __future__ import annotations
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "operation_id"]
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from alembic.script import ScriptDirectory
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.db import alembic_config, make_engine, upgrade
 from api.db.cache import DatasetCache
 from api.deps import AppState
+from api.docs import add_docs
 from api.errors import add_error_handlers
 from api.http import BodyLimit, StrictJSONRoute
 from api.params import VERSION
@@ -28,6 +31,7 @@ from api.routes import (
     assess,
     daily,
     days,
+    duties,
     meta,
     points,
     results,
@@ -35,6 +39,7 @@ from api.routes import (
     session,
     stores,
     tasks,
+    weeks,
 )
 from api.schedule import service_scheduler
 from api.settings import Settings
@@ -50,10 +55,12 @@ ROUTERS = (
     stores,
     tasks,
     days,
+    weeks,
     results,
     admin,
     assess,
     scorecards,
+    duties,
     daily,
 )
 
@@ -79,18 +86,38 @@ def create_app(
         version=VERSION,
         summary="Verify field managers' GPS tracks against their daily task lists.",
         lifespan=_lifespan(state, migrate=migrate, own_engine=engine is None),
+        generate_unique_id_function=operation_id,
+        docs_url=None,  # served from the vendored Swagger UI (api.docs), not a CDN
+        redoc_url=None,
     )
     app.router.route_class = StrictJSONRoute
     app.state.trajcheck = state
     app.state.daily_scheduler = None
     app.add_middleware(BodyLimit, limit=state.settings.max_body_bytes)
+    if state.settings.trusted_proxies:  # X-Forwarded-Proto/-For of these proxies only
+        app.add_middleware(
+            ProxyHeadersMiddleware,
+            trusted_hosts=state.settings.trusted_proxies,
+        )
     add_error_handlers(app)
+    add_docs(app)
     for module in ROUTERS:
         # the routes themselves, not include_router: FastAPI >= 0.160 wraps an included
         # router in one lazy route, and the 405 Allow header and the auth matrix walk
         # app.routes for every (method, path)
         app.router.routes.extend(module.router.routes)
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            route.operation_id = operation_id(route)
     return app
+
+
+def operation_id(route: APIRoute) -> str:
+    """A short, stable OpenAPI operation id: the endpoint's name (``post_points``,
+    ``get_result``), ``import_<kind>`` for the per-kind assessment imports."""
+    if route.name == "post_rows":
+        return "import_" + route.path.rsplit("/", 1)[-1]
+    return route.name
 
 
 def _state(settings: Settings, engine: Engine | None) -> AppState:

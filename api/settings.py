@@ -5,6 +5,7 @@ from __future__ import annotations
 
 __all__ = ["Settings"]
 
+import ipaddress
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -45,6 +46,17 @@ class Settings(BaseSettings):
     )
     max_tasks_per_request: int = Field(default=10_000, gt=0)
     max_stores_per_request: int = Field(default=100_000, gt=0)
+    max_import_rows: int = Field(
+        default=100_000,
+        gt=0,
+        description="most rows in one assessment or marketing import, JSON or CSV (413 above, "
+        "counted before the rows are parsed)",
+    )
+    max_problems: int = Field(
+        default=1000,
+        gt=0,
+        description="most rejected rows an answer lists (rejected_total counts them all)",
+    )
     naive_timezone: str | None = Field(
         default=None,
         description="IANA zone in which timestamps without a UTC offset are read; "
@@ -64,9 +76,33 @@ class Settings(BaseSettings):
         default=None, gt=0, description="processes of a scheduled run (default: every core)"
     )
     daily_maps: bool = Field(default=True, description="scheduled runs render map reports")
+    session_hours: int = Field(
+        default=12,
+        gt=0,
+        le=24 * 30,
+        description="lifetime of a browser session (POST /v1/session); revoking the key ends it",
+    )
+    trusted_proxies: str = Field(
+        default="127.0.0.1",
+        description="comma-separated IPs or networks of TLS-terminating proxies whose "
+        "X-Forwarded-Proto/-For are believed (the session cookie is Secure when the proxy "
+        "says https); empty: none, '*': any",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        """Every entry an IP address or network (or ``*``); a typo must not trust nobody."""
+        for part in (p.strip() for p in value.split(",")):
+            if part and part != "*":
+                try:
+                    ipaddress.ip_network(part, strict=False)
+                except ValueError:
+                    raise ValueError(f"not an IP address or network: {part!r}") from None
+        return ",".join(p.strip() for p in value.split(",") if p.strip())
 
     @field_validator("daily_at", mode="before")
     @classmethod

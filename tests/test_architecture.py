@@ -247,3 +247,11 @@ def test_each_package_says_what_it_is_for(package: str) -> None:
     doc = ast.get_docstring(ast.parse((ROOT / package / "__init__.py").read_text("utf-8")))
     assert doc, f"{package}/__init__.py has no docstring"
     assert "import" in doc.lower(), f"{package}'s docstring does not say what it may import"
+
+
+def test_the_core_package_exports_what_it_loads_lazily() -> None:
+    import trajectory
+
+    assert sorted(trajectory.__all__) == sorted(trajectory._HOME)
+    for name in trajectory.__all__:
+        assert getattr(trajectory, name) is not None

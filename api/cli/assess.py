@@ -69,25 +69,41 @@ def add_assess_commands(sub: Any) -> None:
     _outputs(o)
     o.set_defaults(func=_cmd_orders)
 
-    r = asub.add_parser("reassign", help="hand a buyer to another account manager (recorded)")
-    r.add_argument("buyer_id")
-    r.add_argument("--to", dest="manager_id", required=True, help="the new account manager")
-    r.add_argument("--at", help="when (ISO 8601 with offset, or YYYY-MM-DD local); default now")
-    r.add_argument("--reason", default="", help="why (kept in the history)")
-    r.add_argument(
-        "--force", action="store_true", help="even an activated buyer (exclusive rights)"
-    )
-    _common(r, data=False)
-    r.set_defaults(func=_cmd_reassign)
+    g = asub.add_parser("agency", help="agents supplied their own brand (legacy agency brands)")
+    _common(g, data=True)
+    _outputs(g)
+    g.set_defaults(func=_cmd_agency)
 
-    h = asub.add_parser("history", help="a buyer's assignment history")
-    h.add_argument("buyer_id")
-    _common(h, data=False)
-    h.set_defaults(func=_cmd_history)
+    _add_rights_commands(asub)
 
     from api.cli.scorecards import add_scorecard_commands  # issue 7: day, five-day
 
     add_scorecard_commands(asub)
+    from api.cli.duties import add_duty_commands  # issue 15: keywords, supervisor, chat-trend
+
+    add_duty_commands(asub)
+
+
+def _add_rights_commands(asub: Any) -> None:
+    """``reassign`` and ``history``: the database, or a folder of exports (``--data``)."""
+    r = asub.add_parser("reassign", help="hand a buyer to another field manager (recorded)")
+    r.add_argument("buyer_id", help="the buyer to reassign")
+    r.add_argument("--to", dest="manager_id", required=True, help="the new field manager")
+    r.add_argument("--at", help="when (ISO 8601 with offset, or YYYY-MM-DD local); default now")
+    r.add_argument("--reason", default="", help="why (kept in the history)")
+    r.add_argument(
+        "--force",
+        action="store_true",
+        help="inside the holder's 2 months or an activated buyer (needs --reason)",
+    )
+    _common(r, data=False)
+    _folder(r)
+    r.set_defaults(func=_cmd_reassign)
+    h = asub.add_parser("history", help="a buyer's assignment history")
+    h.add_argument("buyer_id", help="the buyer whose assignments to list")
+    _common(h, data=False)
+    _folder(h)
+    h.set_defaults(func=_cmd_history)
 
 
 def _common(parser: argparse.ArgumentParser, *, data: bool) -> None:
@@ -103,6 +119,15 @@ def _common(parser: argparse.ArgumentParser, *, data: bool) -> None:
         parser.add_argument("--as-of", help="report as of this local day (default today)")
         parser.add_argument("--team", action="append", default=[], help="only this team (repeat)")
         parser.add_argument("--manager", action="append", default=[], help="only this manager")
+
+
+def _folder(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data",
+        type=Path,
+        help="a folder of export files instead of the database (buyers.csv is rewritten, "
+        "the hand-over appended to reassignments.jsonl)",
+    )
 
 
 def _outputs(parser: argparse.ArgumentParser) -> None:
@@ -234,12 +259,41 @@ def _cmd_orders(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_agency(args: argparse.Namespace) -> int:
+    from assessment.duties import agency_report
+    from assessment.duties_html import render_agency_conflicts
+    from assessment.export import write_table
+
+    cfg = _config(args)
+    as_of = _as_of(args, cfg.timezone)
+    table = _scope(agency_report(_dataset(args, cfg), as_of=as_of, timezone=cfg.timezone), args,
+                   manager_column="manager_id").reset_index(drop=True)  # fmt: skip
+    for path in (args.csv, args.json_out):
+        if path is not None:
+            write_table(table, path, cfg.timezone)
+    if args.html is not None:
+        _write_text(args.html, render_agency_conflicts(table, lang=args.lang))
+    print(f"agents supplied their own brand as of {as_of}: {len(table)}")
+    for r in table.itertuples(index=False):
+        print(f"  {r.source:<11} {r.buyer_id} {r.brand} {r.ref} {r.boxes} boxes")
+    return 0
+
+
 def _cmd_reassign(args: argparse.Namespace) -> int:
     from api.db import assignments
     from api.db.session import writing
 
     cfg = _config(args)
     at = _instant(args.at, cfg.timezone) if args.at else dt.datetime.now(dt.UTC)
+    if args.data is not None:
+        from api.cli.reassign_files import reassign_in_folder
+
+        done = reassign_in_folder(
+            args.data, args.buyer_id, args.manager_id, at=at, reason=args.reason,
+            force=args.force, config=cfg,
+        )  # fmt: skip
+        print(json.dumps(done, ensure_ascii=False))
+        return 0
     with writing(engine_for(args.database_url)) as conn:
         done = assignments.reassign(
             conn, args.buyer_id, args.manager_id, at=at, reason=args.reason, force=args.force
@@ -253,6 +307,12 @@ def _cmd_history(args: argparse.Namespace) -> int:
     from assessment.export import to_records
 
     cfg = _config(args)
+    if args.data is not None:
+        from api.cli.reassign_files import folder_history
+
+        items = folder_history(args.data, args.buyer_id)
+        print(json.dumps(items, ensure_ascii=False, indent=1))
+        return 0
     with engine_for(args.database_url).connect() as conn:
         frame = assignment_history(conn, [args.buyer_id])
     print(json.dumps(to_records(frame, cfg.timezone), ensure_ascii=False, indent=1))

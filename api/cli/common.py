@@ -8,18 +8,25 @@ __all__ = [
     "EXIT_OK",
     "add_database_option",
     "add_map_options",
+    "add_stores_options",
     "engine_for",
+    "known_places_for",
     "parse_day",
 ]
 
 import argparse
 import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import Engine
-
-from api.db import make_engine, upgrade
-from api.settings import Settings
+from trajectory.config import CRS_NAMES
 from trajectory.errors import InputError
+
+if TYPE_CHECKING:  # SQLAlchemy and the settings load when a command opens a database
+    from sqlalchemy.engine import Engine
+
+    from trajectory.known_places import KnownPlaces
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -35,6 +42,9 @@ def add_database_option(parser: argparse.ArgumentParser) -> None:
 
 def engine_for(database_url: str | None) -> Engine:
     """An engine for ``database_url`` (default: the service's setting), migrated to head."""
+    from api.db import make_engine, upgrade
+    from api.settings import Settings
+
     url = database_url or Settings().database_url
     engine = make_engine(url)
     upgrade(engine)
@@ -65,3 +75,43 @@ def add_map_options(parser: argparse.ArgumentParser) -> None:
         help="inline every script and stylesheet into the map pages (vendored copies), so "
         "they open without a network",
     )
+
+
+def add_stores_options(parser: argparse.ArgumentParser) -> None:
+    """``--stores`` (a store master: every store and buyer the company knows) and
+    ``--stores-crs``."""
+    parser.add_argument(
+        "--stores",
+        type=Path,
+        help="store master (CSV id,name,lat,lon[,kind,crs] or JSON): stays at no task store "
+        "are named after the nearest known store or buyer within known_radius_m",
+    )
+    parser.add_argument(
+        "--stores-crs",
+        choices=CRS_NAMES,
+        help="coordinate system of the store master where a row has no crs value "
+        "(default: --store-crs)",
+    )
+
+
+def known_places_for(args: argparse.Namespace) -> KnownPlaces | None:
+    """The store master of ``--stores``, indexed (None without it); with
+    ``--skip-bad-rows`` its bad rows are left out and counted on stderr."""
+    if getattr(args, "stores", None) is None:
+        return None
+    from trajectory.known_places import read_known_places
+
+    skip = bool(getattr(args, "skip_bad_rows", False))
+    places = read_known_places(
+        args.stores,
+        crs=args.stores_crs or args.store_crs,
+        on_bad_row="skip" if skip else "raise",
+    )
+    if places.rejected:
+        first = places.rejected[0]
+        print(
+            f"trajcheck: {len(places.rejected)} bad rows of the store master left out "
+            f"(first: {first})",
+            file=sys.stderr,
+        )
+    return places

@@ -15,13 +15,17 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from api.db.daystore import SqlDayStore
-from batch.jobs import DayOutcome, RunSettings
-from batch.run import RunReport, run_daily
+from api.cli.common import add_stores_options, known_places_for
 from trajectory.config import CRS_NAMES, load_config
 from trajectory.errors import ConfigError
+
+if TYPE_CHECKING:  # the run's modules load when the command runs, not for --help
+    from api.db.daystore import SqlDayStore
+    from batch.jobs import DayOutcome
+    from batch.run import RunReport
+    from trajectory.known_places import KnownPlaces
 
 #: Exit status when at least one manager-day ended in error.
 EXIT_SOME_FAILED = 1
@@ -61,8 +65,8 @@ def add_daily_command(sub: Any) -> None:
     )
     p.add_argument("--out", type=Path, help="output folder (default out/daily/DATE)")
     p.add_argument("--config", type=Path, help="TOML configuration (as trajcheck verify)")
-    p.add_argument("--track-crs", choices=CRS_NAMES, default="wgs84")
-    p.add_argument("--store-crs", choices=CRS_NAMES, default="wgs84")
+    _add_crs_options(p)
+    add_stores_options(p)
     p.add_argument(
         "--skip-bad-rows",
         action="store_true",
@@ -70,16 +74,44 @@ def add_daily_command(sub: Any) -> None:
     )
     p.add_argument("--no-maps", action="store_true", help="no map reports (much faster)")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="map and index labels")
-    p.add_argument("--tiles", choices=("osm", "amap", "none"), default="osm")
+    p.add_argument(
+        "--tiles",
+        choices=("osm", "amap", "none"),
+        default="osm",
+        help="map background: OpenStreetMap (default), Amap/Gaode or none",
+    )
     p.add_argument("--force", action="store_true", help="redo manager-days already done")
     _add_engine_options(p)
     p.set_defaults(func=_cmd_daily)
 
 
+def _add_crs_options(p: argparse.ArgumentParser) -> None:
+    """``--track-crs`` and ``--store-crs`` (a task row's own ``crs`` column wins)."""
+    p.add_argument(
+        "--track-crs",
+        choices=CRS_NAMES,
+        default="wgs84",
+        help="coordinate system of the fixes: wgs84 (raw GPS, default), gcj02 (Amap/Tencent "
+        "SDKs), bd09 (Baidu)",
+    )
+    p.add_argument(
+        "--store-crs",
+        choices=CRS_NAMES,
+        default="wgs84",
+        help="coordinate system of the task lists' stores where a row has no crs column "
+        "value (default wgs84)",
+    )
+
+
 def _add_engine_options(p: argparse.ArgumentParser) -> None:
     """``--engine``, ``--workers``, ``--scheduler``, ``--chunk-size`` and ``--progress``."""
     run = p.add_argument_group("engine")
-    run.add_argument("--engine", choices=("local", "dask"), default="local")
+    run.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local: processes on this machine (default); dask: a Dask cluster",
+    )
     run.add_argument(
         "--workers",
         type=_positive,
@@ -104,8 +136,12 @@ def _cmd_daily(args: argparse.Namespace) -> int:
         raise ConfigError("give either --database-url or --tracks/--tasks, not both")
     if use_db and args.tasks:
         raise ConfigError("--tasks needs --tracks (the database holds the task lists)")
+    from batch.jobs import RunSettings
+    from batch.run import run_daily
+
     store = None
     if use_db:
+        from api.db.daystore import SqlDayStore
         from api.settings import Settings
 
         store = SqlDayStore(args.database_url or Settings().database_url)
@@ -125,6 +161,7 @@ def _cmd_daily(args: argparse.Namespace) -> int:
         tiles=args.tiles,
         force=args.force,
         store=store,
+        known_places=known_places_for(args) if store is None else _known_in(store, args),
     )
     mode = _progress_mode(args.progress, sys.stderr)
     log = _logger(sys.stderr) if mode != "none" else None
@@ -144,11 +181,22 @@ def _cmd_daily(args: argparse.Namespace) -> int:
     return EXIT_SOME_FAILED if report.errors or report.problems else 0
 
 
+def _known_in(store: SqlDayStore, args: argparse.Namespace) -> KnownPlaces | None:
+    """``--stores``, else the database's stores and buyers (as ``POST .../verify``)."""
+    given = known_places_for(args)
+    if given is not None:
+        return given
+    store.prepare()  # a database never migrated has no stores table yet
+    return store.known_places()
+
+
 def _print_report(report: RunReport, stream: TextIO) -> None:
     counts: dict[str, int] = {}
     for row in report.rows:
         counts[row["status"]] = counts.get(row["status"], 0) + 1
     shown = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"
+    suspicious = sum(1 for row in report.rows if row.get("integrity") == "suspicious")
+    shown += f"; track integrity suspicious {suspicious}"
     rate = report.points / report.seconds if report.seconds > 0 else 0.0
     print(
         f"trajcheck daily: {len(report.rows)} manager-days ({shown}); verified "

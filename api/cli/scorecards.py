@@ -22,6 +22,7 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from api.cli.common import engine_for, parse_day
 from trajectory.errors import InputError
@@ -35,7 +36,7 @@ def add_scorecard_commands(asub: Any) -> None:
     _inputs(d)
     d.set_defaults(func=_cmd_day)
     f = asub.add_parser("five-day", help="the 5-day assessment of one field manager")
-    f.add_argument("--manager", required=True)
+    f.add_argument("--manager", required=True, help="the field manager to assess")
     f.add_argument("--start", required=True, help="first local day YYYY-MM-DD")
     _inputs(f)
     f.set_defaults(func=_cmd_five_day)
@@ -53,7 +54,7 @@ def _inputs(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--results", type=Path, help="trajcheck daily outputs: <date>/days/*.json")
     p.add_argument("--out", type=Path, required=True, help="folder for the JSON, CSV, HTML")
-    p.add_argument("--lang", choices=("en", "zh"), default="en")
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="page and table labels")
     p.add_argument("--config", type=Path, help="assessment TOML (part 1)")
     p.add_argument("--marketing-config", type=Path, help="marketing TOML (targets, hours ...)")
 
@@ -117,7 +118,12 @@ def _map_link(args: argparse.Namespace) -> Any:
     base = os.path.relpath(args.results, args.out)
 
     def link(manager_id: str, day: str) -> str:
-        return f"{base}/{day}/days/{day_stem(manager_id)}.html".replace(os.sep, "/")
+        # the file is named by day_stem (which holds "%"): every segment percent-encoded
+        # again, so that a browser opens that file and not the one the id decodes to
+        folder = quote(base.replace(os.sep, "/"))
+        return (
+            f"{folder}/{quote(day, safe='')}/days/{quote(day_stem(manager_id) + '.html', safe='')}"
+        )
 
     return link
 
@@ -144,12 +150,34 @@ def _cmd_day(args: argparse.Namespace) -> int:
     _write(stem.with_suffix(".json"), json.dumps(body, ensure_ascii=False, indent=1) + "\n")
     page = render_team_day(cards, day, lang=args.lang, map_link=_map_link(args))
     _write(stem.with_suffix(".html"), page)
-    for r in cards.itertuples(index=False):
-        items: list[str] = list(r.failed_items)  # type: ignore[arg-type]
-        verdict = "pass" if r.passed else f"fail ({len(items)} items)"
-        print(f"{r.manager_id:<8} {r.status:<12} corroborated {r.corroborated}/{r.onsite_claims}"
-              f"  contradicted {r.contradicted}  {verdict}")  # fmt: skip
+    _print_cards(cards, args.lang)
     return 0
+
+
+def _print_cards(cards: Any, lang: str) -> None:
+    """One line per manager under a header naming every column: the track's day status,
+    the claimed on-site visits the track corroborates (of those claimed), doubts and
+    contradicts, and the scorecard's verdict with its failed items."""
+    from api.cli.verify_summary import pad
+    from maps.i18n import labels
+
+    t = {**labels(lang, "day"), **labels(lang, "scorecard")}
+    widths = (8, 14, 14, 10, 14)
+    head = ("manager", "cli_track", "cli_claims", "cli_doubtful", "cli_contradicted")
+    cells = [pad(t[k], w) for k, w in zip(head, widths, strict=True)]
+    print(" ".join(cells) + " " + t["cli_scorecard"])
+    for r in cards.itertuples(index=False):
+        failed = len(list(r.failed_items))  # type: ignore[arg-type]
+        verdict = t["pass"] if r.passed else f"{t['fail']} ({failed} {t['cli_items_failed']})"
+        status = t.get(str(r.status), str(r.status)).replace("_", " ")
+        row = (
+            r.manager_id,
+            status,
+            f"{r.corroborated}/{r.onsite_claims}",
+            r.doubtful,
+            r.contradicted,
+        )
+        print(" ".join(pad(str(v), w) for v, w in zip(row, widths, strict=True)) + " " + verdict)
 
 
 def _cmd_five_day(args: argparse.Namespace) -> int:

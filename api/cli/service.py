@@ -12,13 +12,12 @@ import argparse
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from api.auth import new_secret
 from api.cli.common import add_database_option, engine_for
-from api.db import keys, teams
-from api.db.session import writing
-from api.settings import Settings
+
+if TYPE_CHECKING:  # the database modules load when a command runs, not for --help
+    from api.settings import Settings
 
 
 def add_service_commands(sub: Any) -> None:
@@ -39,13 +38,13 @@ def add_service_commands(sub: Any) -> None:
     t = sub.add_parser("teams", help="create or list teams")
     tsub = t.add_subparsers(dest="teams_command", required=True)
     tc = tsub.add_parser("create", help="create (or rename) a team")
-    tc.add_argument("team_id")
-    tc.add_argument("--name", default="")
+    tc.add_argument("team_id", help="the team's id, e.g. T-BJ-01")
+    tc.add_argument("--name", default="", help="the team's display name")
     add_database_option(tc)
     tc.set_defaults(func=_cmd_teams_create)
     ta = tsub.add_parser("assign", help="put managers in a team")
-    ta.add_argument("team_id")
-    ta.add_argument("manager_ids", nargs="+")
+    ta.add_argument("team_id", help="an existing team's id")
+    ta.add_argument("manager_ids", nargs="+", help="one or more managers' ids")
     add_database_option(ta)
     ta.set_defaults(func=_cmd_teams_assign)
     tl = tsub.add_parser("list", help="list teams")
@@ -55,21 +54,29 @@ def add_service_commands(sub: Any) -> None:
     k = sub.add_parser("keys", help="create, list or revoke API keys")
     ksub = k.add_subparsers(dest="keys_command", required=True)
     kc = ksub.add_parser("create", help="create a key and print its secret once")
-    kc.add_argument("--role", required=True, choices=("platform", "supervisor", "admin"))
+    kc.add_argument(
+        "--role",
+        required=True,
+        choices=("platform", "supervisor", "admin"),
+        help="platform: the management platform, every team; supervisor: its --team(s) "
+        "only; admin: keys and teams",
+    )
     kc.add_argument("--team", action="append", default=[], help="a supervisor's team (repeat)")
-    kc.add_argument("--name", default="")
+    kc.add_argument("--name", default="", help="who holds the key (shown by keys list)")
     add_database_option(kc)
     kc.set_defaults(func=_cmd_keys_create)
     kl = ksub.add_parser("list", help="list keys (never their secrets)")
     add_database_option(kl)
     kl.set_defaults(func=_cmd_keys_list)
     kr = ksub.add_parser("revoke", help="revoke a key")
-    kr.add_argument("key_id", type=int)
+    kr.add_argument("key_id", type=int, help="the key's number, as keys list shows it")
     add_database_option(kr)
     kr.set_defaults(func=_cmd_keys_revoke)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from api.settings import Settings
+
     overrides = {
         name: getattr(args, name)
         for name in ("database_url", "host", "port", "workers")
@@ -90,7 +97,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         f"(database {settings.database_url.split('@')[-1]}; docs at /docs)",
         file=sys.stderr,
     )
-    where = {"host": settings.host, "port": settings.port, "log_level": "info"}
+    # forwarded headers: only create_app's, from TRAJCHECK_TRUSTED_PROXIES (uvicorn's off)
+    where = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": "info",
+        "proxy_headers": False,
+    }
     if settings.workers == 1:
         uvicorn.run(create_app(settings, migrate=False), **where)  # type: ignore[arg-type]
         return 0
@@ -113,6 +126,8 @@ def _cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _cmd_teams_create(args: argparse.Namespace) -> int:
+    from api.db import teams
+    from api.db.session import writing
 
     engine = engine_for(args.database_url)
     with writing(engine) as conn:
@@ -122,6 +137,8 @@ def _cmd_teams_create(args: argparse.Namespace) -> int:
 
 
 def _cmd_teams_assign(args: argparse.Namespace) -> int:
+    from api.db import teams
+    from api.db.session import writing
 
     engine = engine_for(args.database_url)
     with writing(engine) as conn:
@@ -135,6 +152,7 @@ def _cmd_teams_assign(args: argparse.Namespace) -> int:
 
 
 def _cmd_teams_list(args: argparse.Namespace) -> int:
+    from api.db import teams
 
     with engine_for(args.database_url).connect() as conn:
         print(json.dumps(teams.list_teams(conn), ensure_ascii=False, indent=2))
@@ -142,6 +160,9 @@ def _cmd_teams_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_keys_create(args: argparse.Namespace) -> int:
+    from api.auth import new_secret
+    from api.db import keys, teams
+    from api.db.session import writing
 
     if args.role == "supervisor" and not args.team:
         print("trajcheck: error: a supervisor key needs --team", file=sys.stderr)
@@ -162,6 +183,7 @@ def _cmd_keys_create(args: argparse.Namespace) -> int:
 
 
 def _cmd_keys_list(args: argparse.Namespace) -> int:
+    from api.db import keys
 
     with engine_for(args.database_url).connect() as conn:
         print(json.dumps([k.to_dict() for k in keys.list_keys(conn)], indent=2))
@@ -169,6 +191,8 @@ def _cmd_keys_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_keys_revoke(args: argparse.Namespace) -> int:
+    from api.db import keys
+    from api.db.session import writing
 
     with writing(engine_for(args.database_url)) as conn:
         done = keys.revoke_key(conn, args.key_id)

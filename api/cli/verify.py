@@ -15,7 +15,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from api.cli.common import EXIT_BAD_INPUT, EXIT_OK, add_map_options
+from api.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    add_map_options,
+    add_stores_options,
+    known_places_for,
+)
 from trajectory.config import CRS_NAMES, load_config
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "sample_tracks"
@@ -66,7 +72,7 @@ def _add_verify(sub: Any) -> None:
         required=True,
         type=Path,
         help="task list: CSV manager_id,date,seq,store_id,store_name,lat,lon,method"
-        "[,reported_visited] or JSON",
+        "[,reported_visited,market_id,crs] or JSON",
     )
     v.add_argument("--config", type=Path, help="TOML configuration (every key optional)")
     for side in ("track", "store"):
@@ -77,7 +83,11 @@ def _add_verify(sub: Any) -> None:
             help=f"coordinate system of the {side}{'s' if side == 'store' else ''} (default wgs84)",
         )
     v.add_argument(
-        "--json", dest="json_out", type=Path, help="write the result JSON here instead of stdout"
+        "--json",
+        dest="json_out",
+        type=Path,
+        help="write the result JSON to this file, or to stdout with '-' (default: a short "
+        "summary on a terminal, the JSON when stdout is a pipe or a file)",
     )
     v.add_argument("--manager-id", help="select one manager when the task list holds several")
     v.add_argument("--date", help="select one date (YYYY-MM-DD) when the task list holds several")
@@ -93,6 +103,7 @@ def _add_verify(sub: Any) -> None:
     )
     v.add_argument("--html", type=Path, help="also write the day's map report (one HTML file) here")
     add_map_options(v)
+    add_stores_options(v)
     v.set_defaults(func=_cmd_verify)
 
 
@@ -106,22 +117,32 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         manager_id=args.manager_id,
         date=args.date,
         on_bad_row="skip" if args.skip_bad_rows else "raise",
+        known_places=known_places_for(args),
     )
     if args.html is not None:
         from maps.day import write_day
 
         write_day(result, args.html, lang=args.lang, tiles=args.tiles, offline=args.offline)
     data = result.to_dict(include_track=args.include_track)
+    if result.integrity.status == "suspicious":
+        kinds = ", ".join(sorted({f.kind for f in result.integrity.flags}))
+        print(f"trajcheck: track integrity suspicious ({kinds})", file=sys.stderr)
     text = json.dumps(data, ensure_ascii=False, indent=2)
-    if args.json_out is not None:
+    dash = args.json_out is not None and str(args.json_out) == "-"
+    if args.json_out is not None and not dash:
         args.json_out.parent.mkdir(parents=True, exist_ok=True)
         args.json_out.write_text(text + "\n", encoding="utf-8")
-    else:
-        sys.stdout.write(text + "\n")
+    if dash or (args.json_out is None and not sys.stdout.isatty()):
+        sys.stdout.write(text + "\n")  # for programs: pipes, files, --json -
+    elif sys.stdout.isatty():  # for a person
+        from api.cli.verify_summary import summary_text
+
+        sys.stdout.write(summary_text(data, args.lang))
     return EXIT_OK
 
 
 def verify_files(track: Path, tasks: Path, config: Path | None, **kwargs: Any) -> Any:
+    from trajectory.integrity import track_fingerprints
     from trajectory.io import read_tasks, read_track
     from trajectory.pipeline import verify_day
 
@@ -129,6 +150,13 @@ def verify_files(track: Path, tasks: Path, config: Path | None, **kwargs: Any) -
     on_bad_row = kwargs.pop("on_bad_row")
     vtasks = read_tasks(tasks, on_bad_row=on_bad_row)
     vtrack = read_track(track, timezone=cfg.timezone, on_bad_row=on_bad_row)
+    frame = vtrack.frame
+    if kwargs.get("manager_id") is not None:
+        frame = frame.loc[frame["manager_id"].astype(str) == str(kwargs["manager_id"])]
+    if frame["manager_id"].nunique() == 1:  # the file's other days: replays of them are flagged
+        kwargs["other_days"] = track_fingerprints(
+            frame, cfg.timezone, kwargs.get("track_crs", "wgs84")
+        )
     return verify_day(vtrack, vtasks, cfg, on_bad_row=on_bad_row, **kwargs)
 
 
@@ -185,6 +213,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from maps.team import write_team_report
 
+    notes: list[str] = []
     index = write_team_report(
         args.results,
         args.out,
@@ -192,7 +221,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
         lang=args.lang,
         tiles=args.tiles,
         offline=args.offline,
+        notes=notes,
     )
+    for note in notes:  # several results for one manager-day: say which one counts
+        print(f"trajcheck report: {note}", file=sys.stderr)
     print(index)
     return EXIT_OK
 

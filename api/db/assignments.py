@@ -19,7 +19,8 @@ from api.db.tables import (
     buyers,
     people,
 )
-from assessment.schema import ACCOUNT_MANAGER_ROLES
+from assessment.config import AssessConfig
+from assessment.rights import check_reassignment
 from trajectory.errors import InputError
 
 
@@ -39,22 +40,27 @@ def reassign(
     at: dt.datetime,
     reason: str = "",
     force: bool = False,
+    config: AssessConfig | None = None,
 ) -> dict[str, Any]:
-    """Hand a buyer to another account manager from ``at`` on; record it in the history.
+    """Hand a buyer to another field manager from ``at`` on; record it in the history.
+
+    The rule is :func:`assessment.rights.check_reassignment` (专属营销权): the holder's
+    two months are protected, an activated buyer is its activator's, and a forced
+    reassignment needs a reason, kept in the history.
 
     Raises
     ------
     ReassignError
-        404 unknown buyer; 422 the new holder is not an account manager, or
-        ``at`` is before the current assignment; 409 the buyer is activated (its
-        activator holds exclusive rights; ``force`` overrides) or already held
-        by that manager.
+        404 unknown buyer; 422 the new holder is not a field manager, ``at`` is
+        before the current assignment, or forced without a reason; 409 the buyer
+        is activated (its activator holds exclusive rights) or inside its holder's
+        two months (``force`` overrides both), or already held by that manager.
     """
     row = conn.execute(sa.select(buyers).where(buyers.c.buyer_id == buyer_id)).first()
     if row is None:
         raise ReassignError(404, "buyer_id", f"no buyer {buyer_id!r}")
     at_ms = instant_ms(at)
-    _check_reassign(conn, row, manager_id, at_ms, force=force)
+    _check_reassign(conn, row, manager_id, at, force=force, reason=reason, config=config)
     _move(conn, buyer_id, manager_id, at_ms, reason[:200])
     return {
         "buyer_id": buyer_id,
@@ -66,32 +72,25 @@ def reassign(
 
 
 def _check_reassign(
-    conn: Connection, row: Any, manager_id: str, at_ms: int, *, force: bool
-) -> None:
+    conn: Connection, row: Any, manager_id: str, at: dt.datetime, *, force: bool, reason: str,
+    config: AssessConfig | None,
+) -> None:  # fmt: skip
     """The :class:`ReassignError` of :func:`reassign`, if any, for the buyer's ``row``."""
-    buyer_id = row.buyer_id
     role = conn.execute(
         sa.select(people.c.role).where(people.c.person_id == manager_id)
     ).scalar_one_or_none()
-    if role is None:
-        raise ReassignError(422, "manager_id", f"no person {manager_id!r}")
-    if role not in ACCOUNT_MANAGER_ROLES:
-        raise ReassignError(
-            422, "manager_id", f"{manager_id!r} is a {role}, not an account manager"
-        )
-    if row.manager_id == manager_id:
-        raise ReassignError(
-            409, "manager_id", f"buyer {buyer_id!r} is already held by {manager_id!r}"
-        )
-    if row.activated_ms is not None and row.activated_ms <= at_ms and not force:
-        raise ReassignError(
-            409,
-            "buyer_id",
-            f"buyer {buyer_id!r} is activated: its activator holds exclusive rights "
-            "(force to override)",
-        )
-    if row.assigned_ms is not None and at_ms <= row.assigned_ms:
-        raise ReassignError(422, "at", "not after the current assignment began")
+    times = [
+        None if ms is None else dt.datetime.fromtimestamp(ms / 1000, dt.UTC)
+        for ms in (row.assigned_ms, row.activated_ms)
+    ]
+    refusal = check_reassignment(
+        buyer_id=row.buyer_id, holder=row.manager_id,
+        assigned_at=times[0], activated_at=times[1],
+        new_manager=manager_id, new_role=role, at=at, force=force, reason=reason,
+        config=config or AssessConfig(),
+    )  # fmt: skip
+    if refusal is not None:
+        raise ReassignError(refusal.status, refusal.field, refusal.reason)
 
 
 def _move(conn: Connection, buyer_id: str, manager_id: str, at_ms: int, reason: str) -> None:

@@ -123,7 +123,7 @@ def load_track(conn: Connection, manager_id: str, day: dt.date, timezone: str) -
     frame = pd.DataFrame(
         {
             "manager_id": pd.Series([manager_id] * n, dtype="str"),
-            "time": pd.to_datetime(arr[:, 0].astype(np.int64), unit="ms", utc=True),
+            "time": pd.to_datetime(arr[:, 0].astype(np.int64), unit="ms", utc=True).as_unit("ns"),
             "lat": arr[:, 1] / 1e7,
             "lon": arr[:, 2] / 1e7,
             "accuracy_m": arr[:, 3] / 10.0,

@@ -20,6 +20,8 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from batch.store import ManagerDay
+from trajectory.integrity import TrackFingerprint
+from trajectory.known_places import KnownPlaces
 from trajectory.schema import ValidatedTasks, ValidatedTrack
 
 #: One engine per database URL in this process (a worker keeps its pool between jobs).
@@ -76,6 +78,24 @@ class SqlDayStore:
             track = load_track(conn, manager_id, date, timezone)
             tasks = load_tasks(conn, manager_id, date)
         return track, tasks
+
+    def known_places(self) -> KnownPlaces | None:
+        """The stores and buyers the database knows, as ``POST .../verify`` uses them
+        (:func:`api.db.known.load_known_places`); None when it holds neither."""
+        from api.db.known import load_known_places
+
+        with db_engine(self.url).connect() as conn:
+            return load_known_places(conn)
+
+    def other_days(self, manager_id: str, date: dt.date) -> list[TrackFingerprint]:
+        """The fingerprints of the manager's last 60 other stored days, as ``POST .../verify``
+        passes them (:func:`api.db.results.other_fingerprints`)."""
+        from api.db.results import other_fingerprints
+        from api.db.teams import manager_team
+
+        with db_engine(self.url).connect() as conn:
+            found = manager_team(conn, manager_id)
+            return [] if found is None else other_fingerprints(conn, found[0], date)
 
     def save_result(
         self,

@@ -1,11 +1,25 @@
-"""API keys: only a key's SHA-256 digest is stored; its role and teams."""
+"""API keys: only a key's SHA-256 digest is stored; its role and teams.  Browser sessions:
+a random token per ``POST /v1/session``, stored as its digest with the key and an expiry,
+gone when the key is revoked."""
 
 from __future__ import annotations
 
-__all__ = ["ApiKey", "create_key", "digest", "find_key", "list_keys", "revoke_key"]
+__all__ = [
+    "ApiKey",
+    "create_key",
+    "create_session",
+    "delete_session",
+    "digest",
+    "find_key",
+    "find_session",
+    "list_keys",
+    "revoke_key",
+]
 
 import datetime as dt
 import hashlib
+import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from api.db.session import as_utc
-from api.db.tables import api_keys, key_teams
+from api.db.tables import api_keys, key_teams, sessions
 
 
 @dataclass(frozen=True)
@@ -75,12 +89,54 @@ def list_keys(conn: Connection) -> list[ApiKey]:
 
 
 def revoke_key(conn: Connection, key_id: int) -> bool:
+    """Revoke the key and end its browser sessions."""
     result = conn.execute(
         sa.update(api_keys)
         .where(api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None))
         .values(revoked_at=dt.datetime.now(dt.UTC))
     )
+    conn.execute(sa.delete(sessions).where(sessions.c.key_id == key_id))
     return bool(result.rowcount)
+
+
+def create_session(conn: Connection, key_id: int, *, seconds: int) -> str:
+    """A new session token for the key, valid ``seconds`` (only its digest is stored).
+
+    Expired sessions of every key are deleted on the way.
+    """
+    now = _now_ms()
+    conn.execute(sa.delete(sessions).where(sessions.c.expires_ms <= now))
+    token = "ts_" + secrets.token_urlsafe(32)
+    conn.execute(
+        sa.insert(sessions).values(
+            digest=digest(token), key_id=key_id, created_ms=now, expires_ms=now + seconds * 1000
+        )
+    )
+    return token
+
+
+def find_session(conn: Connection, token: str) -> ApiKey | None:
+    """The live key of an unexpired session token, or None."""
+    row = conn.execute(
+        sa.select(api_keys)
+        .join(sessions, sessions.c.key_id == api_keys.c.key_id)
+        .where(
+            sessions.c.digest == digest(token),
+            sessions.c.expires_ms > _now_ms(),
+            api_keys.c.revoked_at.is_(None),
+        )
+    ).first()
+    return None if row is None else _key(conn, row)
+
+
+def delete_session(conn: Connection, token: str) -> bool:
+    """End one session (sign-out); False when there was none."""
+    result = conn.execute(sa.delete(sessions).where(sessions.c.digest == digest(token)))
+    return bool(result.rowcount)
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
 
 
 def _key(conn: Connection, row: Any) -> ApiKey:

@@ -75,7 +75,7 @@ _BLANK_KEYS = {"help_plans": ("buyer_id", "manager_id")}
 _ORDER = {
     "windows": ("buyer_id", "start_min", "start"),
     "keywords": ("keyword",),
-    "marketing": ("manager_id", "slot_start_ms", "buyer_id"),
+    "marketing": ("manager_id", "slot_start_ms", "buyer_id", "purpose"),
     "chat_reports": ("manager_id", "sent_ms", "kind"),
     "summaries": ("manager_id", "date"),
     "help_plans": ("date", "helper_id", "buyer_id", "manager_id"),

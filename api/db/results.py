@@ -6,6 +6,7 @@ __all__ = [
     "get_result",
     "list_results",
     "load_result",
+    "other_fingerprints",
     "pack_track",
     "result_bodies",
     "save_result",
@@ -25,6 +26,7 @@ from sqlalchemy.engine import Connection
 
 from api.db.session import as_utc, dialect_insert
 from api.db.tables import managers, results
+from trajectory.integrity import TrackFingerprint, day_fingerprint
 from trajectory.result import CHECK_NAMES
 
 
@@ -48,6 +50,8 @@ def save_result(
         "computed_at": dt.datetime.now(dt.UTC),
         "body": json.dumps(body, ensure_ascii=False, allow_nan=False),
         "track": pack_track(track),
+        "integrity": str((body.get("integrity") or {}).get("status", "clean")),
+        "fingerprint": None if track is None else day_fingerprint(track, day).to_bytes(),
     }
     stmt = dialect_insert(conn, results).values(**values)
     conn.execute(
@@ -131,6 +135,7 @@ def list_results(
     status: str | None = None,
     check: str | None = None,
     verdict: str | None = None,
+    integrity: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[int, list[dict[str, Any]]]:
@@ -144,6 +149,7 @@ def list_results(
         results.c.trajectory_clear,
         results.c.visit_count_match,
         results.c.computed_at,
+        results.c.integrity,
     ).join(managers, managers.c.pk == results.c.manager_pk)
     if day is not None:
         base = base.where(results.c.date == day)
@@ -151,6 +157,8 @@ def list_results(
         base = base.where(managers.c.team_id.in_(list(team_ids)))
     if status is not None:
         base = base.where(results.c.status == status)
+    if integrity is not None:  # results stored before issue 12 (null) count as clean
+        base = base.where(sa.func.coalesce(results.c.integrity, "clean") == integrity)
     if check is not None and verdict is not None:
         base = base.where(results.c[check] == verdict)
     elif verdict is not None:
@@ -185,3 +193,17 @@ def result_bodies(
     if team_ids is not None:
         stmt = stmt.where(managers.c.team_id.in_(list(team_ids)))
     return [json.loads(r.body) for r in conn.execute(stmt)]
+
+
+def other_fingerprints(
+    conn: Connection, manager_pk: int, day: dt.date, *, last: int = 60
+) -> list[TrackFingerprint]:
+    """The track fingerprints of the manager's ``last`` other stored days (replay detection)."""
+    rows = conn.execute(
+        sa.select(results.c.date, results.c.fingerprint)
+        .where(results.c.manager_pk == manager_pk, results.c.date != day)
+        .where(results.c.fingerprint.is_not(None))
+        .order_by(results.c.date.desc())
+        .limit(last)
+    )
+    return [TrackFingerprint.from_bytes(r.fingerprint, f"results {r.date}") for r in rows]

@@ -40,6 +40,7 @@ __all__ = [
     "people",
     "points",
     "results",
+    "sessions",
     "stores",
     "tag_keywords",
     "tasks",
@@ -167,6 +168,24 @@ key_teams = sa.Table(
 )
 
 
+#: Browser sessions (``POST /v1/session``): the cookie holds a random token, never the key;
+#: only the token's SHA-256 digest is stored, with its key and expiry (ms since the epoch).
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("digest", sa.String(64), primary_key=True),
+    sa.Column(
+        "key_id",
+        sa.Integer,
+        sa.ForeignKey("api_keys.key_id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("created_ms", sa.BigInteger, nullable=False),
+    sa.Column("expires_ms", sa.BigInteger, nullable=False),
+)
+
+
 areas = sa.Table(
     "areas",
     metadata,
@@ -227,6 +246,8 @@ buyers = sa.Table(
     sa.Column("activated_ms", sa.BigInteger),
     sa.Column("activated_by", sa.String(64), sa.ForeignKey("people.person_id")),
     sa.Column("chat_admitted", sa.Boolean, nullable=False),
+    sa.Column("usual_boxes", sa.Integer),  # surveyed usual order size (issue 15)
+    sa.Column("agent_for", sa.String(200)),  # the brand it is regional agent for
 )
 
 
@@ -299,9 +320,10 @@ marketing_records = sa.Table(
     sa.Column("manager_id", sa.String(64), sa.ForeignKey("people.person_id"), primary_key=True),
     sa.Column("buyer_id", sa.String(64), sa.ForeignKey("buyers.buyer_id"), primary_key=True),
     sa.Column("slot_start_ms", sa.BigInteger, primary_key=True),
+    # one slot may serve several purposes, one result each (issue 15)
+    sa.Column("purpose", sa.String(200), primary_key=True),
     sa.Column("slot_end_ms", sa.BigInteger, nullable=False),
     sa.Column("method", sa.String(8), nullable=False),  # onsite | phone | chat
-    sa.Column("purpose", sa.String(200), nullable=False),
     sa.Column("goal_met", sa.Boolean, nullable=False),
     sa.Column("result", sa.String(200)),
     sa.Column("reason", sa.String(200)),

@@ -6,6 +6,7 @@ __all__ = [
     "assign_manager",
     "ensure_managers",
     "list_teams",
+    "manager_names",
     "manager_team",
     "team_exists",
     "upsert_team",
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from api.db.session import dialect_insert
-from api.db.tables import managers, teams
+from api.db.tables import managers, people, teams
 
 
 def ensure_managers(conn: Connection, manager_ids: Iterable[str]) -> dict[str, int]:
@@ -62,3 +63,16 @@ def team_exists(conn: Connection, team_id: str) -> bool:
 def assign_manager(conn: Connection, manager_id: str, team_id: str | None) -> None:
     pk = ensure_managers(conn, [manager_id])[manager_id]
     conn.execute(sa.update(managers).where(managers.c.pk == pk).values(team_id=team_id))
+
+
+def manager_names(conn: Connection, manager_ids: Iterable[str]) -> dict[str, str]:
+    """manager_id -> name, for the managers the assessment's people table names."""
+    wanted = sorted(set(manager_ids))
+    if not wanted:
+        return {}
+    rows = conn.execute(
+        sa.select(people.c.person_id, people.c.name).where(
+            people.c.person_id.in_(wanted), people.c.name != ""
+        )
+    )
+    return {str(pid): str(name) for pid, name in rows}

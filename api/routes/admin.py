@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["router"]
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Response
 
@@ -15,33 +15,31 @@ from api.deps import Admin, Conn, State
 from api.errors import ApiError
 from api.http import StrictJSONRoute
 from api.params import ManagerId, TeamId
-from api.schemas.service import KeyCreated, KeyIn, KeyOut, ManagerIn, TeamIn
+from api.schemas.service import KeyCreated, KeyIn, KeyOut, ManagerIn, ManagerTeam, TeamIn, TeamOut
 from trajectory.errors import RowProblem
 
 router = APIRouter(tags=["admin"], route_class=StrictJSONRoute)
 
 
 @router.put("/v1/teams/{team_id}", summary="Create or rename a team")
-def put_team(team_id: TeamId, body: TeamIn, _who: Admin, state: State) -> dict[str, str]:
+def put_team(team_id: TeamId, body: TeamIn, _who: Admin, state: State) -> TeamOut:
     with writing(state.engine) as conn:
         teams.upsert_team(conn, team_id, body.name)
-    return {"team_id": team_id, "name": body.name}
+    return TeamOut(team_id=team_id, name=body.name)
 
 
 @router.get("/v1/teams", summary="Every team")
-def get_teams(_who: Admin, conn: Conn) -> list[dict[str, Any]]:
-    return teams.list_teams(conn)
+def get_teams(_who: Admin, conn: Conn) -> list[TeamOut]:
+    return [TeamOut(**t) for t in teams.list_teams(conn)]
 
 
 @router.put("/v1/managers/{manager_id}", summary="Put a manager in a team")
-def put_manager(
-    manager_id: ManagerId, body: ManagerIn, _who: Admin, state: State
-) -> dict[str, Any]:
+def put_manager(manager_id: ManagerId, body: ManagerIn, _who: Admin, state: State) -> ManagerTeam:
     with writing(state.engine) as conn:
         if body.team_id is not None and not teams.team_exists(conn, body.team_id):
             raise HTTPException(404, f"no team {body.team_id!r}; PUT /v1/teams/{{team_id}} first")
         teams.assign_manager(conn, manager_id, body.team_id)
-    return {"manager_id": manager_id, "team_id": body.team_id}
+    return ManagerTeam(manager_id=manager_id, team_id=body.team_id)
 
 
 @router.post(

@@ -249,7 +249,10 @@ def get_orders_html(
 def _import(state: AppState, kind: str, parsed: RawRows, **options: Any) -> ImportOut:
     """Store the rows (``source``, ``crs``, ``atomic``) in the assessment's timezone."""
     tz = state.assess_config.timezone
-    return run_import(assess.import_rows, state.engine, kind, parsed, timezone=tz, **options)
+    most = state.settings.max_problems
+    return run_import(
+        assess.import_rows, state.engine, kind, parsed, timezone=tz, max_problems=most, **options
+    )
 
 
 def _day(as_of: dt.date | None, cfg: AssessConfig, field: str = "as_of") -> dt.date:

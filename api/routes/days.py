@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import HTMLResponse
 
 from api.db import days, results
+from api.db.known import load_known_places
 from api.db.session import writing
 from api.deps import Conn, State, Who, check_day, readable_manager
 from api.errors import ApiError
@@ -40,9 +41,19 @@ def post_verify(
     pk = readable_manager(conn, who, manager_id)
     track = days.load_track(conn, manager_id, day, state.verify_config.timezone)
     tasks = days.load_tasks(conn, manager_id, day)
+    others = results.other_fingerprints(conn, pk, day)  # replays of the manager's other days
+    known = load_known_places(conn)  # stores and buyers: names the stays at no task store
     conn.close()
     try:
-        result = verify_day(track, tasks, state.verify_config, manager_id=manager_id, date=day)
+        result = verify_day(
+            track,
+            tasks,
+            state.verify_config,
+            manager_id=manager_id,
+            date=day,
+            other_days=others,
+            known_places=known,
+        )
     except InputError as exc:  # stored data that cannot be verified (e.g. bad task list)
         raise ApiError(422, str(exc)) from exc
     body = result.to_dict()

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from api.db.assess import BatchRejectedError, ImportReport
 from api.errors import ApiError
+from api.limits import cap, read_csv_body
 from api.schemas.assess import ImportOut
 from trajectory.errors import InputError, RowProblem
 
@@ -43,14 +44,24 @@ def csv_body_doc(example: str) -> dict[str, Any]:
     return {
         "requestBody": {
             "required": True,
-            "content": {"text/csv": {"schema": {"type": "string"}, "example": example}},
+            "content": {
+                "text/csv": {
+                    "schema": {
+                        "type": "string",
+                        "minLength": 1,
+                        "description": "a header row naming the kind's columns, then its rows",
+                    },
+                    "example": example,
+                }
+            },
         }
     }
 
 
 async def read_csv_rows(request: Request, kind: str, parse: CsvParser) -> tuple[RawRows, str]:
     """The request's CSV body read as rows of ``kind``, and the source name (``kind.csv``)."""
-    data = await request.body()
+    settings = request.app.state.trajcheck.settings
+    data = await read_csv_body(request, settings.max_import_rows, "rows")
     source = f"{kind}.csv"
     try:
         parsed = parse(data, kind, source)
@@ -68,8 +79,11 @@ def run_import(
 ) -> ImportOut:
     """``importer(engine, kind, raw, problems, **options)``; a refused batch is a 422."""
     raw, problems = parsed
+    most = options.pop("max_problems", 1000)
     try:
         report = importer(engine, kind, raw, problems, **options)
     except BatchRejectedError as exc:
         raise ApiError(422, str(exc), list(exc.problems)) from exc
-    return ImportOut(**report.to_dict())
+    out = ImportOut(**report.to_dict())
+    out.rejected, out.rejected_total = cap(out.rejected, most)
+    return out

@@ -13,12 +13,18 @@ from fastapi.responses import JSONResponse
 from api.deps import State
 from api.http import StrictJSONRoute
 from api.params import VERSION
+from api.schemas.service import Health, Version
 
 log = logging.getLogger("trajcheck.api")
 router = APIRouter(tags=["meta"], route_class=StrictJSONRoute)
 
 
-@router.get("/health", summary="Liveness and database reachability")
+@router.get(
+    "/health",
+    response_model=Health,
+    summary="Liveness and database reachability",
+    responses={503: {"model": Health, "description": "the database is unreachable"}},
+)
 def health(state: State) -> JSONResponse:
     try:
         with state.engine.connect() as conn:
@@ -29,6 +35,8 @@ def health(state: State) -> JSONResponse:
     return JSONResponse({"status": "ok", "database": state.engine.dialect.name})
 
 
-@router.get("/version", summary="Service and schema version (newest migration)")
-def version(state: State) -> dict[str, str]:
-    return {"version": VERSION, "schema": state.schema_head}
+@router.get(
+    "/version", response_model=Version, summary="Service and schema version (newest migration)"
+)
+def version(state: State) -> Version:
+    return Version(version=VERSION, schema=state.schema_head)

@@ -14,6 +14,7 @@ from api.deps import State, Writer
 from api.errors import ApiError
 from api.http import StrictJSONRoute
 from api.ingest import Parsed, parse_points_csv, parse_points_json
+from api.limits import cap, read_csv_body
 from api.params import Crs
 from api.schemas.service import IngestReport, PointsIn, Problem
 from trajectory.errors import InputError, RowProblem
@@ -25,7 +26,12 @@ _CSV_BODY = {
         "required": True,
         "content": {
             "text/csv": {
-                "schema": {"type": "string"},
+                "schema": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "a header row (manager_id,timestamp,lat,lon and optionally "
+                    "accuracy_m,speed_mps, any order), then one fix per row",
+                },
                 "example": (
                     "manager_id,timestamp,lat,lon\n"
                     "m001,2026-11-20T07:12:03+08:00,31.2304,121.4737\n"
@@ -71,8 +77,8 @@ def post_points(body: PointsIn, _who: Writer, state: State) -> IngestReport:
 async def post_points_csv(
     request: Request, _who: Writer, state: State, crs: Crs = "wgs84", atomic: bool = False
 ) -> IngestReport:
-    raw = await request.body()
     settings = state.settings
+    raw = await read_csv_body(request, settings.max_points_per_request, "points")
     try:
         parsed = parse_points_csv(raw, crs=crs, naive_timezone=settings.naive_timezone)
     except InputError as exc:
@@ -95,9 +101,11 @@ def _store(state: State, parsed: Parsed, atomic: bool) -> IngestReport:
         )
     with writing(state.engine) as conn:
         stored = days.insert_points(conn, parsed.frame)
+    shown, total = cap(problems, state.settings.max_problems)
     return IngestReport(
         received=parsed.received,
         stored=stored,
         duplicates=len(parsed.frame) - stored,
-        rejected=problems,
+        rejected=shown,
+        rejected_total=total,
     )

@@ -10,12 +10,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api.db import results
+from api.db import results, teams
 from api.deps import Conn, Who, check_day, visible_teams
 from api.http import StrictJSONRoute
-from api.params import IsoDate, Lang, QueryId
+from api.params import IsoDate, Lang, QueryId, path_part
 from api.schemas.service import ResultRow, ResultsPage
 from maps.team import render_team_index
+from trajectory.result import DayStatus
 
 router = APIRouter(route_class=StrictJSONRoute)
 Verdict = Literal["pass", "fail", "inconclusive"]
@@ -32,9 +33,10 @@ def get_results(
     conn: Conn,
     date: IsoDate | None = None,
     team_id: QueryId | None = None,
-    status: Verdict | None = None,
+    status: DayStatus | None = None,
     check: Literal["on_time_arrival", "trajectory_clear", "visit_count_match"] | None = None,
     verdict: Verdict | None = None,
+    integrity: Literal["clean", "suspicious"] | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> ResultsPage:
@@ -45,6 +47,7 @@ def get_results(
         status=status,
         check=check,
         verdict=verdict,
+        integrity=integrity,
         limit=limit,
         offset=offset,
     )
@@ -67,9 +70,16 @@ def get_team_index(
 ) -> HTMLResponse:
     day = check_day(date)
     bodies = results.result_bodies(conn, day, visible_teams(who, team_id))
+    names = teams.manager_names(conn, (str(b["manager_id"]) for b in bodies))
+    bodies = [
+        {**b, "manager_name": names[str(b["manager_id"])]} if str(b["manager_id"]) in names else b
+        for b in bodies
+    ]
     root = request.scope.get("root_path", "")
     links = {
-        str(b["manager_id"]): f"{root}/v1/managers/{b['manager_id']}/days/{day}/report.html"
+        str(
+            b["manager_id"]
+        ): f"{root}/v1/managers/{path_part(str(b['manager_id']))}/days/{day}/report.html"
         f"?lang={lang}"
         for b in bodies
     }

@@ -36,7 +36,7 @@ from api.db.marketing import import_marketing, scorecard_inputs
 from api.deps import AppState, Conn, State, Who, Writer, check_day, check_manager, visible_teams
 from api.http import StrictJSONRoute
 from api.ingest import MAX_DAY
-from api.params import IsoDate, Lang, ManagerId, QueryId
+from api.params import IsoDate, Lang, ManagerId, QueryId, path_part
 from api.routes.assess import PREFIX
 from api.routes.imports import RawRows, csv_body_doc, import_route, read_csv_rows, run_import
 from api.schemas.assess import FiveDayOut, ImportOut, MarketingRowsIn, ScorecardsOut
@@ -221,14 +221,18 @@ def get_five_day(
 def _import(state: AppState, kind: str, parsed: RawRows, **options: Any) -> ImportOut:
     """Store the marketing rows (``source``, ``atomic``) in the marketing timezone."""
     tz = state.marketing_config.timezone
-    return run_import(import_marketing, state.engine, kind, parsed, timezone=tz, **options)
+    most = state.settings.max_problems
+    return run_import(
+        import_marketing, state.engine, kind, parsed, timezone=tz, max_problems=most, **options
+    )
 
 
 def _map_link(request: Request, lang: str) -> Callable[[str, str], str]:
     root = request.scope.get("root_path", "")
 
     def link(manager_id: str, day: str) -> str:
-        return f"{root}/v1/managers/{manager_id}/days/{day}/report.html?lang={lang}"
+        who, when = path_part(manager_id), path_part(day)
+        return f"{root}/v1/managers/{who}/days/{when}/report.html?lang={lang}"
 
     return link
 

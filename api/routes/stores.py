@@ -15,7 +15,7 @@ from api.deps import State, Writer
 from api.errors import ApiError
 from api.http import StrictJSONRoute
 from api.routes.points import too_many
-from api.schemas.service import StoresIn
+from api.schemas.service import StoresIn, StoresStored
 from trajectory.crs import to_wgs84
 from trajectory.errors import RowProblem
 
@@ -27,7 +27,7 @@ router = APIRouter(tags=["ingest"], route_class=StrictJSONRoute)
     summary="Insert or replace store master data",
     responses={422: {"description": "a bad store; nothing stored"}},
 )
-def put_stores(body: StoresIn, _who: Writer, state: State) -> dict[str, int]:
+def put_stores(body: StoresIn, _who: Writer, state: State) -> StoresStored:
     too_many(len(body.stores), state.settings.max_stores_per_request, "stores")
     rows = [s.model_dump() for s in body.stores]
     if body.crs != "wgs84" and rows:
@@ -35,7 +35,7 @@ def put_stores(body: StoresIn, _who: Writer, state: State) -> dict[str, int]:
     _check_unique(rows)
     with writing(state.engine) as conn:
         n = days.upsert_stores(conn, rows)
-    return {"stored": n}
+    return StoresStored(stored=n)
 
 
 def _convert(rows: list[dict[str, Any]], crs: str) -> None:

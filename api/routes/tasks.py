@@ -5,8 +5,10 @@ from __future__ import annotations
 
 __all__ = ["router"]
 
+import datetime as dt
 from typing import Any
 
+import pandas as pd
 from fastapi import APIRouter
 
 from api.db import days
@@ -17,7 +19,7 @@ from api.http import StrictJSONRoute
 from api.ingest import parse_tasks
 from api.params import IsoDate, ManagerId
 from api.routes.points import too_many
-from api.schemas.service import TasksIn, TasksOut
+from api.schemas.service import TaskOut, TasksIn, TasksOut
 
 router = APIRouter(route_class=StrictJSONRoute)
 PATH = "/v1/managers/{manager_id}/days/{date}/tasks"
@@ -47,7 +49,7 @@ def put_tasks(
         )
     with writing(state.engine) as conn:
         days.replace_tasks(conn, manager_id, day, parsed.frame)
-    return TasksOut(manager_id=manager_id, date=day, tasks=days.tasks_as_dicts(parsed.frame))
+    return _tasks_out(manager_id, day, parsed.frame)
 
 
 @router.get(PATH, tags=["read"], response_model=TasksOut)
@@ -55,7 +57,12 @@ def get_tasks(manager_id: ManagerId, date: IsoDate, who: Who, conn: Conn) -> Tas
     day = check_day(date)
     readable_manager(conn, who, manager_id)
     frame = days.load_tasks(conn, manager_id, day).frame
-    return TasksOut(manager_id=manager_id, date=day, tasks=days.tasks_as_dicts(frame))
+    return _tasks_out(manager_id, day, frame)
+
+
+def _tasks_out(manager_id: str, day: dt.date, frame: pd.DataFrame) -> TasksOut:
+    tasks = [TaskOut.model_validate(t) for t in days.tasks_as_dicts(frame)]
+    return TasksOut(manager_id=manager_id, date=day, tasks=tasks)
 
 
 def _store_ids(tasks: list[Any]) -> list[str]:

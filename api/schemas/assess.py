@@ -16,12 +16,11 @@ __all__ = [
     "ScorecardsOut",
 ]
 
-import datetime as dt
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.params import Crs
+from api.params import Crs, Instant
 from api.schemas.service import Problem
 
 
@@ -29,11 +28,15 @@ class ImportOut(BaseModel):
     kind: str
     received: int = Field(description="rows in the request")
     stored: int = Field(description="rows inserted or updated (idempotent on their keys)")
-    rejected: list[Problem] = Field(description="bad rows, not stored")
+    rejected: list[Problem] = Field(
+        description="bad rows, not stored: the first TRAJCHECK_MAX_PROBLEMS of them"
+    )
+    rejected_total: int = Field(0, description="how many rows were rejected in all")
 
 
 class RowsIn(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         strict=True,
         json_schema_extra={
             "examples": [
@@ -62,10 +65,10 @@ class RowsIn(BaseModel):
 
 
 class ReassignIn(BaseModel):
-    model_config = ConfigDict(strict=True)
+    model_config = ConfigDict(strict=True, extra="forbid")
     buyer_id: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00]+$")
     manager_id: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00]+$")
-    at: dt.datetime | None = Field(
+    at: Instant | None = Field(
         None, strict=False, description="when (ISO 8601 with a UTC offset); default now"
     )
     reason: str = Field("", max_length=200, pattern=r"^[^\x00]*$")
@@ -101,7 +104,7 @@ class HistoryOut(BaseModel):
 
 
 class MarketingRowsIn(BaseModel):
-    model_config = ConfigDict(strict=True)
+    model_config = ConfigDict(strict=True, extra="forbid")
     rows: list[Any] = Field(description="the rows: objects with the kind's columns")
     atomic: bool = Field(False, description="store nothing when any row is bad")
 
@@ -121,6 +124,7 @@ class FiveDayOut(BaseModel):
     days: list[str]
     closed_order: bool
     orders_closed: int
+    new_orders: int
     best_class: str | None
     days_passed: int
     contradicted: int

@@ -8,13 +8,32 @@ they are), and so may the result as the contract grows; nothing is dropped.
 
 from __future__ import annotations
 
-__all__ = ["CheckOut", "CleaningOut", "DayResultOut", "StayOut", "StoreOut", "TrackOut"]
+__all__ = [
+    "CheckOut",
+    "CleaningOut",
+    "DayResultOut",
+    "NearestKnownOut",
+    "StayOut",
+    "StoreOut",
+    "TrackOut",
+]
 
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from trajectory.result import DayStatus
+
 Verdict = Literal["pass", "fail", "inconclusive"]
+
+
+class NearestKnownOut(BaseModel):
+    """The known store or buyer nearest a stay at no task store (issue 17)."""
+
+    id: str
+    name: str
+    kind: str = Field(description="store (store master) or buyer (assessment data)")
+    distance_m: float | None = Field(description="great-circle distance from the stay (m)")
 
 
 class StayOut(BaseModel):
@@ -40,6 +59,9 @@ class StayOut(BaseModel):
     split_from: int | None
     market_period: int | None
     confirmed: bool
+    nearest_known: NearestKnownOut | None = Field(
+        None, description="nearest known store or buyer within known_radius_m (not on the list)"
+    )
 
 
 class StoreOut(BaseModel):
@@ -113,7 +135,10 @@ class DayResultOut(BaseModel):
         description="on_time_arrival, trajectory_clear, visit_count_match"
     )
     passed: bool
-    status: Verdict = Field(description="fail beats inconclusive beats pass")
+    status: DayStatus = Field(
+        description="no_tasks/no_gps when a side is missing, else fail beats inconclusive "
+        "beats pass (trajectory.result.day_status)"
+    )
     cleaning: CleaningOut
     rejected_rows: list[RejectedRowOut]
     config: dict[str, object] = Field(description="the verification configuration used")

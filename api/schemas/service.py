@@ -5,28 +5,35 @@ from __future__ import annotations
 
 __all__ = [
     "ErrorBody",
+    "Health",
     "IngestReport",
     "KeyCreated",
     "KeyIn",
     "KeyOut",
     "ManagerIn",
+    "ManagerTeam",
     "PointsIn",
     "Problem",
     "ResultRow",
     "ResultsPage",
     "StoreIn",
     "StoresIn",
+    "StoresStored",
+    "TaskOut",
     "TasksIn",
     "TasksOut",
     "TeamIn",
+    "TeamOut",
+    "Version",
 ]
 
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from api.params import Crs
+from api.schemas.rows import points_schema, tasks_schema
 
 
 class Problem(BaseModel):
@@ -60,11 +67,17 @@ class ErrorBody(BaseModel):
         }
     )
     detail: str = Field(description="one sentence naming source, row and field")
-    errors: list[Problem] = Field(description="every problem found (may be empty)")
+    errors: list[Problem] = Field(
+        description="the problems found, the first 1000 at most (may be empty)"
+    )
+    errors_total: int | None = Field(
+        None, description="how many problems there were in all, when more than 1000"
+    )
 
 
 class PointsIn(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         strict=True,
         json_schema_extra={
             "examples": [
@@ -83,10 +96,16 @@ class PointsIn(BaseModel):
             ]
         },
     )
-    points: list[Any] = Field(
-        description="GPS fixes: objects with manager_id, timestamp (ISO 8601 with a UTC "
-        "offset, or epoch seconds/milliseconds), lat, lon and optionally accuracy_m, speed_mps"
-    )
+    points: Annotated[
+        list[Any],
+        WithJsonSchema(
+            points_schema(
+                "GPS fixes: objects with manager_id, timestamp (ISO 8601 with a UTC offset, or "
+                "epoch seconds/milliseconds), lat, lon and optionally accuracy_m, speed_mps; "
+                "a bad row is rejected alone (or the batch, atomic) and named in the answer"
+            )
+        ),
+    ]
     crs: Crs = Field("wgs84", description="coordinate system of lat/lon")
     atomic: bool = Field(
         False,
@@ -98,11 +117,14 @@ class IngestReport(BaseModel):
     received: int = Field(description="rows in the request")
     stored: int = Field(description="fixes newly stored")
     duplicates: int = Field(description="good fixes already stored (same manager and instant)")
-    rejected: list[Problem] = Field(description="bad rows, not stored")
+    rejected: list[Problem] = Field(
+        description="bad rows, not stored: the first TRAJCHECK_MAX_PROBLEMS of them"
+    )
+    rejected_total: int = Field(0, description="how many rows were rejected in all")
 
 
 class StoreIn(BaseModel):
-    model_config = ConfigDict(strict=True)  # a JSON false is not 0, nor 0 false
+    model_config = ConfigDict(strict=True, extra="forbid")  # a JSON false is not 0, nor 0 false
     store_id: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00]+$")
     name: str = Field("", max_length=200, pattern=r"^[^\x00]*$")
     lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
@@ -112,6 +134,7 @@ class StoreIn(BaseModel):
 
 class StoresIn(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         strict=True,
         json_schema_extra={
             "examples": [
@@ -124,12 +147,17 @@ class StoresIn(BaseModel):
             ]
         },
     )
-    stores: list[StoreIn]
+    stores: list[StoreIn] = Field(
+        description="stores to insert or replace; every store_id at most once in a batch "
+        "(a repeated one is a 422 naming both rows; x-unique-by)",
+        json_schema_extra={"x-unique-by": "store_id"},
+    )
     crs: Crs = "wgs84"
 
 
 class TasksIn(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         strict=True,
         json_schema_extra={
             "examples": [
@@ -151,17 +179,52 @@ class TasksIn(BaseModel):
             ]
         },
     )
-    tasks: list[Any] = Field(
-        description="task-list stores: seq, store_id, method (onsite/phone/chat) and optionally "
-        "store_name, lat, lon (else taken from the store master data), reported_visited, market_id"
-    )
+    tasks: Annotated[
+        list[Any],
+        WithJsonSchema(
+            tasks_schema(
+                "task-list stores: seq, store_id, method (onsite/phone/chat) and optionally "
+                "store_name, lat, lon (else taken from the store master data, where store_id "
+                "must then be), reported_visited, market_id; every store_id at most once "
+                "(x-unique-by)"
+            )
+        ),
+    ]
     crs: Crs = Field("wgs84", description="coordinate system of the lat/lon sent with tasks")
+
+
+class TaskOut(BaseModel):
+    """One stored task-list store (coordinates WGS-84)."""
+
+    date: str = Field(description="the local calendar day, YYYY-MM-DD")
+    seq: int
+    store_id: str
+    store_name: str
+    lat: float
+    lon: float
+    method: Literal["onsite", "phone", "chat"]
+    reported_visited: bool | None = None
+    market_id: str | None = None
 
 
 class TasksOut(BaseModel):
     manager_id: str
     date: dt.date
-    tasks: list[dict[str, Any]]
+    tasks: list[TaskOut]
+
+
+class StoresStored(BaseModel):
+    stored: int = Field(description="stores inserted or replaced")
+
+
+class Health(BaseModel):
+    status: Literal["ok", "error"]
+    database: str = Field(description="the dialect (sqlite, postgresql), or 'unreachable'")
+
+
+class Version(BaseModel):
+    version: str = Field(description="the service's version")
+    schema_: str = Field(alias="schema", description="the newest database migration")
 
 
 class ResultRow(BaseModel):
@@ -173,6 +236,7 @@ class ResultRow(BaseModel):
     trajectory_clear: str
     visit_count_match: str
     computed_at: str
+    integrity: str | None = None  # "clean" | "suspicious"; null: verified before issue 12
 
 
 class ResultsPage(BaseModel):
@@ -181,17 +245,34 @@ class ResultsPage(BaseModel):
 
 
 class TeamIn(BaseModel):
-    model_config = ConfigDict(strict=True)  # a JSON false is not 0, nor 0 false
+    model_config = ConfigDict(strict=True, extra="forbid")  # a JSON false is not 0, nor 0 false
     name: str = Field("", max_length=200, pattern=r"^[^\x00]*$")
 
 
+class TeamOut(BaseModel):
+    team_id: str
+    name: str
+
+
+class ManagerTeam(BaseModel):
+    manager_id: str
+    team_id: str | None
+
+
 class ManagerIn(BaseModel):
-    model_config = ConfigDict(strict=True)  # a JSON false is not 0, nor 0 false
+    model_config = ConfigDict(strict=True, extra="forbid")  # a JSON false is not 0, nor 0 false
     team_id: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[^\x00]+$")
 
 
 class KeyIn(BaseModel):
-    model_config = ConfigDict(strict=True)  # a JSON false is not 0, nor 0 false
+    model_config = ConfigDict(
+        strict=True,  # a JSON false is not 0, nor 0 false
+        extra="forbid",
+        json_schema_extra={  # as enforced by POST /v1/keys: a supervisor has teams
+            "if": {"properties": {"role": {"const": "supervisor"}}, "required": ["role"]},
+            "then": {"properties": {"team_ids": {"minItems": 1}}, "required": ["team_ids"]},
+        },
+    )
     name: str = Field("", max_length=200, pattern=r"^[^\x00]*$")
     role: Literal["platform", "supervisor", "admin"]
     team_ids: list[Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00]+$")]] = []

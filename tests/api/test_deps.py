@@ -34,7 +34,13 @@ ACCESS = {
     "reports": "scoped",
     "daily": "platform or admin",
 }
-PATH_VALUES = {"date": DAY, "team_id": TEAM_A, "key_id": "1", "manager_id": MANAGER_A}
+PATH_VALUES = {
+    "date": DAY,
+    "team_id": TEAM_A,
+    "key_id": "1",
+    "manager_id": MANAGER_A,
+    "supervisor_id": MANAGER_A,
+}
 
 
 @dataclass(frozen=True)
@@ -116,7 +122,7 @@ def test_401_with_a_wrong_or_revoked_cookie(
     client: TestClient, keys: Keys, endpoint: Endpoint
 ) -> None:
     for secret in ("tc_nonsense", keys.revoked):
-        client.cookies.set("trajcheck_key", secret)
+        client.cookies.set("trajcheck_session", secret)
         r = client.request(endpoint.method, endpoint.url())
         assert r.status_code == 401, (secret, r.text)
         assert r.headers.get("www-authenticate", "").startswith("Bearer")

@@ -1065,6 +1065,7 @@ def test_odd_but_valid_query_parameters(service: Service) -> None:
         {"Authorization": "Basic dXNlcjpwYXNz"},
         {"Authorization": b"Bearer \xe9\xe9"},
         {"Cookie": "trajcheck_key=%00"},
+        {"Cookie": "trajcheck_session=%00"},
     ],
 )
 def test_hostile_keys_are_401(service: Service, headers: dict[str, Any]) -> None:

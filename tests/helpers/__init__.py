@@ -10,7 +10,8 @@ Test modules and ``conftest.py`` files import from here, never from one another:
 - :mod:`tests.helpers.assess`: hand-built assessment rows and datasets (no service);
 - :mod:`tests.helpers.assess_service`: the assessment in the service (sample import,
   keys, clients);
-- :mod:`tests.helpers.scorecards`: the sample city's marketing data and scorecard CLI.
+- :mod:`tests.helpers.scorecards`: the sample city's marketing data and scorecard CLI;
+- :mod:`tests.helpers.week`: a generated week with a recurring breakfast place (issue 17).
 
 Hand-built tracks for unit tests live in :mod:`tests.tracks`.
 """

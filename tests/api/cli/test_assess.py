@@ -135,7 +135,7 @@ class TestWithADatabase:
         status, _, err = run(
             capsys, "assess", "reassign", due["buyer_id"], "--to", "GM1", "--database-url", url
         )
-        assert status == 2 and "not an account manager" in err
+        assert status == 2 and "buyers go to field managers" in err
 
     def test_partial_import_exits_1_and_names_rows(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 
+from api.cli.main import main as cli_main
 from tests.helpers.scorecards import DAY, FOLDERS, START, run_cli
 
 
@@ -34,3 +36,21 @@ class TestCli:
         assert (
             "Summary says 9 on-site visits, records 8, track n/a stays: make them agree." in fixes
         )
+
+
+def test_the_day_table_names_its_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for lang, head in (
+        ("en", ["manager", "track", "seen/claimed", "doubtful", "contradicted", "scorecard"]),
+        ("zh", ["驻场经理", "轨迹", "印证/上报", "存疑", "否定", "考核"]),
+    ):
+        capsys.readouterr()
+        argv = ["assess", "day", "--date", DAY, *FOLDERS, "--out", str(tmp_path), "--lang", lang]
+        assert cli_main(argv) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert lines[0].split() == head
+        f11 = next(line for line in lines if line.startswith("F11"))
+        assert len(f11.split()) >= len(head)  # one value under every column
+        if lang == "zh":
+            assert not any(c.isascii() and c.isalpha() for c in f11[3:])

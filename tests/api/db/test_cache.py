@@ -77,9 +77,7 @@ def get(w: tuple[TestClient, Keys], path: str, **params: str) -> Any:
 def put(engine: Engine, kind: str, rows: list[dict[str, Any]]) -> None:
     """Rows stored as another worker would: not through this process's app."""
     raw, problems = raw_from_records(rows, kind, kind)
-    report = import_rows(
-        engine, kind, raw, problems, source=kind, timezone="Asia/Shanghai"
-    )
+    report = import_rows(engine, kind, raw, problems, source=kind, timezone="Asia/Shanghai")
     assert not report.rejected
 
 

@@ -83,7 +83,8 @@ def test_sample_day_through_the_api_matches_the_cli(
         raw = (SAMPLES / name / "track.csv").read_bytes()
         r = client.post("/v1/points.csv", content=raw, headers={**h, "Content-Type": "text/csv"})
     assert r.status_code == 200, r.text
-    assert r.json() == {"received": n, "stored": n, "duplicates": 0, "rejected": []}
+    report = {"received": n, "stored": n, "duplicates": 0, "rejected": [], "rejected_total": 0}
+    assert r.json() == report
     r = client.put(
         f"/v1/managers/{manager}/days/{day}/tasks",
         json={"tasks": tasks, "crs": expected["store_crs"]},
@@ -113,7 +114,8 @@ def test_sample_day_verdicts_match_expected(client: TestClient, keys: Keys) -> N
     for name in ("compliant",):
         manager, day, tasks = sample_tasks(name)
         raw = (SAMPLES / name / "track.csv").read_bytes()
-        r = client.post("/v1/points.csv", content=raw, headers=h)
+        csv_h = {**h, "content-type": "text/csv"}  # a CSV write must say so (issue 14)
+        r = client.post("/v1/points.csv", content=raw, headers=csv_h)
         assert r.status_code == 200, r.text
         r = client.put(f"/v1/managers/{manager}/days/{day}/tasks", json={"tasks": tasks}, headers=h)
         assert r.status_code == 200, r.text
@@ -184,8 +186,14 @@ def test_verify_of_a_manager_without_data(client: TestClient, keys: Keys) -> Non
     assert r.status_code == 200, r.text
     assert (r.json()["stay_points"], r.json()["stores"]) == ([], [])
     assert r.json()["cleaning"]["input_points"] == 0
+    assert (r.json()["status"], r.json()["passed"]) == ("no_tasks", False)  # never "pass"
     r = client.get(f"/v1/managers/{MANAGER_A}/days/2026-11-25/result", headers=h)
     assert r.status_code == 200
+    assert r.json()["status"] == "no_tasks"
+    listed = client.get("/v1/results?date=2026-11-25", headers=h).json()["items"]
+    assert [i["status"] for i in listed if i["manager_id"] == MANAGER_A] == ["no_tasks"]
+    listed = client.get("/v1/results?date=2026-11-25&status=no_tasks", headers=h).json()
+    assert listed["total"] >= 1
     r = client.get(f"/v1/managers/{MANAGER_A}/days/2026-11-26/result", headers=h)
     assert r.status_code == 404 and "verify first" in r.json()["detail"]
 

@@ -34,7 +34,13 @@ def test_same_batch_twice_is_stored_once(client: TestClient, keys: Keys, engine:
     first = client.post("/v1/points", json={"points": batch}, headers=h).json()
     assert (first["stored"], first["duplicates"]) == (200, 0)
     again = client.post("/v1/points", json={"points": batch}, headers=h).json()
-    assert again == {"received": 200, "stored": 0, "duplicates": 200, "rejected": []}
+    assert again == {
+        "received": 200,
+        "stored": 0,
+        "duplicates": 200,
+        "rejected": [],
+        "rejected_total": 0,
+    }
     assert stored(engine, "m1") == 200
 
 
@@ -48,7 +54,8 @@ def test_overlapping_batches(client: TestClient, keys: Keys, engine: Engine) -> 
         f"{p['manager_id']},{p['timestamp']},{p['lat']},{p['lon']}\n"
         for p in fixes("m1", 100, offset=150)
     )
-    r = client.post("/v1/points.csv", content=csv_rows, headers=h)
+    csv_h = {**h, "content-type": "text/csv"}  # a CSV write must say so (issue 14)
+    r = client.post("/v1/points.csv", content=csv_rows, headers=csv_h)
     assert (r.json()["stored"], r.json()["duplicates"]) == (90, 10)
     assert stored(engine, "m1") == 250
     ms = stored_ms(engine, "m1")

@@ -96,7 +96,10 @@ def test_results_listing_filters(client: TestClient, keys: Keys, engine: Engine)
     assert [i for _, page in pages for i in page] == items
     assert listed(limit=3, offset=100) == (len(RESULTS), [])
     item = client.get("/v1/results", params={"limit": 1}, headers=h).json()["items"][0]
-    assert set(item) == {"manager_id", "team_id", "date", "status", *CHECKS, "computed_at"}
+    assert set(item) == {
+        "manager_id", "team_id", "date", "status", *CHECKS, "computed_at", "integrity"
+    }  # fmt: skip
+    assert item["integrity"] == "clean"  # a body without integrity (stored before issue 12)
     assert dt.datetime.fromisoformat(item["computed_at"]).utcoffset() == dt.timedelta(0)
     for bad in (
         {"limit": 0},
