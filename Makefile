@@ -3,17 +3,27 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# Every install takes the versions pinned in requirements/constraints.txt (refresh: make lock)
+PIP := $(BIN)/python -m pip install --quiet --constraint requirements/constraints.txt
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: setup demo test lint bench-accuracy bench-speed clean
+.PHONY: setup setup-dev demo test lint lock bench-accuracy bench-speed clean
 
+# the demo needs only the runtime dependencies; the tests add the dev extra
 setup: $(STAMP)
+setup-dev: $(DEV_STAMP)
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+$(STAMP): pyproject.toml requirements/constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(PIP) -e .
+	$(BIN)/trajcheck warmup
 	touch $(STAMP)
+
+$(DEV_STAMP): $(STAMP)
+	$(PIP) -e '.[dev]'
+	touch $(DEV_STAMP)
 
 demo: setup
 	$(BIN)/trajcheck demo
@@ -25,15 +35,21 @@ demo: setup
 test: lint
 	$(BIN)/pytest
 
-lint: setup
+lint: setup-dev
 	$(BIN)/ruff check trajectory api maps assessment batch tests benchmarks sample_tracks sample_data
 	$(BIN)/mypy
 
-bench-accuracy: setup
+bench-accuracy: setup-dev
 	$(BIN)/python benchmarks/accuracy.py --seeds 20
 
-bench-speed: setup
+bench-speed: setup-dev
 	$(BIN)/python benchmarks/speed.py
+
+# Re-pin every dependency (runtime and dev) to what PyPI serves today; commit the result.
+lock:
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header \
+	  -o requirements/constraints.txt
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
