@@ -42,13 +42,28 @@ def main() -> None:
         rows.append((name, shows, day))
         print(f"{name}: {len(day.track)} fixes, {len(day.tasks)} tasks, expected {day.expected}")
     (HERE / "README.md").write_text(readme(rows), encoding="utf-8")
+    (HERE / "daily.toml").write_text(daily_config(rows), encoding="utf-8")
+
+
+def daily_config(rows: list[tuple[str, str, SimulatedDay]]) -> str:
+    """One configuration for ``trajcheck daily`` over every sample: each day's exempt
+    places, kept to its own manager (a home is one manager's)."""
+    places = []
+    for _, _, day in rows:
+        manager = str(day.tasks["manager_id"].iloc[0])
+        places += [{**p, "manager_id": manager} for p in day.config.get("exempt_places", [])]
+    header = "# Written by sample_tracks/generate.py: every sample's exempt places, per manager.\n"
+    return header + to_toml({"exempt_places": places})
 
 
 def write_sample(folder: Path, day: SimulatedDay) -> None:
     """Write one day's inputs, configuration, expected verdicts and truth to ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     day.track.to_csv(folder / "track.csv", index=False)
-    day.tasks.to_csv(folder / "tasks.csv", index=False)
+    tasks = day.tasks
+    if day.store_crs != "wgs84":  # the file says its own coordinate system, row by row
+        tasks = tasks.assign(crs=day.store_crs)
+    tasks.to_csv(folder / "tasks.csv", index=False)
     config = folder / "config.toml"
     if day.config:
         header = f"# Written by sample_tracks/generate.py ({day.scenario}, seed {day.seed}).\n"
@@ -143,6 +158,14 @@ def readme(rows: list[tuple[str, str, SimulatedDay]]) -> str:
         "trajcheck verify --track sample_tracks/gcj02_stores/track.csv \\",
         "    --tasks sample_tracks/gcj02_stores/tasks.csv --store-crs gcj02 \\",
         "    --config sample_tracks/gcj02_stores/config.toml",
+        "```",
+        "",
+        "All six in one daily run (`daily.toml` keeps each home to its manager; the",
+        "`gcj02_stores` task list says its coordinate system in its `crs` column):",
+        "",
+        "```",
+        "trajcheck daily --date 2026-11-20 --tracks sample_tracks/*/track.csv \\",
+        "    --tasks sample_tracks/*/tasks.csv --config sample_tracks/daily.toml",
         "```",
         "",
         "Notes per sample:",
