@@ -20,16 +20,14 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from trajectory import pipeline
-from trajectory.cleaning import clean_track
 from trajectory.config import config_from_mapping
-from trajectory.integrity import check_integrity, day_fingerprint
+from trajectory.integrity import day_fingerprint
 from trajectory.integrity_types import Integrity
 from trajectory.pipeline import verify_day
 from trajectory.testing import SCENARIOS, generate_day, verify_generated
-from trajectory.testing.spoofing import SPOOFS, honest_next_day, spoof
+from trajectory.testing.spoofing import SPOOFS, honest_next_day, real_trace_flags, spoof
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real-gps"
 
@@ -106,25 +104,9 @@ def real_counts() -> tuple[int, int] | None:
     if not REAL.is_dir():
         return None
     flags = days = 0
-    for path in sorted(REAL.glob("*/normalized.csv")):
-        pts = pd.read_csv(path)
-        for _, g in pts.groupby("user_id"):
-            raw = pd.DataFrame(
-                {
-                    "time": pd.to_datetime(g["timestamp"], utc=True, format="ISO8601"),
-                    "lat": g["lat"].to_numpy(),
-                    "lon": g["lon"].to_numpy(),
-                    "accuracy_m": np.nan,
-                    "source_row": np.arange(1, len(g) + 1),
-                }
-            )
-            local = pd.DatetimeIndex(raw["time"]).tz_convert("Asia/Shanghai").date
-            per_day = {d: raw.loc[local == d] for d in sorted(set(local))}
-            cleaned = {d: clean_track(r)[0] for d, r in per_day.items()}
-            fps = [day_fingerprint(c, d) for d, c in cleaned.items()]
-            for d, r in per_day.items():
-                days += 1
-                flags += len(check_integrity(r, cleaned[d], (), date=d, others=fps).flags)
+    for _, _, _, kinds in real_trace_flags(REAL):
+        days += 1
+        flags += len(kinds)
     return flags, days
 
 

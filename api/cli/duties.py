@@ -157,12 +157,8 @@ def _period(args: argparse.Namespace, timezone: str) -> tuple[dt.date, dt.date]:
 
 def _load(args: argparse.Namespace) -> tuple[Any, Any, dt.date, dt.date, Any, Any]:
     """Both configurations, the period, part 1's dataset and the marketing frames."""
-    import pandas as pd
-
     from assessment.config import load_assess_config
-    from assessment.io import read_dataset
     from assessment.marketing_config import load_marketing_config
-    from assessment.marketing_data import read_marketing
 
     acfg = load_assess_config(args.config)
     mcfg = load_marketing_config(args.marketing_config, timezone=acfg.timezone)
@@ -175,14 +171,9 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any, dt.date, dt.date, Any, An
             data = load_dataset(conn)
             mk = load_marketing(conn, first, last, mcfg)
         return acfg, mcfg, first, last, data, mk
-    if args.marketing is None:
-        raise InputError("--marketing", None, None, "required with --data")
-    data, _ = read_dataset(args.data, timezone=acfg.timezone)
-    known = {
-        "people": pd.Index(data.people["person_id"]),
-        "buyers": pd.Index(data.buyers["buyer_id"]),
-    }
-    mk, _ = read_marketing(args.marketing, timezone=mcfg.timezone, known=known)
+    from api.cli.scorecards import read_folders
+
+    data, mk = read_folders(args, acfg, mcfg)
     return acfg, mcfg, first, last, data, mk
 
 

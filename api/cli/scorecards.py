@@ -14,7 +14,7 @@ status 2 (``api.cli.main``).
 
 from __future__ import annotations
 
-__all__ = ["add_scorecard_commands"]
+__all__ = ["add_scorecard_commands", "read_folders"]
 
 import argparse
 import datetime as dt
@@ -71,11 +71,6 @@ def _load(
     args: argparse.Namespace, days: list[dt.date], manager_id: str | None = None
 ) -> tuple[Any, Any, list[dict[str, Any]], Any, Any]:
     """Part 1's dataset, the marketing frames, the days' results and both configs."""
-    import pandas as pd
-
-    from assessment.io import read_dataset
-    from assessment.marketing_data import read_marketing
-
     acfg, mcfg = _configs(args)
     if args.data is None:
         from api.db.marketing import scorecard_inputs
@@ -85,6 +80,19 @@ def _load(
         if args.results is not None:
             bodies = _results(args.results, days)
         return data, mk, bodies, acfg, mcfg
+    data, mk = read_folders(args, acfg, mcfg)
+    return data, mk, _results(args.results, days), acfg, mcfg
+
+
+def read_folders(args: argparse.Namespace, acfg: Any, mcfg: Any) -> tuple[Any, Any]:
+    """Part 1's dataset from ``--data`` and the marketing frames from ``--marketing``
+    (required with it), the marketing rows checked against the dataset's people and
+    buyers."""
+    import pandas as pd
+
+    from assessment.io import read_dataset
+    from assessment.marketing_data import read_marketing
+
     if args.marketing is None:
         raise InputError("--marketing", None, None, "required with --data")
     data, _ = read_dataset(args.data, timezone=acfg.timezone)
@@ -93,7 +101,7 @@ def _load(
         "buyers": pd.Index(data.buyers["buyer_id"]),
     }
     mk, _ = read_marketing(args.marketing, timezone=mcfg.timezone, known=known)
-    return data, mk, _results(args.results, days), acfg, mcfg
+    return data, mk
 
 
 def _results(folder: Path | None, days: list[dt.date]) -> list[dict[str, Any]]:
@@ -167,7 +175,7 @@ def _print_cards(cards: Any, lang: str) -> None:
     cells = [pad(t[k], w) for k, w in zip(head, widths, strict=True)]
     print(" ".join(cells) + " " + t["cli_scorecard"])
     for r in cards.itertuples(index=False):
-        failed = len(list(r.failed_items))  # type: ignore[arg-type]
+        failed = len(list(r.failed_items))
         verdict = t["pass"] if r.passed else f"{t['fail']} ({failed} {t['cli_items_failed']})"
         status = t.get(str(r.status), str(r.status)).replace("_", " ")
         row = (

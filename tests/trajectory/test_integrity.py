@@ -17,7 +17,7 @@ from trajectory.integrity_types import read_integrity
 from trajectory.pipeline import verify_day
 from trajectory.result import DayResult
 from trajectory.testing import generate_day, verify_generated
-from trajectory.testing.spoofing import honest_next_day, spoof
+from trajectory.testing.spoofing import honest_next_day, real_trace_flags, spoof
 
 DAY = dt.date(2026, 11, 20)
 REAL = Path(__file__).resolve().parents[3] / "shared" / "real-gps"
@@ -153,24 +153,5 @@ class TestResultJson:
 @pytest.mark.skipif(not REAL.is_dir(), reason=f"real GPS traces not present at {REAL}")
 def test_no_flag_on_any_real_trace() -> None:
     """Every trace in ../shared/real-gps is an honest recording: any flag is a false positive."""
-    flagged = []
-    for path in sorted(REAL.glob("*/normalized.csv")):
-        pts = pd.read_csv(path)
-        for user, g in pts.groupby("user_id"):
-            raw = pd.DataFrame(
-                {
-                    "time": pd.to_datetime(g["timestamp"], utc=True, format="ISO8601"),
-                    "lat": g["lat"].to_numpy(),
-                    "lon": g["lon"].to_numpy(),
-                    "accuracy_m": np.nan,
-                    "source_row": np.arange(1, len(g) + 1),
-                }
-            )
-            local = pd.DatetimeIndex(raw["time"]).tz_convert("Asia/Shanghai").date
-            days = {d: raw.loc[local == d] for d in sorted(set(local))}
-            cleaned = {d: clean_track(r)[0] for d, r in days.items()}
-            fps = [day_fingerprint(c, d) for d, c in cleaned.items()]
-            for d, r in days.items():
-                result = check_integrity(r, cleaned[d], (), date=d, others=fps)
-                flagged += [(path.parent.name, user, d, f.kind) for f in result.flags]
+    flagged = [day for day in real_trace_flags(REAL) if day[3]]
     assert flagged == []

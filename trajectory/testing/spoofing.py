@@ -10,9 +10,11 @@ replays with 0-0.8 m jitter, 0-10 min extra shift and thinning 1-3, simulated dr
 
 from __future__ import annotations
 
-__all__ = ["SPOOFS", "honest_next_day", "shift_days", "spoof"]
+__all__ = ["SPOOFS", "honest_next_day", "real_trace_flags", "shift_days", "spoof"]
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -150,3 +152,30 @@ SPOOFS: dict[str, _Spoof] = {
 def spoof(name: str, track: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, Window]:
     """``SPOOFS[name]`` applied with a generator seeded by ``seed``."""
     return SPOOFS[name](track, np.random.default_rng(seed))
+
+
+def real_trace_flags(real: Path) -> Iterator[tuple[str, str, dt.date, list[str]]]:
+    """(trace, user, local day, flag kinds) for every user-day of the real recordings in
+    ``real`` (``*/normalized.csv``), each day checked against the user's other days: the
+    honest traces any flag on which is a false positive (benchmark and test)."""
+    from trajectory.cleaning import clean_track
+    from trajectory.integrity import check_integrity, day_fingerprint
+
+    for path in sorted(real.glob("*/normalized.csv")):
+        for user, g in pd.read_csv(path).groupby("user_id"):
+            raw = pd.DataFrame(
+                {
+                    "time": pd.to_datetime(g["timestamp"], utc=True, format="ISO8601"),
+                    "lat": g["lat"].to_numpy(),
+                    "lon": g["lon"].to_numpy(),
+                    "accuracy_m": np.nan,
+                    "source_row": np.arange(1, len(g) + 1),
+                }
+            )
+            local = pd.DatetimeIndex(raw["time"]).tz_convert("Asia/Shanghai").date
+            days = {d: raw.loc[local == d] for d in sorted(set(local))}
+            cleaned = {d: clean_track(r)[0] for d, r in days.items()}
+            fps = [day_fingerprint(c, d) for d, c in cleaned.items()]
+            for d, r in days.items():
+                result = check_integrity(r, cleaned[d], (), date=d, others=fps)
+                yield path.parent.name, str(user), d, [f.kind for f in result.flags]
