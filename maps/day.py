@@ -68,6 +68,7 @@ from maps.basemap import (
     add_tiles,
     check_tiles,
 )
+from maps.day_footprints import add_footprints
 from maps.day_layers import (
     SIMPLIFY_TOLERANCE_M,
     STAY_MARKER_TOKEN,
@@ -198,6 +199,7 @@ def _draw_layers(
     for group in groups.values():
         group.add_to(fmap)
     bins = add_track(groups["track"], result.track, data["timezone"], shift, text, bounds)
+    add_footprints(fmap, data, shift, text, bounds)  # issue 17: halls and buildings
     store_at = add_stores(groups["stores"], data, shift, text, bounds)
     stays = add_stays(groups["stays"], groups["links"], data, store_at, shift, text, bounds)
     marks: list[dict[str, str]] = []

@@ -118,6 +118,10 @@ class VerifyConfig:
     place_min_visits
         The fewest unexplained stays (on two days or more) that make a recurring
         place (DBSCAN's ``min_samples``, >= 2).  Default 3.
+    market_footprints
+        Per ``market_id``, the market hall as a polygon (WKT or GeoJSON text, in the
+        run's ``store_crs``): the market's stalls without a footprint of their own are
+        inside it, i.e. a stay in the hall is 0 m from them.  Default none.
     """
 
     timezone: str = "Asia/Shanghai"
@@ -142,6 +146,7 @@ class VerifyConfig:
     manager_timezones: Mapping[str, str] = field(default_factory=dict)
     place_radius_m: float = 100.0
     place_min_visits: int = 3
+    market_footprints: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -261,6 +266,20 @@ def _parse_resegment(value: Any) -> bool:
     return value
 
 
+def _parse_market_footprints(value: Any) -> dict[str, str]:
+    """``market_footprints``: a table of market_id = polygon text, each one readable."""
+    from trajectory.footprint_text import parse_footprint  # shapely, only when configured
+
+    if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
+        raise ConfigError('market_footprints: expected a table of market_id = "POLYGON((...))"')
+    for key, text in value.items():
+        try:
+            parse_footprint(text)
+        except ValueError as exc:
+            raise ConfigError(f"market_footprints.{key}: {exc}") from exc
+    return {str(k): v.strip() for k, v in value.items()}
+
+
 def _parse_min_visits(value: Any) -> int:
     """``place_min_visits``: an integer >= 2 (DBSCAN's ``min_samples``)."""
     if isinstance(value, bool) or not isinstance(value, int):
@@ -274,6 +293,7 @@ def _parse_min_visits(value: Any) -> int:
 _CHECKED: dict[str, Callable[[Any], Any]] = {
     "resegment": _parse_resegment,
     "place_min_visits": _parse_min_visits,
+    "market_footprints": _parse_market_footprints,
 }
 
 

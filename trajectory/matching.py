@@ -21,6 +21,7 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
 from trajectory.config import ExemptPlace
+from trajectory.footprints import store_distances
 from trajectory.geodesy import haversine_m
 from trajectory.markets import AMBIGUOUS_NATS
 
@@ -78,12 +79,7 @@ def match_stores(
     candidates = np.flatnonzero(cols["exempt"] == None)  # noqa: E711
     if m == 0 or candidates.size == 0:
         return stays.assign(**cols)
-    dist = haversine_m(
-        slat[candidates, None],
-        slon[candidates, None],
-        stores["lat"].to_numpy(dtype=np.float64)[None, :],
-        stores["lon"].to_numpy(dtype=np.float64)[None, :],
-    )
+    dist = store_distances(slat[candidates], slon[candidates], stores)  # footprints: 0 inside
     store_ids = stores["store_id"].astype(str).to_numpy(dtype=object)
     matched_store = _preassigned(stays, candidates, store_ids)
     _assign_free(dist, stores, matched_store, radius_m)

@@ -26,6 +26,7 @@ from trajectory.config import CRS_NAMES, ExemptPlace, VerifyConfig
 from trajectory.day_crs import exempt_places_of, in_wgs84
 from trajectory.day_warnings import DayWarning, detect_warnings
 from trajectory.errors import InputError, RowProblem
+from trajectory.footprints import footprints_in_wgs84, store_distances
 from trajectory.geodesy import haversine_m
 from trajectory.geoframes import fixes_from_geodataframe, is_geodataframe
 from trajectory.integrity import TrackFingerprint, check_integrity
@@ -134,6 +135,7 @@ def _prepare(
     lon = points["lon"].to_numpy(dtype=np.float64)
     points, outside = _on_day(points, day, cfg)
     points, task_df = in_wgs84(points, task_df, track_crs, store_crs)
+    task_df = footprints_in_wgs84(task_df, cfg.market_footprints, store_crs)
     rejected = tuple(vtrack.rejected) + tuple(vtasks.rejected)
     return _Day(cfg, mgr, day, task_df, points, outside, lon, rejected)
 
@@ -331,12 +333,13 @@ def _first_site_stay(
     if onsite.empty or not stays:
         return None
     first = onsite.iloc[0]
-    near = [
-        s
-        for s in stays
-        if s.exempt is None
-        and float(haversine_m(s.lat, s.lon, first["lat"], first["lon"])) <= radius_m
-    ]
+    d_first: list[float]
+    if "footprint" in onsite:  # distance to its footprint (0 inside) where it has one
+        lat, lon = np.array([[s.lat, s.lon] for s in stays]).T
+        d_first = store_distances(lat, lon, onsite.iloc[[0]])[:, 0].tolist()
+    else:
+        d_first = [float(haversine_m(s.lat, s.lon, first["lat"], first["lon"])) for s in stays]
+    near = [s for s, d in zip(stays, d_first, strict=True) if s.exempt is None and d <= radius_m]
     return min(near, key=lambda s: s.arrival) if near else None
 
 

@@ -117,6 +117,7 @@ def _store(o: _Obj) -> StoreVisit:
         arrival=o.opt_time("arrival"),
         departure=o.opt_time("departure"),
         visits=o.integer("visits", 0),
+        footprint=o.opt_string("footprint"),  # absent before issue 17: a point
     )
 
 

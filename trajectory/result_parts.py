@@ -97,6 +97,7 @@ class StoreVisit:
     arrival: pd.Timestamp | None = None
     departure: pd.Timestamp | None = None
     visits: int = 0
+    footprint: str | None = None  # WKT, WGS-84 (a hall, a building); None: a point
 
     @property
     def visited(self) -> bool:
@@ -205,6 +206,7 @@ def store_to_dict(s: StoreVisit, tz: ZoneInfo) -> dict[str, Any]:
         "arrival": iso(s.arrival, tz),
         "departure": iso(s.departure, tz),
         "visits": s.visits,
+        "footprint": s.footprint,
     }
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from trajectory.bridging import observed_span
 from trajectory.checks import ARRIVAL_GAP_S
+from trajectory.footprints import footprint_wkt
 from trajectory.geodesy import haversine_m
 from trajectory.result import StayPoint, StoreStatus, StoreVisit
 from trajectory.timestamps import elapsed_s
@@ -142,6 +143,7 @@ def store_records(
                 arrival=first.arrival if first else None,
                 departure=first.departure if first else None,
                 visits=len(mine) if first else 0,
+                footprint=footprint_wkt(task.get("footprint")),
             )
         )
     return out

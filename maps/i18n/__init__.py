@@ -30,6 +30,7 @@ from maps.i18n import (
     assessment,
     day,
     duties,
+    footprints,
     known,
     reasons,
     scorecard,
@@ -49,8 +50,8 @@ AREAS: tuple[str, ...] = ("day", "team", "assessment", "scorecard", "duties", "w
 #: area -> language -> key -> words; in each area both languages have the same keys.
 TABLE: dict[str, dict[str, dict[str, str]]] = {
     "day": {
-        "en": {**day.EN, **reasons.EN, **known.DAY_EN},
-        "zh": {**day.ZH, **reasons.ZH, **known.DAY_ZH},
+        "en": {**day.EN, **reasons.EN, **known.DAY_EN, **footprints.DAY_EN},
+        "zh": {**day.ZH, **reasons.ZH, **known.DAY_ZH, **footprints.DAY_ZH},
     },
     "team": {"en": {**team.EN, **known.TEAM_EN}, "zh": {**team.ZH, **known.TEAM_ZH}},
     "assessment": {"en": assessment.EN, "zh": assessment.ZH},
