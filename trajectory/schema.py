@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from trajectory.errors import RowProblem
+from trajectory.footprints import with_footprint
 from trajectory.schema_checks import (
     FieldChecks,
     check_on_bad_row,
@@ -43,6 +44,7 @@ from trajectory.schema_checks import (
     find_columns,
     source_rows,
 )
+from trajectory.schema_tasks import good_task_frame
 from trajectory.timestamps import parse_timestamps
 
 #: Required columns of a GPS track (one row per fix).
@@ -62,7 +64,8 @@ TASK_COLUMNS: tuple[str, ...] = (
 )
 #: Optional task-list columns. ``market_id`` selects a per-market arrival deadline;
 #: ``crs`` names the row's coordinate system (wgs84, gcj02, bd09; blank: the run's).
-TASK_OPTIONAL_COLUMNS: tuple[str, ...] = ("reported_visited", "market_id", "crs")
+#: ``footprint``: the store's polygon, WKT or GeoJSON (trajectory.footprints).
+TASK_OPTIONAL_COLUMNS: tuple[str, ...] = ("reported_visited", "market_id", "crs", "footprint")
 #: Allowed values of ``method``; only ``onsite`` tasks are expected on the track.
 METHODS: tuple[str, ...] = ("onsite", "phone", "chat")
 
@@ -127,6 +130,11 @@ _CRS_WORDS: Mapping[str, str] = MappingProxyType(
 )
 _BOOL_WORDS: Mapping[str, bool] = MappingProxyType(
     {**{w: True for w in _TRUTHY}, **{w: False for w in _FALSY}}
+)
+
+#: The accepted words of the task list's choice columns, for the fast path.
+_TASK_WORDS: Mapping[str, Mapping[str, object]] = MappingProxyType(
+    {"method": METHOD_ALIASES, "reported_visited": _BOOL_WORDS, "crs": _CRS_WORDS}
 )
 
 OnBadRow = Literal["raise", "skip"]
@@ -274,12 +282,21 @@ def validate_tasks(
     cols = find_columns(df, TASK_COLUMNS, TASK_OPTIONAL_COLUMNS, TASK_ALIASES, source)
     n = len(df)
     rows = source_rows(cols, n, source)
+    fast = None if "footprint" in cols else good_task_frame(cols, rows, _TASK_WORDS)
+    if fast is not None:  # every row good: the same frame without the column checks
+        return ValidatedTasks(
+            frame=fast,
+            rejected=(),
+            source=source,
+            has_reported_visited="reported_visited" in cols,
+        )
     checks = FieldChecks(source, rows)
     frame, has_reported = _task_frame(checks, cols, n)
     if "crs" in cols:
         crs = checks.choice("crs", cols["crs"], _CRS_WORDS).to_numpy(dtype=object, copy=True)
         crs[crs == ""] = None
         frame["crs"] = pd.Series(crs, dtype=object)
+    frame = with_footprint(frame, checks, cols)  # WKT or GeoJSON text, checked (issue 17)
     kept, rejected = checks.settle(frame, on_bad_row)
     kept["method"] = kept["method"].astype("str")
     kept["reported_visited"] = kept["reported_visited"].astype(bool)

@@ -24,15 +24,15 @@ import pandas as pd
 from trajectory.errors import ConfigError, InputError, RowProblem
 
 #: Where China lies with its axes exchanged (lat holding longitudes and vice versa).
-_SWAPPED_LAT = (73.0, 135.0)
-_SWAPPED_LON = (3.0, 54.0)
-_DATE_RE = (
+SWAPPED_LAT = (73.0, 135.0)
+SWAPPED_LON = (3.0, 54.0)
+DATE_RE = (
     r"^(?P<year>\d{4})(?:[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})"
     r"|(?P<month8>\d{2})(?P<day8>\d{2}))(?:[ T]00:00(?::00)?)?$"
 )
 
 #: Largest whole number (``seq``) kept exactly by float64 and int64.
-_MAX_WHOLE = 2.0**53
+MAX_WHOLE = 2.0**53
 
 
 def check_on_bad_row(on_bad_row: str) -> None:
@@ -86,8 +86,8 @@ def checked_coordinates(
     both = np.isfinite(lat) & np.isfinite(lon)
     if both.any():
         la, lo = lat[both], lon[both]
-        if np.all((la >= _SWAPPED_LAT[0]) & (la <= _SWAPPED_LAT[1])) and np.all(
-            (lo >= _SWAPPED_LON[0]) & (lo <= _SWAPPED_LON[1])
+        if np.all((la >= SWAPPED_LAT[0]) & (la <= SWAPPED_LAT[1])) and np.all(
+            (lo >= SWAPPED_LON[0]) & (lo <= SWAPPED_LON[1])
         ):
             raise InputError(
                 source,
@@ -169,6 +169,8 @@ class FieldChecks:
         problems = tuple(RowProblem(self.source, row, f, r) for row, _, f, r in found)
         if problems and on_bad_row == "raise":
             raise InputError.from_problem(problems[0])
+        if not problems:  # nothing to drop: no copy
+            return frame.reset_index(drop=True), problems
         kept = frame.loc[~self.bad()].reset_index(drop=True)
         return kept, problems
 
@@ -209,7 +211,7 @@ class FieldChecks:
         if whole:
             fraction = np.mod(nums, 1, where=finite, out=np.zeros(self.n))
             reasons[finite & (fraction != 0)] = "not a whole number (got {got})"
-            reasons[finite & (np.abs(nums) > _MAX_WHOLE)] = "too large (got {got})"
+            reasons[finite & (np.abs(nums) > MAX_WHOLE)] = "too large (got {got})"
         if lo is not None:
             reasons[finite & (nums < lo)] = f"must be >= {lo:g} (got {{got}})"
         reasons[missing] = "missing" if required else None
@@ -226,7 +228,7 @@ class FieldChecks:
             reasons[parsed.isna().to_numpy()] = "missing"
         else:
             raw = as_text(values).reset_index(drop=True)
-            parts = raw.str.extract(_DATE_RE)
+            parts = raw.str.extract(DATE_RE)
             month = pd.to_numeric(parts["month"].fillna(parts["month8"]))
             day = pd.to_numeric(parts["day"].fillna(parts["day8"]))
             year = pd.to_numeric(parts["year"])

@@ -45,6 +45,8 @@ _DATETIME_RE = (
 _UNPARSEABLE = "not ISO 8601, naive local time or epoch seconds (got {got})"
 
 _OFFSET_TAIL_RE = r"[+-]\d\d:?\d\d"
+#: A stricter form than the two checks of ``all_iso_with_offset`` (ASCII only).
+_PLAIN_ISO_OFFSET_RE = r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)$"
 
 
 def datetime_column(
@@ -116,13 +118,14 @@ def all_iso_with_offset(text: pd.Series) -> pd.Series | None:
     """
     if len(text) == 0:
         return None
-    has_offset = (
-        text.str.endswith("Z")
-        | text.str[-6:].str.fullmatch(_OFFSET_TAIL_RE)
-        | text.str[-5:].str.fullmatch(_OFFSET_TAIL_RE)
-    )
-    if not bool(has_offset.all()) or not bool(text.str.match(r"\d{4}-\d\d-\d\d[T ]").all()):
-        return None
+    if not _plainly_iso_with_offset(text):  # else the checks below hold for every value
+        has_offset = (
+            text.str.endswith("Z")
+            | text.str[-6:].str.fullmatch(_OFFSET_TAIL_RE)
+            | text.str[-5:].str.fullmatch(_OFFSET_TAIL_RE)
+        )
+        if not bool(has_offset.all()) or not bool(text.str.match(r"\d{4}-\d\d-\d\d[T ]").all()):
+            return None
     parsed = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
     if bool(parsed.isna().any()):
         return None
@@ -131,6 +134,16 @@ def all_iso_with_offset(text: pd.Series) -> pd.Series | None:
         return None
     out: pd.Series = parsed.dt.as_unit("ns")
     return out
+
+
+def _plainly_iso_with_offset(text: pd.Series) -> bool:
+    """Every value ASCII ``YYYY-MM-DD[T ]hh:mm[:ss[.f]]`` with ``Z`` or an offset: one
+    pyarrow pass that implies both pandas checks of :func:`all_iso_with_offset`."""
+    arr = pa.array(text)  # zero-copy for the str dtype
+    if arr.null_count or not (pa.types.is_large_string(arr.type) or pa.types.is_string(arr.type)):
+        return False
+    ascii_ = pc.all(pc.string_is_ascii(arr)).as_py()
+    return bool(ascii_ and pc.all(pc.match_substring_regex(arr, _PLAIN_ISO_OFFSET_RE)).as_py())
 
 
 def as_text(values: pd.Series) -> pd.Series:

@@ -357,7 +357,7 @@ class TestValidateTasks:
     def test_missing_required_column(self) -> None:
         _raises(
             "tasks.csv, field method: missing required column; expected "
-            "manager_id,date,seq,store_id,store_name,lat,lon,method[,reported_visited,market_id,crs]",
+            "manager_id,date,seq,store_id,store_name,lat,lon,method[,reported_visited,market_id,crs,footprint]",
             validate_tasks,
             _tasks().drop(columns=["method"]),
             source="tasks.csv",
