@@ -74,12 +74,16 @@ class Runner:
                 dashboard_address=None,
             )
             self._client = dask.Client(self._cluster)
+        kernels = _install_kernels(self._client)
         info = self._client.scheduler_info()
         threads = sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values())
         self.workers = threads or self.workers
         n = len(info.get("workers", {}))
         took = time.perf_counter() - started
-        self.log(f"dask scheduler {info.get('address')}: {n} workers ({took:.1f} s to connect)")
+        self.log(
+            f"dask scheduler {info.get('address')}: {n} workers ({took:.1f} s to connect, "
+            f"{kernels})"
+        )
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
@@ -114,6 +118,21 @@ def chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
     step = max(1, int(size))
     for start in range(0, len(items), step):
         yield list(items[start : start + step])
+
+
+def _install_kernels(client: Any) -> str:
+    """Ship this process's compiled kernels to every worker (and any that joins later),
+    so a fresh worker loads them instead of compiling (:mod:`batch.kernel_cache`); says
+    what was shipped."""
+    from batch.kernel_cache import KernelCachePlugin, collect_kernel_cache
+
+    entries = collect_kernel_cache()
+    plugin = KernelCachePlugin(entries)
+    client.register_plugin(plugin, name=plugin.name)
+    size = sum(len(data) for entry in entries for data in entry.files.values())
+    if not entries:
+        return "no compiled kernels to ship: run `trajcheck warmup` here"
+    return f"{len(entries)} compiled kernels shipped, {size / 1e6:.1f} MB"
 
 
 def _distributed() -> Any:
