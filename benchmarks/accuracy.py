@@ -98,12 +98,10 @@ def run_scenario(scenario: str, seeds: range) -> dict[str, Any]:
     return summary
 
 
-def run_real() -> dict[str, Any] | None:
-    folder = REAL_GPS / "stopgo-diary-labeled"
-    if not folder.is_dir():
-        return None
+def _diary_track(folder: Path) -> pd.DataFrame:
+    """The diary-labelled recording as the cleaner's input frame (no accuracy column)."""
     pts = pd.read_csv(folder / "normalized.csv")
-    track = pd.DataFrame(
+    return pd.DataFrame(
         {
             "time": pd.to_datetime(pts["timestamp"], utc=True, format="ISO8601"),
             "lat": pts["lat"],
@@ -112,6 +110,13 @@ def run_real() -> dict[str, Any] | None:
             "source_row": np.arange(1, len(pts) + 1),
         }
     )
+
+
+def run_real() -> dict[str, Any] | None:
+    folder = REAL_GPS / "stopgo-diary-labeled"
+    if not folder.is_dir():
+        return None
+    track = _diary_track(folder)
     truth = pd.read_csv(folder / "ground_truth_stops.csv")
     out = {}
     for min_stay in (180.0, 300.0):
@@ -217,16 +222,7 @@ def run_degraded(seeds: range) -> dict[str, tuple[int, int, int]] | None:
     folder = REAL_GPS / "stopgo-diary-labeled"
     if not folder.is_dir():
         return None
-    pts = pd.read_csv(folder / "normalized.csv")
-    track = pd.DataFrame(
-        {
-            "time": pd.to_datetime(pts["timestamp"], utc=True, format="ISO8601"),
-            "lat": pts["lat"],
-            "lon": pts["lon"],
-            "accuracy_m": np.nan,
-            "source_row": np.arange(1, len(pts) + 1),
-        }
-    )
+    track = _diary_track(folder)
     truth = pd.read_csv(folder / "ground_truth_stops.csv")
     out = {}
     for kind in ("none", *DEGRADATIONS):
