@@ -50,7 +50,7 @@ from urllib.parse import urljoin
 import numpy as np
 import pytest
 
-from api.cli.verify import read_expected, verify_files
+from api.cli.verify import verify_sample
 from maps.day import (
     STAY_MARKER_TOKEN,
     STORE_MARKER_TOKEN,
@@ -188,19 +188,7 @@ def open_page(browser: Any) -> Iterator[Callable[..., Visit]]:
 @cache
 def _sample(name: str) -> DayResult:
     """A bundled sample day verified as ``trajcheck demo`` does."""
-    day = SAMPLES / name
-    expected = read_expected(day)
-    config = day / "config.toml"
-    result: DayResult = verify_files(
-        day / "track.csv",
-        day / "tasks.csv",
-        config if config.is_file() else None,
-        track_crs=expected.get("track_crs", "wgs84"),
-        store_crs=expected.get("store_crs", "wgs84"),
-        manager_id=None,
-        date=None,
-        on_bad_row="raise",
-    )
+    result: DayResult = verify_sample(SAMPLES / name)[1]
     return result
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from api.cli.verify import read_expected, verify_files
+from api.cli.verify import verify_sample
 from maps.day import write_day
 from maps.day_layers import STORE_COLOURS
 from maps.i18n import LABELS
@@ -36,19 +36,8 @@ def browser() -> Iterator[Any]:
 
 @cache
 def _sample(name: str) -> DayResult:
-    day = SAMPLES / name
-    expected = read_expected(day)
-    config = day / "config.toml"
-    result: DayResult = verify_files(
-        day / "track.csv",
-        day / "tasks.csv",
-        config if config.is_file() else None,
-        track_crs=expected.get("track_crs", "wgs84"),
-        store_crs=expected.get("store_crs", "wgs84"),
-        manager_id=None,
-        date=None,
-        on_bad_row="raise",
-    )
+    """A bundled sample day verified as ``trajcheck demo`` does."""
+    result: DayResult = verify_sample(SAMPLES / name)[1]
     return result
 
 
