@@ -121,7 +121,7 @@ def resegment_stays(
     near = np.hypot(cx[:, None] - day.sx[None, :], cy[:, None] - day.sy[None, :]) <= match_radius_m
     market = _in_one_market(near, _market_labels(stores, day.sx, day.sy, market_link_m))
     periods = _market_periods(out, market, day.t, merge_gap_s)
-    replaced, rows = _split_rows(day, out, near, market, periods, min_stay_s)
+    replaced, rows = _split_rows(day, out, near, market, periods, min_stay_s, match_radius_m)
     if not replaced.any():
         return out
     result = pd.concat([out.loc[~replaced], *([pd.DataFrame(rows)] if rows else [])])
@@ -135,15 +135,21 @@ def _split_rows(
     market: npt.NDArray[np.bool_],
     periods: list[list[int]],
     min_stay_s: float,
+    match_radius_m: float,
 ) -> tuple[npt.NDArray[np.bool_], list[dict[str, object]]]:
-    """The stays replaced (market periods; ordinary stays the track splits) and their rows."""
+    """The stays replaced (market periods; ordinary stays the track splits) and their rows.
+
+    An ordinary stay is tried for a split between the stores near its centre and those
+    within ``match_radius_m`` of a good share of its fixes (two visits merged into one
+    stay can have their centre between the stores, out of reach of one)."""
     replaced = np.zeros(len(out), dtype=bool)
     rows: list[dict[str, object]] = []
     for period, members in enumerate(periods, start=1):
         replaced[members] = True
         rows += _period_rows(day, out, near, members, period, min_stay_s)
-    for i in np.flatnonzero((near.sum(axis=1) >= 2) & ~market):
-        parts = _ordinary_rows(day, out, near, int(i), min_stay_s)
+    reach = near | _reached(day, out, match_radius_m)
+    for i in np.flatnonzero((reach.sum(axis=1) >= 2) & ~market):
+        parts = _ordinary_rows(day, out, reach, int(i), min_stay_s)
         if len(parts) > 1:
             replaced[i] = True
             rows += parts
@@ -228,6 +234,21 @@ def _period_rows(
         }
         for a, b, state, alts, margin, confirmed in visits
     ]
+
+
+#: Share of a stay's fixes within the match radius of a store that makes it a candidate.
+REACHED_SHARE = 0.1
+
+
+def _reached(day: _Fixes, out: pd.DataFrame, radius_m: float) -> npt.NDArray[np.bool_]:
+    """Per stay and store: at least :data:`REACHED_SHARE` of the stay's fixes lie within
+    ``radius_m`` of the store."""
+    first = out["first_fix"].to_numpy(dtype=np.int64)
+    last = out["last_fix"].to_numpy(dtype=np.int64)
+    within = np.hypot(day.x[:, None] - day.sx[None, :], day.y[:, None] - day.sy[None, :])
+    cum = np.vstack([np.zeros((1, day.sx.size)), np.cumsum(within <= radius_m, axis=0)])
+    share = (cum[last + 1] - cum[first]) / (last - first + 1)[:, None]
+    return np.asarray(share >= REACHED_SHARE, dtype=bool)
 
 
 def _ordinary_rows(

@@ -71,6 +71,18 @@ class TestSplitBetweenStores:
         )
         assert parts == [(0, t.size - 1)]
 
+    def test_a_weak_extra_cut_does_not_veto_the_move_next_door(self) -> None:
+        # 8 min south of A, 40 min north of A (both nearest A), 60 min at B: three
+        # parts put two at one store; the strong cut A -> B still stands on its own
+        rng = np.random.default_rng(3)
+        t = np.arange(0.0, 6480.0, 5.0)
+        x = np.where(t < 2880, 0.0, 85.0) + rng.normal(0, 8, t.size)
+        y = np.where(t < 480, -35.0, np.where(t < 2880, 35.0, 0.0)) + rng.normal(0, 8, t.size)
+        sx, sy = np.array([0.0, 85.0, 0.0]), np.array([0.0, 0.0, 90.0])  # A, B, C
+        parts = split_between_stores(t, x, y, np.full(t.size, np.nan), sx, sy, min_stay_s=180)
+        assert len(parts) == 2
+        assert abs(t[parts[1][0]] - 2880) <= 90
+
 
 class TestOrdinaryStoresAreNotMarkets:
     def test_market_labels_link_only_stores_closer_than_the_stay_radius(self) -> None:
@@ -94,6 +106,19 @@ class TestOrdinaryStoresAreNotMarkets:
         b.stay(0, 0, 1800, noise_m=20).move(80, 0, speed_mps=1.2).stay(80, 0, 1800, noise_m=20)
         out = _resegment(b.move(80, 900).frame(), PAIR)
         assert len(out) == 2
+
+    def test_a_store_reached_by_part_of_a_stay_is_a_split_candidate(self) -> None:
+        # one stay (wide radius) over 12 min at A and 70 min at B 130 m away: its
+        # centre is out of A's match radius, but 15 % of its fixes are at A
+        b = TrackBuilder(seed=6).move(-900, 0).move(-20, 0)
+        b.stay(0, 0, 720, noise_m=10).move(130, 0, speed_mps=1.2).stay(130, 0, 4200, noise_m=10)
+        clean, _ = clean_track(b.move(130, 900).frame())
+        stays = detect_stay_points(clean, radius_m=200)
+        assert len(stays) == 1
+        stores = tasks_frame([("A", 0.0, 0.0), ("B", 130.0, 0.0)])
+        out = resegment_stays(stays, clean, stores, min_stay_s=180, match_radius_m=100)
+        assert len(out) == 2
+        assert out["duration_s"].iloc[0] == pytest.approx(720, abs=120)
 
 
 class TestNearbyStoresScenario:
