@@ -36,6 +36,8 @@ MATCH_COLUMNS: tuple[str, ...] = (
 )
 _ORDER_TIE_BREAK_M = 0.01
 _UNREACHABLE = 1e12
+#: The widest extension of the gate for a stay left unmatched (share of the radius).
+WIDE_GATE_SHARE = 0.5
 
 
 def match_stores(
@@ -84,6 +86,8 @@ def match_stores(
     matched_store = _preassigned(stays, candidates, store_ids)
     _assign_free(dist, stores, matched_store, radius_m)
     revisit = _revisits(dist, matched_store, radius_m)
+    spread = stays["spread_m"].to_numpy(dtype=np.float64)[candidates]
+    _assign_wide(dist, spread, matched_store, radius_m)
     ids, dists, amb, conf = _describe(stays, candidates, matched_store, dist, store_ids, radius_m)
     cols["store_id"][candidates] = ids
     cols["distance_m"][candidates] = dists
@@ -179,6 +183,24 @@ def _assign_free(
         rows, cols = linear_sum_assignment(cost)
         ok = cost[rows, cols] < _UNREACHABLE
         matched_store[free_stays[rows[ok]]] = free_stores[cols[ok]]
+
+
+def _assign_wide(
+    dist: np.ndarray, spread: np.ndarray, matched_store: np.ndarray, radius_m: float
+) -> None:
+    """Stays still unmatched to stores still unvisited, one to one, within a gate widened
+    by the stay's spread (at most :data:`WIDE_GATE_SHARE` of ``radius_m``): indoor drift
+    can carry a long visit's fixes, and their centre, past the gate (in place)."""
+    left = np.flatnonzero(matched_store < 0)
+    free = np.setdiff1d(np.arange(dist.shape[1]), matched_store[matched_store >= 0])
+    if left.size == 0 or free.size == 0:
+        return
+    gate = radius_m + np.minimum(np.nan_to_num(spread[left]), WIDE_GATE_SHARE * radius_m)
+    sub = dist[np.ix_(left, free)]
+    cost = np.where(sub <= gate[:, None], sub, _UNREACHABLE)
+    rows, cols = linear_sum_assignment(cost)
+    ok = cost[rows, cols] < _UNREACHABLE
+    matched_store[left[rows[ok]]] = free[cols[ok]]
 
 
 def _revisits(dist: np.ndarray, matched_store: np.ndarray, radius_m: float) -> np.ndarray:

@@ -52,10 +52,32 @@ class TestMatchStores:
         assert out["store_id"].tolist() == ["B", "A"]
 
     def test_distance_gate_is_inclusive(self) -> None:
-        out = match_stores(_stays([(0, 0)]), _stores([("A", 100, 0)]), radius_m=100.01)
+        tight = _stays([(0, 0)], spread=0.0)  # no widening (see the wide-gate tests)
+        out = match_stores(tight, _stores([("A", 100, 0)]), radius_m=100.01)
         assert out["store_id"].tolist() == ["A"]
-        out = match_stores(_stays([(0, 0)]), _stores([("A", 100, 0)]), radius_m=99.9)
+        out = match_stores(tight, _stores([("A", 100, 0)]), radius_m=99.9)
         assert out["store_id"].tolist() == [None]
+
+    def test_a_drifting_stay_left_over_reaches_an_unvisited_store(self) -> None:
+        # held-out drift_indoors/3020: a 28-minute visit whose drift put its centre
+        # 108 m from the store; its spread (58 m) says the centre is that uncertain
+        out = match_stores(_stays([(0, 0)], spread=40.0), _stores([("A", 130, 0)]))
+        assert out["store_id"].tolist() == ["A"]
+        assert out["confidence"].iloc[0] == 0.5
+        # a tight stay is where it says it is; the widening stops at half the radius
+        assert match_stores(_stays([(0, 0)], spread=5.0), _stores([("A", 130, 0)]))[
+            "store_id"
+        ].tolist() == [None]
+        assert match_stores(_stays([(0, 0)], spread=90.0), _stores([("A", 160, 0)]))[
+            "store_id"
+        ].tolist() == [None]
+
+    def test_the_wide_gate_never_makes_a_revisit(self) -> None:
+        # A is visited by the first stay: the second, 130 m off, is not A again
+        stays = _stays([(130, 0), (0, 0)], spread=40.0)
+        out = match_stores(stays, _stores([("A", 130, 0)]))
+        assert out["store_id"].iloc[0] == "A"
+        assert pd.isna(out["store_id"].iloc[1])
 
     def test_revisit_takes_nearest_store_in_gate(self) -> None:
         out = match_stores(
