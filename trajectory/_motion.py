@@ -20,6 +20,8 @@ STRICT_CREEP_RHO = 0.88
 CREEP_MPS = 0.13
 SLOW_CREEP_MPS = 0.1
 STILL_MPS = 0.25
+#: Cosine between a creep's progression and the way the track goes on (see _moves_on).
+CREEP_COS = 0.4
 #: The phone's speeds are averaged without the first and last 1/EDGE_SHARE_INV of fixes.
 EDGE_SHARE_INV = 10
 
@@ -98,9 +100,37 @@ def is_creeping(
         return False
     along = (x[kept] * dx + y[kept] * dy) / apart
     rho = spearman(t[kept], along)
-    return (rho > CREEP_RHO and net_mps >= CREEP_MPS) or (
+    progress = (rho > CREEP_RHO and net_mps >= CREEP_MPS) or (
         moving_per_phone and rho > STRICT_CREEP_RHO
     )
+    return progress and _moves_on(kept, t, x, y, dx / apart, dy / apart)
+
+
+@njit(cache=True, nogil=True)
+def _moves_on(
+    kept: np.ndarray, t: np.ndarray, x: np.ndarray, y: np.ndarray, ux: float, uy: float
+) -> bool:
+    """The track goes on the way the stay progressed (unit vector ``ux``, ``uy``): from the
+    fix ``QUEUE_REACH_M`` before the stay's first to the one that far after its last,
+    within ``CREEP_COS``.  Traffic creeps the way it goes; indoor drift that happens to
+    progress points anywhere, and a track that leaves the way it came is no queue.
+    Unknown (no track within ``QUEUE_LOOK_S`` either side): True."""
+    i0 = kept[0]
+    i1 = kept[kept.shape[0] - 1]
+    j = i0 - 1
+    while j >= 0 and np.hypot(x[j] - x[i0], y[j] - y[i0]) < QUEUE_REACH_M:
+        j -= 1
+    k = i1 + 1
+    m = t.shape[0]
+    while k < m and np.hypot(x[k] - x[i1], y[k] - y[i1]) < QUEUE_REACH_M:
+        k += 1
+    if j < 0 or k >= m or t[i0] - t[j] > QUEUE_LOOK_S or t[k] - t[i1] > QUEUE_LOOK_S:
+        return True
+    lx, ly = x[k] - x[j], y[k] - y[j]
+    ll = np.hypot(lx, ly)
+    if ll < QUEUE_REACH_M:
+        return True
+    return (lx * ux + ly * uy) / ll >= CREEP_COS
 
 
 #: Constants of the queue test (see is_queue).

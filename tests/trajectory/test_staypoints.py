@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from tests.tracks import TrackBuilder
-from trajectory._motion import is_creeping
+from trajectory._motion import _moves_on, is_creeping
 from trajectory.cleaning import clean_track
 from trajectory.staypoints import STAY_COLUMNS, detect_stay_points
 from trajectory.testing.evaluation import score_verdicts, verify_generated
@@ -169,10 +169,42 @@ class TestCreepAndPhoneSpeed:
     def test_moving_phone_is_still_creeping(self) -> None:
         assert self._drift(0.6)
 
-    def test_held_out_indoor_visit_is_found(self) -> None:
-        day = generate_day("compliant", 3019)
+    @pytest.mark.parametrize(
+        ("scenario", "seed"), [("compliant", 3019), ("phone_chat_tasks", 3010)]
+    )
+    def test_held_out_indoor_visit_is_found(self, scenario: str, seed: int) -> None:
+        # 3010: drift progressing 97 m against the way the track came and went
+        day = generate_day(scenario, seed)
         verdicts = score_verdicts(verify_generated(day).to_dict(), day.expected)
         assert set(verdicts.values()) == {"right"}
+
+
+class TestTrafficGoesOn:
+    """``_moves_on``: creeping traffic progresses the way the track goes on."""
+
+    @staticmethod
+    def _track(out_y: float) -> tuple[np.ndarray, ...]:
+        # driving north to (0, 0), 60 fixes there, then on to (0, out_y)
+        y_in = np.linspace(-200.0, -5.0, 40)
+        y_out = np.linspace(5.0, out_y, 40) if out_y > 0 else np.linspace(-5.0, out_y, 40)
+        y = np.r_[y_in, np.zeros(60), y_out]
+        x = np.zeros(y.size)
+        t = np.arange(y.size) * 5.0
+        return t, x, y, np.arange(40, 100)
+
+    def test_progress_along_the_road_is_traffic(self) -> None:
+        t, x, y, kept = self._track(200.0)
+        assert _moves_on(kept, t, x, y, 0.0, 1.0)
+
+    def test_progress_across_the_way_the_track_goes_is_not(self) -> None:
+        t, x, y, kept = self._track(200.0)
+        assert not _moves_on(kept, t, x, y, 1.0, 0.0)
+        assert not _moves_on(kept, t, x, y, 0.0, -1.0)
+
+    def test_unknown_when_the_track_leaves_the_way_it_came_or_not_at_all(self) -> None:
+        t, x, y, kept = self._track(-200.0)  # back south: no direction to compare
+        assert _moves_on(kept, t, x, y, 1.0, 0.0)
+        assert _moves_on(kept[:-1], t[:99], x[:99], y[:99], 1.0, 0.0)  # track ends
 
 
 class TestStopAndGoQueue:
