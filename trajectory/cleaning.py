@@ -93,10 +93,7 @@ def clean_track(
     # same order and exact duplicates sit next to each other.
     acc_key = np.where(np.isnan(acc_all), np.inf, acc_all)
     kept = _Kept(_time_order(times, (rows_all, acc_key, lon_all, lat_all)), rows_all)
-    ts = times[kept.idx]
-    if ts.size > 1 and not bool(np.all(ts[1:] != ts[:-1])):  # no shared instant: nothing to do
-        kept.drop(_repeats(ts, lat_all[kept.idx], lon_all[kept.idx]), "duplicate")
-        kept.drop(~_first_best(times[kept.idx], acc_key[kept.idx]), "conflicting_duplicate")
+    _drop_duplicates(kept, times, lat_all, lon_all, acc_key)
     idx = kept.idx
     kept.drop((lat_all[idx] == 0) & (lon_all[idx] == 0), "zero_coordinates")
     poor = _poor_accuracy(acc_all[kept.idx], max_accuracy_m, accuracy_factor, accuracy_floor_m)
@@ -201,6 +198,21 @@ def _columns(
         else np.arange(1, n_in + 1, dtype=np.int64)
     )
     return times, lat_all, lon_all, acc_all, rows_all
+
+
+def _drop_duplicates(
+    kept: _Kept,
+    times: npt.NDArray[np.int64],
+    lat: npt.NDArray[np.float64],
+    lon: npt.NDArray[np.float64],
+    acc_key: npt.NDArray[np.float64],
+) -> None:
+    """Drop exact duplicates, then all but the most accurate fix of each instant."""
+    ts = times[kept.idx]
+    if ts.size < 2 or bool(np.all(ts[1:] != ts[:-1])):  # no shared instant: nothing to do
+        return
+    kept.drop(_repeats(ts, lat[kept.idx], lon[kept.idx]), "duplicate")
+    kept.drop(~_first_best(times[kept.idx], acc_key[kept.idx]), "conflicting_duplicate")
 
 
 def _repeats(

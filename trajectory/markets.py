@@ -184,17 +184,21 @@ class _Fixes:
 
 
 def _outside_markets(stays: pd.DataFrame) -> pd.DataFrame:
-    """A copy of the stays with the market columns as outside any market."""
-    out = stays.copy()
-    out["split_from"] = out["stay_id"]
-    out["state_store_id"] = None
-    out["alt_store_ids"] = pd.Series([[] for _ in range(len(out))], index=out.index, dtype=object)
-    out["margin_nats"] = np.nan
-    out["confirmed"] = True
-    out["market_period"] = 0
-    out["period_visits_min"] = 0
-    out["period_visits_max"] = 0
-    return out
+    """A copy of the stays with the market columns as outside any market (one frame
+    built from the columns: cheaper than setting them one by one)."""
+    n = len(stays)
+    cols: dict[str, Any] = {c: stays[c].array for c in stays.columns}
+    cols.update(
+        split_from=stays["stay_id"].array,
+        state_store_id=np.full(n, None, dtype=object),
+        alt_store_ids=pd.Series([[] for _ in range(n)], index=stays.index, dtype=object).array,
+        margin_nats=np.full(n, np.nan),
+        confirmed=np.ones(n, dtype=bool),
+        market_period=np.zeros(n, dtype=np.int64),
+        period_visits_min=np.zeros(n, dtype=np.int64),
+        period_visits_max=np.zeros(n, dtype=np.int64),
+    )
+    return pd.DataFrame(cols, index=stays.index)
 
 
 def _period_rows(

@@ -220,7 +220,8 @@ def _select_day(
         raise InputError(
             vtasks.source, None, "date", "the task list is empty; name the date to verify"
         )
-    held = set(points["manager_id"].astype(str).unique())
+    as_text = points["manager_id"].astype(str)
+    held = set(as_text.unique())
     if held and mgr not in held:
         raise InputError(
             vtrack.source,
@@ -228,7 +229,9 @@ def _select_day(
             "manager_id",
             f"the track has no fixes of manager {mgr} (it holds {', '.join(sorted(held)[:5])})",
         )
-    return task_df, mgr, day, points.loc[points["manager_id"].astype(str) == mgr]
+    if held == {mgr}:  # the usual one-manager track: no copy
+        return task_df, mgr, day, points
+    return task_df, mgr, day, points.loc[as_text == mgr]
 
 
 def _on_day(points: pd.DataFrame, day: dt.date, cfg: VerifyConfig) -> tuple[pd.DataFrame, int]:
@@ -352,9 +355,9 @@ def _select_tasks(
         df = df.loc[df["manager_id"].astype(str) == str(manager_id)]
     if want_date is not None:
         df = df.loc[df["date"] == want_date]
-    pairs = df[["manager_id", "date"]].drop_duplicates()
+    pairs = _manager_days(df)
     if len(pairs) > 1:
-        listed = ", ".join(f"{m} {d}" for m, d in pairs.head(5).itertuples(index=False))
+        listed = ", ".join(f"{m} {d}" for m, d in pairs[:5])
         raise InputError(
             vtasks.source,
             None,
@@ -363,9 +366,19 @@ def _select_tasks(
             "(select with manager_id and date)",
         )
     if len(pairs) == 1:
-        m, d = pairs.iloc[0]
+        m, d = pairs[0]
         return df, str(m), d
     return df, manager_id, want_date
+
+
+def _manager_days(df: pd.DataFrame) -> list[tuple[Any, Any]]:
+    """The distinct (manager_id, date) pairs in order of first appearance (a task list
+    is a few rows: plain Python beats ``drop_duplicates`` here)."""
+    ids, dates = df["manager_id"].tolist(), df["date"].tolist()
+    if pd.isna(ids).any() or pd.isna(dates).any():  # NaN keys: pandas' notion of equal ones
+        pairs = df[["manager_id", "date"]].drop_duplicates()
+        return list(pairs.itertuples(index=False, name=None))
+    return list(dict.fromkeys(zip(ids, dates, strict=True)))
 
 
 def _config_summary(cfg: VerifyConfig, track_crs: str, store_crs: str) -> dict[str, Any]:
