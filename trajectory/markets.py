@@ -48,6 +48,7 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
+from trajectory._frames import with_columns
 from trajectory.geodesy import LocalProjection
 from trajectory.market_stalls import AMBIGUOUS_NATS, segment_period
 from trajectory.neighbours import split_between_stores
@@ -187,8 +188,7 @@ def _outside_markets(stays: pd.DataFrame) -> pd.DataFrame:
     """A copy of the stays with the market columns as outside any market (one frame
     built from the columns: cheaper than setting them one by one)."""
     n = len(stays)
-    cols: dict[str, Any] = {c: stays[c].array for c in stays.columns}
-    cols.update(
+    cols = dict(
         split_from=stays["stay_id"].array,
         state_store_id=np.full(n, None, dtype=object),
         alt_store_ids=pd.Series([[] for _ in range(n)], index=stays.index, dtype=object).array,
@@ -198,7 +198,7 @@ def _outside_markets(stays: pd.DataFrame) -> pd.DataFrame:
         period_visits_min=np.zeros(n, dtype=np.int64),
         period_visits_max=np.zeros(n, dtype=np.int64),
     )
-    return pd.DataFrame(cols, index=stays.index)
+    return with_columns(stays, cols)
 
 
 def _period_rows(
