@@ -235,11 +235,9 @@ def _select_day(
 
 
 def _on_day(points: pd.DataFrame, day: dt.date, cfg: VerifyConfig) -> tuple[pd.DataFrame, int]:
-    """The fixes of the local day (or its working hours) and the count of the others.
-
-    The window is a UTC interval: DST-safe, and an integer comparison instead of
-    converting every fix to local time.
-    """
+    """The fixes of the local day (or its working hours; no copy when that is all of
+    them) and the count of the others.  The window is a UTC interval: DST-safe, and an
+    integer comparison instead of converting every fix to local time."""
     start, end = local_day_bounds(day, cfg.timezone)
     lo, hi = start.as_unit("ns").value, end.as_unit("ns").value - 1
     if cfg.working_hours is not None:
@@ -248,7 +246,8 @@ def _on_day(points: pd.DataFrame, day: dt.date, cfg: VerifyConfig) -> tuple[pd.D
         hi = pd.Timestamp(dt.datetime.combine(day, end_t), tz=cfg.tz).as_unit("ns").value
     ns = pd.DatetimeIndex(points["time"]).as_unit("ns").asi8
     on_day = (ns >= lo) & (ns <= hi)
-    return points.loc[on_day], int((~on_day).sum())
+    outside = int((~on_day).sum())
+    return (points.loc[on_day] if outside else points), outside
 
 
 def _clean(points: pd.DataFrame, cfg: VerifyConfig) -> tuple[pd.DataFrame, CleaningReport]:
