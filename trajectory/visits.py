@@ -177,10 +177,14 @@ def _gps_gaps(clean: pd.DataFrame, stays: tuple[StayPoint, ...], min_stay_s: flo
     ns = pd.DatetimeIndex(clean["time"]).as_unit("ns").asi8
     dt_s = np.diff(ns) / 1e9
     inside = np.zeros(ns.size - 1, dtype=bool)
+    ordered = bool(np.all(ns[1:] >= ns[:-1]))  # a cleaned track: a stay's gaps are a slice
     for s in stays:
         a = pd.Timestamp(s.first_fix_at or s.arrival).as_unit("ns").value
         b = pd.Timestamp(s.last_fix_at or s.departure).as_unit("ns").value
-        inside |= (ns[:-1] >= a) & (ns[1:] <= b)
+        if ordered:
+            inside[np.searchsorted(ns[:-1], a) : np.searchsorted(ns[1:], b, side="right")] = True
+        else:
+            inside |= (ns[:-1] >= a) & (ns[1:] <= b)
     idx = np.flatnonzero((dt_s > min_stay_s) & ~inside)
     lat = clean["lat"].to_numpy()
     lon = clean["lon"].to_numpy()
