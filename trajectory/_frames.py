@@ -18,7 +18,7 @@ def with_columns(frame: pd.DataFrame, columns: Mapping[str, Any]) -> pd.DataFram
     """``frame.assign(**columns)`` for array-like ``columns`` of ``len(frame)``: a new
     frame built in one go (existing columns replaced in place, new ones appended)."""
     added = pd.DataFrame(dict(columns), index=frame.index)
-    if not frame.columns.isin(list(columns)).any():  # only new columns: side by side
+    if set(columns).isdisjoint(frame.columns.tolist()):  # only new columns: side by side
         return pd.concat([frame, added], axis=1)
     data: dict[str, Any] = {c: frame[c] for c in frame.columns}  # Series keep their dtype
     data.update(columns)
