@@ -341,7 +341,8 @@ def _first_site_stay(
         lat, lon = np.array([[s.lat, s.lon] for s in stays]).T
         d_first = store_distances(lat, lon, onsite.iloc[[0]])[:, 0].tolist()
     else:
-        d_first = [float(haversine_m(s.lat, s.lon, first["lat"], first["lon"])) for s in stays]
+        f_lat, f_lon = first["lat"], first["lon"]
+        d_first = [float(haversine_m(s.lat, s.lon, f_lat, f_lon)) for s in stays]
     near = [s for s, d in zip(stays, d_first, strict=True) if s.exempt is None and d <= radius_m]
     return min(near, key=lambda s: s.arrival) if near else None
 
