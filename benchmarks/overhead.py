@@ -1,22 +1,28 @@
-"""verify_day's fixed per-day overhead (issue 18): raw vs validated frames, per stage.
+"""verify_day's fixed per-day overhead (issue 18): this tree against an earlier commit.
 
-Times ``verify_day`` on one ~17k-fix generated 1 s-sampled day and on the ``late``
-sample day (2,864 fixes, read with ``pandas.read_csv``), from raw frames and from
-frames already validated, and the validation stages alone.  "before" runs with the
-issue-18 fast paths switched off (the task-list fast path
-``trajectory.schema_tasks.good_task_frame`` and the one-pass pyarrow ISO 8601 check of
-``trajectory.timestamps_forms``; the third change, no copy in ``FieldChecks.settle``
-when no row is bad, stays on), so both columns come from the same tree; the results
-are identical either way (checked here too).  Best of ``--repeat`` runs, the two
-columns interleaved three times; one process, one core.
+Times ``validate_tasks``, ``validate_track`` and ``verify_day`` from raw and from
+validated frames on one ~17k-fix generated 1 s-sampled day and on the ``late`` sample
+day (2,864 fixes, read with ``pandas.read_csv``).  "before" is the tree of
+``--against`` (default: the last commit before the issue-18 array work), exported with
+``git archive`` to a temporary directory; each column runs in its own process (the
+tree on ``PYTHONPATH``), the two alternating ``--rounds`` times so load changes hit
+both; best of ``--repeat`` runs per round, best over the rounds.  Both trees must give
+byte-identical results on the two days (checked here).  One core.
 
-    .venv/bin/python benchmarks/overhead.py [--repeat 30]
+    .venv/bin/python benchmarks/overhead.py [--repeat 20] [--rounds 3] [--against REV]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import io
 import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,92 +30,112 @@ from typing import Any
 
 import pandas as pd
 
-import trajectory.schema as schema
-import trajectory.timestamps_forms as forms
-from trajectory.pipeline import verify_day
-from trajectory.schema import validate_tasks, validate_track
-from trajectory.testing import generate_day
-
 ROOT = Path(__file__).resolve().parents[1]
-_FAST = schema.good_task_frame  # type: ignore[attr-defined]
-_PLAIN = forms._plainly_iso_with_offset
+BEFORE_ISSUE_18 = "9e45110"
+STAGES = (
+    "validate_tasks",
+    "validate_track",
+    "verify_day, raw frames",
+    "verify_day, validated frames",
+)
 
 
-def _big_day(target: int = 17_000) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """The 1 s-sampled generated day (seeds 0-19) whose size is closest to ``target``."""
+def _days() -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
+    """The 1 s-sampled generated day (seeds 0-19) closest to 17k fixes, and ``late``."""
+    from trajectory.testing import generate_day
+
     best = None
     for seed in range(20):
         day = generate_day("sampling_1s", seed)
-        if best is None or abs(len(day.track) - target) < abs(len(best.track) - target):
+        if best is None or abs(len(day.track) - 17_000) < abs(len(best.track) - 17_000):
             best = day
     assert best is not None
-    return best.track, best.tasks, f"sampling_1s seed {best.seed}"
-
-
-def _fast_path(on: bool) -> None:
-    schema.good_task_frame = _FAST if on else (lambda *a: None)  # type: ignore[attr-defined]
-    forms._plainly_iso_with_offset = _PLAIN if on else (lambda text: False)
-
-
-def _best_ms(fn: Callable[[], Any], on: bool, repeat: int) -> float:
-    _fast_path(on)
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    _fast_path(True)
-    return best * 1e3
-
-
-def _rows(name: str, track: pd.DataFrame, tasks: pd.DataFrame, repeat: int) -> list[str]:
-    vtrack, vtasks = validate_track(track), validate_tasks(tasks)
-    stages: dict[str, Callable[[], Any]] = {
-        "validate_tasks": lambda: validate_tasks(tasks),
-        "validate_track": lambda: validate_track(track),
-        "verify_day, raw frames": lambda: verify_day(track, tasks),
-        "verify_day, validated frames": lambda: verify_day(vtrack, vtasks),
-    }
-    out = []
-    for stage, fn in stages.items():
-        before = after = float("inf")
-        for _ in range(3):  # interleaved, so load changes hit both columns
-            before = min(before, _best_ms(fn, False, repeat))
-            after = min(after, _best_ms(fn, True, repeat))
-        out.append(f"| {name} | {stage} | {before:.1f} | {after:.1f} |")
-    return out
-
-
-def _same_results(track: pd.DataFrame, tasks: pd.DataFrame) -> bool:
-    dumps = []
-    for on in (False, True):
-        _fast_path(on)
-        dumps.append(json.dumps(verify_day(track, tasks).to_dict(), sort_keys=True, default=str))
-    _fast_path(True)
-    return dumps[0] == dumps[1]
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=20)
-    args = parser.parse_args()
-    big_track, big_tasks, big_name = _big_day()
     late = ROOT / "sample_tracks" / "late"
     late_track, late_tasks = pd.read_csv(late / "track.csv"), pd.read_csv(late / "tasks.csv")
-    days = {
-        f"{big_name}, {len(big_track):,} fixes, {len(big_tasks)} tasks": (big_track, big_tasks),
+    return {
+        f"sampling_1s seed {best.seed}, {len(best.track):,} fixes, {len(best.tasks)} tasks": (
+            best.track,
+            best.tasks,
+        ),
         f"late sample, {len(late_track):,} fixes, {len(late_tasks)} tasks": (
             late_track,
             late_tasks,
         ),
     }
-    for track, tasks in days.values():
-        verify_day(track, tasks)  # compile and warm up
-        assert _same_results(track, tasks), "the fast path changed a result"
-    print("| day | stage | before (ms) | after (ms) |")
+
+
+def _worker(repeat: int) -> dict[str, Any]:
+    """Best-of-``repeat`` ms per day and stage, and a digest of the results (this tree)."""
+    from trajectory.pipeline import verify_day
+
+    out: dict[str, Any] = {"ms": {}, "digest": {}}
+    for name, (track, tasks) in _days().items():
+        result = verify_day(track, tasks)  # compile and warm up
+        text = json.dumps(result.to_dict(), sort_keys=True, default=str)
+        out["digest"][name] = hashlib.sha1(text.encode()).hexdigest()
+        for stage, ms in _stage_ms(track, tasks, repeat).items():
+            out["ms"][f"{name}|{stage}"] = ms
+    return out
+
+
+def _stage_ms(track: pd.DataFrame, tasks: pd.DataFrame, repeat: int) -> dict[str, float]:
+    from trajectory.pipeline import verify_day
+    from trajectory.schema import validate_tasks, validate_track
+
+    vtrack, vtasks = validate_track(track), validate_tasks(tasks)
+    fns: tuple[Callable[[], Any], ...] = (
+        lambda: validate_tasks(tasks),
+        lambda: validate_track(track),
+        lambda: verify_day(track, tasks),
+        lambda: verify_day(vtrack, vtasks),
+    )
+    out = {}
+    for stage, fn in zip(STAGES, fns, strict=True):
+        best = float("inf")
+        for _ in range(repeat):
+            start = time.perf_counter()
+            fn()
+            best = min(best, time.perf_counter() - start)
+        out[stage] = best * 1e3
+    return out
+
+
+def _run(tree: Path, repeat: int) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "--repeat", str(repeat)]
+    done = subprocess.run(cmd, env=env, cwd=tempfile.gettempdir(), check=True, capture_output=True)
+    data: dict[str, Any] = json.loads(done.stdout)
+    return data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--against", default=BEFORE_ISSUE_18, help="git revision of 'before'")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(_worker(args.repeat)))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", args.against], check=True, capture_output=True
+        ).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")
+        runs: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
+        for _ in range(args.rounds):  # interleaved
+            runs["before"].append(_run(Path(tmp), args.repeat))
+            runs["after"].append(_run(ROOT, args.repeat))
+    digests = {json.dumps(r["digest"], sort_keys=True) for rs in runs.values() for r in rs}
+    assert len(digests) == 1, "the two trees give different results"
+    print(f"| day | stage | before ({args.against}) ms | after ms |")
     print("|---|---|--:|--:|")
-    for name, (track, tasks) in days.items():
-        print("\n".join(_rows(name, track, tasks, args.repeat)))
+    for key in runs["after"][0]["ms"]:
+        best = {side: min(r["ms"][key] for r in rs) for side, rs in runs.items()}
+        day, stage = key.split("|")
+        print(f"| {day} | {stage} | {best['before']:.1f} | {best['after']:.1f} |")
 
 
 if __name__ == "__main__":

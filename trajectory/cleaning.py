@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = ["DROP_REASONS", "CleaningReport", "clean_track"]
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -91,9 +92,8 @@ def clean_track(
     # Sort on (time, lat, lon, accuracy) so shuffled or duplicated uploads give the
     # same order and exact duplicates sit next to each other.
     acc_key = np.where(np.isnan(acc_all), np.inf, acc_all)
-    kept = _Kept(np.lexsort((rows_all, acc_key, lon_all, lat_all, times)), rows_all)
-    kept.drop(_repeats(times[kept.idx], lat_all[kept.idx], lon_all[kept.idx]), "duplicate")
-    kept.drop(~_first_best(times[kept.idx], acc_key[kept.idx]), "conflicting_duplicate")
+    kept = _Kept(_time_order(times, (rows_all, acc_key, lon_all, lat_all)), rows_all)
+    _drop_duplicates(kept, times, lat_all, lon_all, acc_key)
     idx = kept.idx
     kept.drop((lat_all[idx] == 0) & (lon_all[idx] == 0), "zero_coordinates")
     poor = _poor_accuracy(acc_all[kept.idx], max_accuracy_m, accuracy_factor, accuracy_floor_m)
@@ -132,6 +132,29 @@ def _cleaned(
         reordered=reordered,
     )
     return df, report
+
+
+def _time_order(
+    times: npt.NDArray[np.int64], ties: tuple[npt.NDArray[Any], ...]
+) -> npt.NDArray[np.intp]:
+    """``np.lexsort((*ties, times))`` for a track: a stable sort on time, and the full
+    lexicographic sort only among the few fixes that share an instant."""
+    n = times.size
+    if n < 2 or bool(np.all(times[1:] >= times[:-1])):
+        order = np.arange(n, dtype=np.intp)
+    else:
+        order = np.argsort(times, kind="stable")
+    ts = times[order]
+    tie = ts[1:] == ts[:-1]
+    if not tie.any():
+        return order
+    shared = np.zeros(n, dtype=bool)
+    shared[1:] |= tie
+    shared[:-1] |= tie
+    slots = np.flatnonzero(shared)  # runs of one instant, in time order
+    sub = order[slots]  # within a run in input order, as the stable lexsort keeps them
+    order[slots] = sub[np.lexsort((*(k[sub] for k in ties), times[sub]))]
+    return order
 
 
 class _Kept:
@@ -175,6 +198,21 @@ def _columns(
         else np.arange(1, n_in + 1, dtype=np.int64)
     )
     return times, lat_all, lon_all, acc_all, rows_all
+
+
+def _drop_duplicates(
+    kept: _Kept,
+    times: npt.NDArray[np.int64],
+    lat: npt.NDArray[np.float64],
+    lon: npt.NDArray[np.float64],
+    acc_key: npt.NDArray[np.float64],
+) -> None:
+    """Drop exact duplicates, then all but the most accurate fix of each instant."""
+    ts = times[kept.idx]
+    if ts.size < 2 or bool(np.all(ts[1:] != ts[:-1])):  # no shared instant: nothing to do
+        return
+    kept.drop(_repeats(ts, lat[kept.idx], lon[kept.idx]), "duplicate")
+    kept.drop(~_first_best(times[kept.idx], acc_key[kept.idx]), "conflicting_duplicate")
 
 
 def _repeats(
@@ -246,11 +284,15 @@ def _single_jumps(
     mask = np.zeros(n, dtype=bool)
     if n < 3:
         return mask
-    ax, ay = x[:-2], y[:-2]
-    px, py = x[1:-1], y[1:-1]
-    bx, by = x[2:], y[2:]
-    d1 = np.hypot(px - ax, py - ay)
-    d2 = np.hypot(bx - px, by - py)
+    seg = np.hypot(np.diff(x), np.diff(y))  # seg[i]: fix i to fix i + 1
+    d1, d2 = seg[:-1], seg[1:]  # interior fix i + 1 to its neighbours
+    cand = np.flatnonzero(np.minimum(d1, d2) > jump_m)  # usually a handful
+    if cand.size == 0:
+        return mask
+    d1, d2 = d1[cand], d2[cand]
+    ax, ay = x[cand], y[cand]
+    px, py = x[cand + 1], y[cand + 1]
+    bx, by = x[cand + 2], y[cand + 2]
     d13 = np.hypot(bx - ax, by - ay)
     # distance from p to the segment a-b
     vx, vy = bx - ax, by - ay
@@ -260,5 +302,5 @@ def _single_jumps(
     u = np.clip(u, 0.0, 1.0)
     off = np.hypot(px - (ax + u * vx), py - (ay + u * vy))
     detour = (d1 + d2) >= 3.0 * np.maximum(d13, 1.0)
-    mask[1:-1] = (off > jump_m) & (np.minimum(d1, d2) > jump_m) & detour
+    mask[cand + 1] = (off > jump_m) & detour
     return mask

@@ -22,13 +22,19 @@ def in_wgs84(
     if track_crs != "wgs84" and len(points):
         lat, lon = crs_mod.to_wgs84(points["lat"].to_numpy(), points["lon"].to_numpy(), track_crs)
         points = points.assign(lat=lat, lon=lon)
-    task_df = task_df.copy()
     # a row's own ``crs`` (task files may mix systems) before the run's ``store_crs``
-    own = task_df["crs"] if "crs" in task_df else pd.Series(None, task_df.index, object)
-    row_crs = own.fillna(store_crs).to_numpy(dtype=object)
+    if "crs" in task_df:
+        row_crs = task_df["crs"].fillna(store_crs).to_numpy(dtype=object)
+    else:
+        row_crs = np.full(len(task_df), store_crs, dtype=object)
+    systems = set(row_crs.tolist()) - {"wgs84"}
+    floats = task_df["lat"].dtype == np.float64 and task_df["lon"].dtype == np.float64
+    if not systems and floats:
+        return points, task_df  # already WGS-84 floats: nothing to convert or copy
+    task_df = task_df.copy()
     lat = task_df["lat"].to_numpy(dtype=np.float64, copy=True)
     lon = task_df["lon"].to_numpy(dtype=np.float64, copy=True)
-    for name in set(row_crs.tolist()) - {"wgs84"}:  # one conversion per system, not per row
+    for name in systems:  # one conversion per system, not per row
         rows = row_crs == name
         lat[rows], lon[rows] = crs_mod.to_wgs84(lat[rows], lon[rows], str(name))
     task_df["lat"], task_df["lon"] = lat, lon

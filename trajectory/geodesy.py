@@ -78,7 +78,11 @@ class LocalProjection:
         """(lat, lon) in degrees to (x, y) in metres."""
         lon_a = np.asarray(lon, dtype=np.float64)
         lat_a = np.asarray(lat, dtype=np.float64)
-        dlon = (lon_a - self.lon0 + 180.0) % 360.0 - 180.0
+        shifted = lon_a - self.lon0 + 180.0
+        # ``% 360`` returns a value in [0, 360) unchanged: skip the costly modulo then
+        if shifted.size and not (shifted.min() >= 0.0 and shifted.max() < 360.0):
+            shifted = shifted % 360.0
+        dlon = shifted - 180.0
         return dlon * self._kx, (lat_a - self.lat0) * self._ky
 
     def inverse(self, x: npt.ArrayLike, y: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:

@@ -212,10 +212,11 @@ def _frozen(t: F64, lat: F64, lon: F64, acc: F64, spd: F64) -> list[_Span]:
     """Runs of identical coordinates long enough, with constant accuracy and no speed."""
     same = (np.diff(lat) == 0) & (np.diff(lon) == 0)
     out: list[_Span] = []
-    for a, b in zip(*_runs(same), strict=True):  # fixes a..b (b inclusive)
+    starts, ends = _runs(same)  # a run a..b: fixes a..b (b inclusive)
+    span, count = t[ends] - t[starts], ends - starts + 1
+    short = (span < FROZEN_S) | (count < FROZEN_N) | (span / (count - 1) > FROZEN_MAX_INTERVAL_S)
+    for a, b in zip(starts[~short].tolist(), ends[~short].tolist(), strict=True):
         dur, n = t[b] - t[a], b - a + 1
-        if dur < FROZEN_S or n < FROZEN_N or dur / (n - 1) > FROZEN_MAX_INTERVAL_S:
-            continue
         ra, rs = acc[a : b + 1], spd[a : b + 1]
         varied = np.isfinite(ra).any() and np.nanmax(ra) - np.nanmin(ra) > 1.0
         if varied or (np.isfinite(rs).any() and np.nanmax(rs) > 0.1):
@@ -238,15 +239,16 @@ def _simulated(t: F64, x: F64, y: F64) -> list[_Span]:
     if len(t) < _SIM_MIN_STEPS + 2:
         return []
     dt_s = np.diff(t)
-    vx, vy = np.diff(x) / np.maximum(dt_s, 1e-3), np.diff(y) / np.maximum(dt_s, 1e-3)
+    step_s = np.maximum(dt_s, 1e-3)
+    vx, vy = np.diff(x) / step_s, np.diff(y) / step_s
     speed = np.hypot(vx, vy)
     dv = np.hypot(np.diff(vx), np.diff(vy))
     smooth = (dv <= SIM_DV_MPS) & (speed[1:] >= 2.0) & (speed[:-1] >= 2.0) & (dt_s[1:] <= 30.0)
     out: list[_Span] = []
-    for a, b in zip(*_runs(smooth), strict=True):  # steps a..b: fixes a..b+1
+    starts, ends = _runs(smooth)  # a run a..b: fixes a..b+1
+    long = (t[ends + 1] - t[starts] >= SIM_S) & (ends - starts + 1 >= _SIM_MIN_STEPS)
+    for a, b in zip(starts[long].tolist(), ends[long].tolist(), strict=True):
         dur = t[b + 1] - t[a]
-        if dur < SIM_S or b - a + 1 < _SIM_MIN_STEPS:
-            continue
         dist = float(np.hypot(x[b + 1] - x[a], y[b + 1] - y[a]))
         reason = (
             f"{dist:.0f} m in a perfectly straight line at a constant "

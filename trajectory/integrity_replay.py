@@ -122,16 +122,15 @@ def find_replays(
     t_s: F64, lat: F64, lon: F64, today: TrackFingerprint, others: list[TrackFingerprint]
 ) -> list[ReplayMatch]:
     """The other days whose fixes today's track (time-sorted, cleaned) repeats."""
-    if len(t_s) < MIN_MATCHED or len(today) < MIN_MATCHED:
-        return []
+    others = [fp for fp in others if fp.date != today.date and len(fp) >= MIN_MATCHED]
+    if len(t_s) < MIN_MATCHED or len(today) < MIN_MATCHED or not others:
+        return []  # nothing to compare: no projection, no tree
     proj = LocalProjection.around(lat, lon)
     x, y = proj.forward(lat, lon)
     tx, ty = proj.forward(today.lat_e6 / 1e6, today.lon_e6 / 1e6)
     tree = cKDTree(np.column_stack([tx, ty]))
     found = []
     for fp in others:
-        if fp.date == today.date or len(fp) < MIN_MATCHED:
-            continue
         fx, fy = proj.forward(fp.lat_e6 / 1e6, fp.lon_e6 / 1e6)
         match = _best_shift(t_s, x, y, fp, fx, fy, tree, today.t_s)
         if match is not None:

@@ -48,6 +48,7 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
+from trajectory._frames import with_columns
 from trajectory.geodesy import LocalProjection
 from trajectory.market_stalls import AMBIGUOUS_NATS, segment_period
 from trajectory.neighbours import split_between_stores
@@ -114,11 +115,11 @@ def resegment_stays(
         visit count over strict and loose segmentations).
     """
     out = _outside_markets(stays)
-    if stays.empty or len(stores) < 2:
+    found = _near_stores(track, stores, out, match_radius_m) if len(stores) >= 2 else None
+    if found is None:
         return out
-    day = _Fixes.of(track, stores)
-    cx, cy = day.proj.forward(out["lat"].to_numpy(), out["lon"].to_numpy())
-    near = np.hypot(cx[:, None] - day.sx[None, :], cy[:, None] - day.sy[None, :]) <= match_radius_m
+    proj, near = found
+    day = _Fixes.of(track, stores, proj)
     market = _in_one_market(near, _market_labels(stores, day.sx, day.sy, market_link_m))
     periods = _market_periods(out, market, day.t, merge_gap_s)
     replaced, rows = _split_rows(day, out, near, market, periods, min_stay_s, match_radius_m)
@@ -171,14 +172,12 @@ class _Fixes:
     store_ids: npt.NDArray[Any]
 
     @classmethod
-    def of(cls, track: pd.DataFrame, stores: pd.DataFrame) -> _Fixes:
+    def of(cls, track: pd.DataFrame, stores: pd.DataFrame, proj: LocalProjection) -> _Fixes:
+        """The fixes and stores in ``proj`` (centred on the track's fixes)."""
         lat = track["lat"].to_numpy(dtype=np.float64)
         lon = track["lon"].to_numpy(dtype=np.float64)
-        proj = LocalProjection.around(lat, lon)
         x, y = proj.forward(lat, lon)
-        sx, sy = proj.forward(
-            stores["lat"].to_numpy(dtype=np.float64), stores["lon"].to_numpy(dtype=np.float64)
-        )
+        sx, sy = _store_xy(proj, stores)
         acc = (
             track["accuracy_m"].to_numpy(dtype=np.float64)
             if "accuracy_m" in track
@@ -189,18 +188,44 @@ class _Fixes:
         return cls(t, x, y, acc, pd.DatetimeIndex(track["time"]), proj, sx, sy, store_ids)
 
 
+def _near_stores(
+    track: pd.DataFrame, stores: pd.DataFrame, stays: pd.DataFrame, radius_m: float
+) -> tuple[LocalProjection, npt.NDArray[np.bool_]] | None:
+    """The projection centred on the track's fixes, and which stores lie within
+    ``radius_m`` of each stay (stays x stores); None when no stay is near two stores
+    (nothing to split: the fixes need no projecting)."""
+    lat = track["lat"].to_numpy(dtype=np.float64)
+    lon = track["lon"].to_numpy(dtype=np.float64)
+    proj = LocalProjection.around(lat, lon)
+    sx, sy = _store_xy(proj, stores)
+    cx, cy = proj.forward(stays["lat"].to_numpy(), stays["lon"].to_numpy())
+    near = np.hypot(cx[:, None] - sx[None, :], cy[:, None] - sy[None, :]) <= radius_m
+    return (proj, near) if bool((near.sum(axis=1) >= 2).any()) else None
+
+
+def _store_xy(
+    proj: LocalProjection, stores: pd.DataFrame
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    return proj.forward(
+        stores["lat"].to_numpy(dtype=np.float64), stores["lon"].to_numpy(dtype=np.float64)
+    )
+
+
 def _outside_markets(stays: pd.DataFrame) -> pd.DataFrame:
-    """A copy of the stays with the market columns as outside any market."""
-    out = stays.copy()
-    out["split_from"] = out["stay_id"]
-    out["state_store_id"] = None
-    out["alt_store_ids"] = pd.Series([[] for _ in range(len(out))], index=out.index, dtype=object)
-    out["margin_nats"] = np.nan
-    out["confirmed"] = True
-    out["market_period"] = 0
-    out["period_visits_min"] = 0
-    out["period_visits_max"] = 0
-    return out
+    """A copy of the stays with the market columns as outside any market (one frame
+    built from the columns: cheaper than setting them one by one)."""
+    n = len(stays)
+    cols = dict(
+        split_from=stays["stay_id"].array,
+        state_store_id=np.full(n, None, dtype=object),
+        alt_store_ids=pd.Series([[] for _ in range(n)], index=stays.index, dtype=object).array,
+        margin_nats=np.full(n, np.nan),
+        confirmed=np.ones(n, dtype=bool),
+        market_period=np.zeros(n, dtype=np.int64),
+        period_visits_min=np.zeros(n, dtype=np.int64),
+        period_visits_max=np.zeros(n, dtype=np.int64),
+    )
+    return with_columns(stays, cols)
 
 
 def _period_rows(

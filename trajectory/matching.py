@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
+from trajectory._frames import with_columns
 from trajectory.config import ExemptPlace
 from trajectory.footprints import store_distances
 from trajectory.geodesy import haversine_m
@@ -73,14 +74,14 @@ def match_stores(
     n, m = len(stays), len(stores)
     cols = _empty_columns(n)
     if n == 0:
-        return stays.assign(**cols)
+        return with_columns(stays, cols)
     slat = stays["lat"].to_numpy(dtype=np.float64)
     slon = stays["lon"].to_numpy(dtype=np.float64)
     cols["exempt"] = _exempt_labels(slat, slon, exempt_places, cols["exempt"])
     cols["exempt"] = _stores_first(slat, slon, stores, exempt_places, radius_m, cols["exempt"])
     candidates = np.flatnonzero(cols["exempt"] == None)  # noqa: E711
     if m == 0 or candidates.size == 0:
-        return stays.assign(**cols)
+        return with_columns(stays, cols)
     dist = store_distances(slat[candidates], slon[candidates], stores)  # footprints: 0 inside
     store_ids = stores["store_id"].astype(str).to_numpy(dtype=object)
     matched_store = _preassigned(stays, candidates, store_ids)
@@ -95,7 +96,7 @@ def match_stores(
     for k, c in enumerate(candidates):
         cols["ambiguous_store_ids"][c] = amb[k]
     cols["confidence"][candidates] = conf
-    return stays.assign(**cols)
+    return with_columns(stays, cols)
 
 
 def _empty_columns(n: int) -> dict[str, np.ndarray]:

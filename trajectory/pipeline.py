@@ -24,6 +24,7 @@ from trajectory.checks import (
 from trajectory.cleaning import CleaningReport, clean_track
 from trajectory.config import CRS_NAMES, ExemptPlace, VerifyConfig
 from trajectory.day_crs import exempt_places_of, in_wgs84
+from trajectory.day_select import is_onsite, select_tasks
 from trajectory.day_warnings import DayWarning, detect_warnings
 from trajectory.errors import InputError, RowProblem
 from trajectory.footprints import footprints_in_wgs84, store_distances
@@ -80,7 +81,7 @@ def verify_day(
     d = _prepare(track, tasks, config, (track_crs, store_crs), manager_id, date, on_bad_row)
     cfg, day, task_df = d.cfg, d.day, d.task_df
     clean, report = _clean(d.points, cfg)
-    onsite = task_df.loc[task_df["method"] == "onsite"].sort_values("seq", kind="stable")
+    onsite = task_df.loc[is_onsite(task_df)].sort_values("seq", kind="stable")
     exempt = exempt_places_of(cfg, d.manager_id)
     stay_points = _stay_points(clean, onsite, cfg, exempt, known_places)
     store_visits = tuple(store_records(task_df, stay_points, clean, cfg.min_stay_s))
@@ -190,8 +191,8 @@ def _zoned(
     """The configuration in the manager-day's zone (:meth:`VerifyConfig.timezone_for`)."""
     if not cfg.market_timezones and not cfg.manager_timezones:
         return cfg
-    df, mgr, _ = _select_tasks(vtasks, manager_id, date)
-    onsite = df.loc[df["method"] == "onsite"].sort_values("seq", kind="stable")
+    df, mgr, _ = select_tasks(vtasks, manager_id, date)
+    onsite = df.loc[is_onsite(df)].sort_values("seq", kind="stable")
     market = onsite["market_id"].iloc[0] if len(onsite) and "market_id" in onsite else None
     zone = cfg.timezone_for(mgr, None if market is None or pd.isna(market) else str(market))
     return cfg if zone == cfg.timezone else cfg.replace(timezone=zone)
@@ -204,7 +205,7 @@ def _select_day(
     date: dt.date | str | None,
 ) -> tuple[pd.DataFrame, str, dt.date, pd.DataFrame]:
     """The manager-day's tasks, manager, date and the manager's fixes (all days)."""
-    task_df, mgr, day = _select_tasks(vtasks, manager_id, date)
+    task_df, mgr, day = select_tasks(vtasks, manager_id, date)
     points = vtrack.frame
     if mgr is None:
         ids = points["manager_id"].unique()
@@ -220,7 +221,8 @@ def _select_day(
         raise InputError(
             vtasks.source, None, "date", "the task list is empty; name the date to verify"
         )
-    held = set(points["manager_id"].astype(str).unique())
+    as_text = points["manager_id"].astype(str)
+    held = set(as_text.unique())
     if held and mgr not in held:
         raise InputError(
             vtrack.source,
@@ -228,15 +230,15 @@ def _select_day(
             "manager_id",
             f"the track has no fixes of manager {mgr} (it holds {', '.join(sorted(held)[:5])})",
         )
-    return task_df, mgr, day, points.loc[points["manager_id"].astype(str) == mgr]
+    if held == {mgr}:  # the usual one-manager track: no copy
+        return task_df, mgr, day, points
+    return task_df, mgr, day, points.loc[as_text == mgr]
 
 
 def _on_day(points: pd.DataFrame, day: dt.date, cfg: VerifyConfig) -> tuple[pd.DataFrame, int]:
-    """The fixes of the local day (or its working hours) and the count of the others.
-
-    The window is a UTC interval: DST-safe, and an integer comparison instead of
-    converting every fix to local time.
-    """
+    """The fixes of the local day (or its working hours; no copy when that is all of
+    them) and the count of the others.  The window is a UTC interval: DST-safe, and an
+    integer comparison instead of converting every fix to local time."""
     start, end = local_day_bounds(day, cfg.timezone)
     lo, hi = start.as_unit("ns").value, end.as_unit("ns").value - 1
     if cfg.working_hours is not None:
@@ -245,7 +247,8 @@ def _on_day(points: pd.DataFrame, day: dt.date, cfg: VerifyConfig) -> tuple[pd.D
         hi = pd.Timestamp(dt.datetime.combine(day, end_t), tz=cfg.tz).as_unit("ns").value
     ns = pd.DatetimeIndex(points["time"]).as_unit("ns").asi8
     on_day = (ns >= lo) & (ns <= hi)
-    return points.loc[on_day], int((~on_day).sum())
+    outside = int((~on_day).sum())
+    return (points.loc[on_day] if outside else points), outside
 
 
 def _clean(points: pd.DataFrame, cfg: VerifyConfig) -> tuple[pd.DataFrame, CleaningReport]:
@@ -338,34 +341,10 @@ def _first_site_stay(
         lat, lon = np.array([[s.lat, s.lon] for s in stays]).T
         d_first = store_distances(lat, lon, onsite.iloc[[0]])[:, 0].tolist()
     else:
-        d_first = [float(haversine_m(s.lat, s.lon, first["lat"], first["lon"])) for s in stays]
+        f_lat, f_lon = first["lat"], first["lon"]
+        d_first = [float(haversine_m(s.lat, s.lon, f_lat, f_lon)) for s in stays]
     near = [s for s, d in zip(stays, d_first, strict=True) if s.exempt is None and d <= radius_m]
     return min(near, key=lambda s: s.arrival) if near else None
-
-
-def _select_tasks(
-    vtasks: ValidatedTasks, manager_id: str | None, date: dt.date | str | None
-) -> tuple[pd.DataFrame, str | None, dt.date | None]:
-    df = vtasks.frame
-    want_date = dt.date.fromisoformat(date) if isinstance(date, str) else date
-    if manager_id is not None:
-        df = df.loc[df["manager_id"].astype(str) == str(manager_id)]
-    if want_date is not None:
-        df = df.loc[df["date"] == want_date]
-    pairs = df[["manager_id", "date"]].drop_duplicates()
-    if len(pairs) > 1:
-        listed = ", ".join(f"{m} {d}" for m, d in pairs.head(5).itertuples(index=False))
-        raise InputError(
-            vtasks.source,
-            None,
-            "manager_id",
-            f"the task list holds several manager-days ({listed}); verify one at a time "
-            "(select with manager_id and date)",
-        )
-    if len(pairs) == 1:
-        m, d = pairs.iloc[0]
-        return df, str(m), d
-    return df, manager_id, want_date
 
 
 def _config_summary(cfg: VerifyConfig, track_crs: str, store_crs: str) -> dict[str, Any]:

@@ -325,7 +325,7 @@ def _track_frame(
     }
     frame = pd.DataFrame(
         {
-            "manager_id": manager_id.to_numpy(),
+            "manager_id": manager_id.array,  # str already: no round trip through objects
             "time": stamps.utc.reset_index(drop=True),
             "lat": lat,
             "lon": lon,

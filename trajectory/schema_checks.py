@@ -132,20 +132,21 @@ class FieldChecks:
         self.source = source
         self.rows = rows
         self.n = len(rows)
-        self._fields: list[tuple[str, np.ndarray]] = []
+        self._fields: list[tuple[str, np.ndarray, np.ndarray]] = []  # and the bad positions
 
     def add(self, field: str, reasons: np.ndarray, raw: pd.Series | None = None) -> None:
         """Record a column of reasons (None = fine); fill ``{got}``/``{got!r}`` from ``raw``."""
-        for i in np.flatnonzero(pd.notna(reasons)):
+        where = np.flatnonzero(pd.notna(reasons))
+        for i in where:
             if raw is not None and "{got" in reasons[i]:
                 shown = _shown(raw.iloc[i])
                 reasons[i] = reasons[i].replace("{got!r}", repr(shown)).replace("{got}", shown)
-        self._fields.append((field, reasons))
+        self._fields.append((field, reasons, where))
 
     def bad(self) -> np.ndarray:
         out = np.zeros(self.n, dtype=bool)
-        for _, reasons in self._fields:
-            out |= pd.notna(reasons).astype(bool)
+        for _, _, where in self._fields:
+            out[where] = True
         return out
 
     def within(self, field: str, nums: np.ndarray, lo: float, hi: float) -> np.ndarray:
@@ -161,9 +162,9 @@ class FieldChecks:
         """Raise for the first problem, or drop the bad rows and list every problem."""
         rank: dict[str, int] = {}
         found = []
-        for field, reasons in self._fields:
+        for field, reasons, where in self._fields:
             order = rank.setdefault(field, len(rank))
-            for i in np.flatnonzero(pd.notna(reasons)):
+            for i in where:
                 found.append((int(self.rows[i]), order, field, str(reasons[i])))
         found.sort()
         problems = tuple(RowProblem(self.source, row, f, r) for row, _, f, r in found)

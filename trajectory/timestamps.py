@@ -51,6 +51,7 @@ from trajectory.timestamps_forms import (
     text_column,
     with_got,
 )
+from trajectory.timestamps_iso import fixed_iso_utc
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,10 @@ def _parse_column(
         return datetime_column(values, timezone)
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         return numeric_column(values, timezone)
+    if isinstance(values.dtype, pd.StringDtype):  # fixed width: no blank to strip, none missing
+        fixed = fixed_iso_utc(values)
+        if fixed is not None:
+            return fixed
     text = as_text(values)
     fast = all_iso_with_offset(text)
     if fast is not None:

@@ -22,6 +22,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from trajectory.timestamps_iso import fixed_iso_utc
+
 #: Form codes, per row.
 _MISSING, _GARBAGE, _NAIVE, _OFFSET, _EPOCH_S, _EPOCH_MS = 0, -1, 1, 2, 3, 4
 _FORM_NAMES = {
@@ -118,6 +120,9 @@ def all_iso_with_offset(text: pd.Series) -> pd.Series | None:
     """
     if len(text) == 0:
         return None
+    fixed = fixed_iso_utc(text)  # the commonest form, read without a parser
+    if fixed is not None:
+        return fixed
     if not _plainly_iso_with_offset(text):  # else the checks below hold for every value
         has_offset = (
             text.str.endswith("Z")

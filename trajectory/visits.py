@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from pandas.api.extensions import ExtensionDtype
+from pandas.core.dtypes.cast import maybe_box_native  # type: ignore[attr-defined]
 
 from trajectory.bridging import observed_span
 from trajectory.checks import ARRIVAL_GAP_S
@@ -39,7 +41,7 @@ def stay_records(matched: pd.DataFrame, clean: pd.DataFrame) -> list[StayPoint]:
     out = []
     times = pd.DatetimeIndex(clean["time"]) if len(clean) else pd.DatetimeIndex([], tz="UTC")
     t = elapsed_s(clean["time"]) if len(clean) else np.zeros(0)
-    for row in matched.to_dict("records"):
+    for row in _records(matched):
         period = int(row.get("market_period", 0))
         out.append(
             StayPoint(
@@ -93,6 +95,21 @@ def _stay_times(
     }
 
 
+def _records(df: pd.DataFrame) -> list[dict[Hashable, Any]]:
+    """``df.to_dict("records")`` for the few rows of a stay table or task list, column by
+    column (``tolist`` gives the same Python scalars; pandas' own goes cell by cell)."""
+    columns = [_native(series) for _, series in df.items()]
+    return [dict(zip(df.columns, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _native(series: pd.Series) -> list[Any]:
+    """A column's values as ``to_dict`` gives them (object and extension columns boxed)."""
+    values = series.tolist()
+    if series.dtype == np.dtype(object) or isinstance(series.dtype, ExtensionDtype):
+        return [maybe_box_native(v) for v in values]
+    return values
+
+
 def _missing(value: object) -> bool:
     if value is None or isinstance(value, list | tuple):
         return value is None
@@ -111,7 +128,7 @@ def store_records(
     """
     out = []
     gaps = _gps_gaps(clean, stays, min_stay_s)
-    for task in tasks.sort_values("seq", kind="stable").to_dict("records"):
+    for task in _records(tasks.sort_values("seq", kind="stable")):
         sid = str(task["store_id"])
         mine = sorted((s for s in stays if s.store_id == sid), key=lambda s: s.arrival)
         status: StoreStatus
@@ -160,10 +177,14 @@ def _gps_gaps(clean: pd.DataFrame, stays: tuple[StayPoint, ...], min_stay_s: flo
     ns = pd.DatetimeIndex(clean["time"]).as_unit("ns").asi8
     dt_s = np.diff(ns) / 1e9
     inside = np.zeros(ns.size - 1, dtype=bool)
+    ordered = bool(np.all(ns[1:] >= ns[:-1]))  # a cleaned track: a stay's gaps are a slice
     for s in stays:
         a = pd.Timestamp(s.first_fix_at or s.arrival).as_unit("ns").value
         b = pd.Timestamp(s.last_fix_at or s.departure).as_unit("ns").value
-        inside |= (ns[:-1] >= a) & (ns[1:] <= b)
+        if ordered:
+            inside[np.searchsorted(ns[:-1], a) : np.searchsorted(ns[1:], b, side="right")] = True
+        else:
+            inside |= (ns[:-1] >= a) & (ns[1:] <= b)
     idx = np.flatnonzero((dt_s > min_stay_s) & ~inside)
     lat = clean["lat"].to_numpy()
     lon = clean["lon"].to_numpy()

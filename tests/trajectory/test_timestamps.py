@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import trajectory.timestamps_forms as forms
 from trajectory.errors import ConfigError
 from trajectory.timestamps import (
     TimestampParse,
@@ -17,6 +18,7 @@ from trajectory.timestamps import (
     parse_timestamps,
     to_local,
 )
+from trajectory.timestamps_iso import fixed_iso_utc
 
 #: 2026-11-20 07:12:03 in Shanghai (UTC+8), the instant every form below denotes.
 INSTANT = pd.Timestamp("2026-11-19 23:12:03", tz="UTC")
@@ -241,3 +243,36 @@ class TestLocalDayBounds:
     def test_unknown_zone(self) -> None:
         with pytest.raises(ConfigError, match="Mars/Olympus"):
             local_day_bounds(dt.date(2026, 11, 20), "Mars/Olympus")
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["2026-11-20T07:12:03+08:00", "2026-11-20T07:12:04-05:30", "2026-02-28T23:59:59+14:00"],
+        ["2026-11-20T07:12:03Z", "2024-02-29T00:00:00Z"],
+        ["2026-02-29T07:12:03+08:00"],  # no such day: pandas decides
+        ["2026-11-20T24:00:00+08:00", "2026-11-20T07:12:03+08:00"],
+        ["2026-11-20 07:12:03+08:00", "2026-11-20T07:12:03+08:00"],
+        ["2026-11-20T07:12:03.5+08:00", "2026-11-20T07:12:03+08:00"],
+        ["2026-11-20T07:12:60+08:00"],
+        ["2026-11-20T07:12:03+0800", "2026-11-20T07:12:03+08:00"],
+        ["2026-13-20T07:12:03+08:00"],
+        ["2026-11-2OT07:12:03+08:00"],
+    ],
+)
+def test_fixed_width_iso_reads_as_pandas_does(values: list[str]) -> None:
+    """The byte-matrix reader of the commonest form gives pandas' instants, or defers."""
+    text = pd.Series(values, dtype="str", name="timestamp", index=pd.RangeIndex(5, 5 + len(values)))
+    fixed = fixed_iso_utc(text)
+    if fixed is None:
+        return
+    parsed = pd.to_datetime(text, format="ISO8601", utc=True).dt.as_unit("ns")
+    pd.testing.assert_series_equal(fixed, parsed)
+    result = forms.all_iso_with_offset(text)
+    assert result is not None and result.equals(parsed)
+
+
+def test_fixed_width_iso_reads_the_common_forms() -> None:
+    text = pd.Series(["2026-11-20T07:12:03+08:00", "2026-11-20T07:12:04-05:30"], dtype="str")
+    assert fixed_iso_utc(text) is not None
+    assert fixed_iso_utc(pd.Series(["2026-11-20T07:12:03Z"], dtype="str")) is not None
