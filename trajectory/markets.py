@@ -192,15 +192,16 @@ def _near_stores(
     track: pd.DataFrame, stores: pd.DataFrame, stays: pd.DataFrame, radius_m: float
 ) -> tuple[LocalProjection, npt.NDArray[np.bool_]] | None:
     """The projection centred on the track's fixes, and which stores lie within
-    ``radius_m`` of each stay (stays x stores); None when no stay is near two stores
-    (nothing to split: the fixes need no projecting)."""
+    ``radius_m`` of each stay (stays x stores); None when no stay is within twice that
+    of two stores (nothing to split: the fixes need no projecting)."""
     lat = track["lat"].to_numpy(dtype=np.float64)
     lon = track["lon"].to_numpy(dtype=np.float64)
     proj = LocalProjection.around(lat, lon)
     sx, sy = _store_xy(proj, stores)
     cx, cy = proj.forward(stays["lat"].to_numpy(), stays["lon"].to_numpy())
-    near = np.hypot(cx[:, None] - sx[None, :], cy[:, None] - sy[None, :]) <= radius_m
-    return (proj, near) if bool((near.sum(axis=1) >= 2).any()) else None
+    d = np.hypot(cx[:, None] - sx[None, :], cy[:, None] - sy[None, :])
+    # twice the radius: a store a share of the stay's fixes reach (_reached) counts too
+    return (proj, d <= radius_m) if bool(((d <= 2 * radius_m).sum(axis=1) >= 2).any()) else None
 
 
 def _store_xy(
