@@ -8,7 +8,7 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.tracks import DAY, TrackBuilder, at, tasks_frame
@@ -212,6 +212,7 @@ class TestInvariance:
         ),
         seed=st.integers(0, 10_000),
     )
+    @example(scenario="irregular_sampling", seed=5400)
     def test_stays_ordered_non_overlapping_within_radius(self, scenario: str, seed: int) -> None:
         d = generate_day(scenario, seed)
         r = verify_generated(d)
@@ -220,7 +221,13 @@ class TestInvariance:
             assert a.departure < b.arrival
         for s in stays:
             assert s.arrival <= s.departure
-            assert s.duration_s >= 180.0 - 1e-9
+            # the fixes at the place span the minimum stay; the observed dwell may be
+            # shorter when a lone fix across a gap ends it (irregular_sampling/5400:
+            # 41 s observed, then 545 s without a fix, then one fix at the place)
+            span = (pd.Timestamp(s.last_fix_at) - pd.Timestamp(s.first_fix_at)).total_seconds()
+            assert span >= 180.0 - 1e-9
+            bridged_end = s.arrival_earliest is not None or s.departure_latest is not None
+            assert s.duration_s >= 180.0 - 1e-9 or bridged_end
             assert s.spread_m <= 2.5 * 50.0
         assert [s.id for s in stays] == list(range(1, len(stays) + 1))
 
