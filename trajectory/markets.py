@@ -45,12 +45,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
 
 from trajectory._frames import with_columns
 from trajectory.geodesy import LocalProjection
 from trajectory.market_stalls import AMBIGUOUS_NATS, segment_period
+from trajectory.market_time import in_one_market, market_labels, market_periods
 from trajectory.neighbours import split_between_stores
 from trajectory.staypoints import STAY_COLUMNS
 from trajectory.timestamps import elapsed_s
@@ -120,8 +119,8 @@ def resegment_stays(
         return out
     proj, near = found
     day = _Fixes.of(track, stores, proj)
-    market = _in_one_market(near, _market_labels(stores, day.sx, day.sy, market_link_m))
-    periods = _market_periods(out, market, day.t, merge_gap_s)
+    market = in_one_market(near, market_labels(stores, day.sx, day.sy, market_link_m))
+    periods = market_periods(out, market, day.t, merge_gap_s)
     replaced, rows = _split_rows(day, out, near, market, periods, min_stay_s, match_radius_m)
     if not replaced.any():
         return out
@@ -366,55 +365,3 @@ def _typed(result: pd.DataFrame) -> pd.DataFrame:
     result["arrival"] = pd.to_datetime(result["arrival"], utc=True)
     result["departure"] = pd.to_datetime(result["departure"], utc=True)
     return result.loc[:, [*STAY_COLUMNS, *_EXTRA]]
-
-
-def _market_labels(
-    stores: pd.DataFrame,
-    sx: npt.NDArray[np.float64],
-    sy: npt.NDArray[np.float64],
-    link_m: float,
-) -> npt.NDArray[np.int64]:
-    """The market of each store (0, 1, ...): its ``market_id``, or else its
-    component of stores without one linked by distances under ``link_m``."""
-    n = len(stores)
-    has_id = (
-        stores["market_id"].notna().to_numpy() if "market_id" in stores else np.zeros(n, dtype=bool)
-    )
-    labels = np.full(n, -1, dtype=np.int64)
-    if has_id.any():
-        labels[has_id] = pd.factorize(stores["market_id"].to_numpy()[has_id])[0]
-    free = np.flatnonzero(~has_id)
-    if free.size:
-        d = np.hypot(sx[free, None] - sx[None, free], sy[free, None] - sy[None, free])
-        _, comp = connected_components(csr_matrix(d < link_m), directed=False)
-        labels[free] = comp + labels.max() + 1
-    return labels
-
-
-def _in_one_market(
-    near: npt.NDArray[np.bool_], labels: npt.NDArray[np.int64]
-) -> npt.NDArray[np.bool_]:
-    """Per stay: two or more of its nearby stores belong to one market."""
-    if labels.size == 0:
-        return np.zeros(near.shape[0], dtype=bool)
-    onehot = labels[:, None] == np.arange(labels.max() + 1)[None, :]
-    counts = near.astype(np.int64) @ onehot.astype(np.int64)
-    return np.asarray((counts >= 2).any(axis=1), dtype=bool)
-
-
-def _market_periods(
-    stays: pd.DataFrame,
-    market: npt.NDArray[np.bool_],
-    t: npt.NDArray[np.float64],
-    merge_gap_s: float,
-) -> list[list[int]]:
-    """Runs of consecutive market stays (``market``), close in time."""
-    first = stays["first_fix"].to_numpy()
-    last = stays["last_fix"].to_numpy()
-    periods: list[list[int]] = []
-    for i in np.flatnonzero(market):
-        if periods and periods[-1][-1] == i - 1 and t[first[i]] - t[last[i - 1]] <= merge_gap_s:
-            periods[-1].append(int(i))
-        else:
-            periods.append([int(i)])
-    return periods

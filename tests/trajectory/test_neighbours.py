@@ -8,7 +8,8 @@ import pytest
 
 from tests.tracks import TrackBuilder, tasks_frame
 from trajectory.cleaning import clean_track
-from trajectory.markets import _market_labels, resegment_stays
+from trajectory.market_time import market_labels
+from trajectory.markets import resegment_stays
 from trajectory.neighbours import split_between_stores
 from trajectory.staypoints import detect_stay_points
 from trajectory.testing.evaluation import nearby_store_score, verify_generated
@@ -87,12 +88,12 @@ class TestSplitBetweenStores:
 class TestOrdinaryStoresAreNotMarkets:
     def test_market_labels_link_only_stores_closer_than_the_stay_radius(self) -> None:
         stores = tasks_frame([("A", 0.0, 0.0), ("B", 40.0, 0.0), ("C", 120.0, 0.0)])
-        labels = _market_labels(stores, np.array([0.0, 40.0, 120.0]), np.zeros(3), 50.0)
+        labels = market_labels(stores, np.array([0.0, 40.0, 120.0]), np.zeros(3), 50.0)
         assert labels[0] == labels[1] != labels[2]
 
     def test_market_id_makes_a_market_whatever_the_distance(self) -> None:
         stores = tasks_frame(PAIR).assign(market_id=["M1", "M1"])
-        labels = _market_labels(stores, np.array([0.0, 80.0]), np.zeros(2), 50.0)
+        labels = market_labels(stores, np.array([0.0, 80.0]), np.zeros(2), 50.0)
         assert labels[0] == labels[1]
 
     @pytest.mark.parametrize("seed", [0, 1, 2])
