@@ -91,7 +91,10 @@ def _object_rows(
     an unknown word) for that row and field.
     """
     rows = np.arange(1, len(items) + 1, dtype=np.int64)
-    is_obj = np.fromiter((isinstance(x, Mapping) for x in items), dtype=bool, count=len(items))
+    if set(map(type, items)) <= {dict}:  # the usual body: every item a plain JSON object
+        is_obj = np.ones(len(items), dtype=bool)
+    else:
+        is_obj = np.fromiter((isinstance(x, Mapping) for x in items), bool, count=len(items))
     problems = [RowProblem(source, int(r), None, "expected a JSON object") for r in rows[~is_obj]]
     objs = [x for x, ok in zip(items, is_obj, strict=True) if ok]
     frame = (
@@ -103,12 +106,17 @@ def _object_rows(
     frame_rows = frame["source_row"].to_numpy(np.int64)
     # unknown keys are refused, not dropped (issue 14): the row is named with the key
     known = frozenset(fields)
-    wrong = np.fromiter((not known.issuperset(x) for x in objs), dtype=bool, count=len(objs))
+    if known.issuperset(set().union(*objs)):  # no unknown key anywhere: no row to look at
+        wrong = np.zeros(len(objs), dtype=bool)
+    else:
+        wrong = np.fromiter((not known.issuperset(x) for x in objs), bool, count=len(objs))
     for i in np.flatnonzero(wrong):
         extra = str(min(set(objs[i]) - known, key=str))
         why = f"unknown field (expected {', '.join(fields)})"
         problems.append(RowProblem(source, int(frame_rows[i]), extra[:64], why))
     for name in text_fields:
+        if isinstance(frame[name].dtype, pd.StringDtype):
+            continue  # text or missing throughout
         values = frame[name].to_numpy(dtype=object)
         not_text = np.fromiter(
             (not (v is None or isinstance(v, str) or v != v) for v in values),
