@@ -93,10 +93,11 @@ def _object_rows(
     rows = np.arange(1, len(items) + 1, dtype=np.int64)
     if set(map(type, items)) <= {dict}:  # the usual body: every item a plain JSON object
         is_obj = np.ones(len(items), dtype=bool)
+        objs = list(items)
     else:
         is_obj = np.fromiter((isinstance(x, Mapping) for x in items), bool, count=len(items))
+        objs = [x for x, ok in zip(items, is_obj, strict=True) if ok]
     problems = [RowProblem(source, int(r), None, "expected a JSON object") for r in rows[~is_obj]]
-    objs = [x for x, ok in zip(items, is_obj, strict=True) if ok]
     frame = (
         pd.DataFrame.from_records(objs, columns=list(fields))
         if objs
