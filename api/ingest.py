@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from trajectory.crs import to_wgs84
 from trajectory.dayrange import END_INSTANT, FIRST_INSTANT, MAX_DAY, MIN_DAY
@@ -34,6 +36,10 @@ from trajectory.schema import TRACK_FRAME_COLUMNS, validate_tasks, validate_trac
 _ZONED = re.compile(r"(?:[zZ]|[+-]\d{2}(?::?\d{2})?)\s*$")
 #: Epoch seconds or milliseconds (UTC by definition).
 _EPOCH = re.compile(r"^\s*-?\d+(?:\.\d*)?\s*$")
+#: The two above for ASCII text in RE2 (pyarrow): Python's \s and \d spelled out for ASCII.
+_SPACE_ASCII = r"[\t\n\x0b\x0c\r\x1c-\x1f ]"
+_ZONED_ASCII = rf"(?:[zZ]|[+-][0-9]{{2}}(?::?[0-9]{{2}})?){_SPACE_ASCII}*$"
+_EPOCH_ASCII = rf"^{_SPACE_ASCII}*-?[0-9]+(?:\.[0-9]*)?{_SPACE_ASCII}*$"
 POINT_FIELDS = ("manager_id", "timestamp", "lat", "lon", "accuracy_m", "speed_mps")
 #: The days the service knows (trajectory.dayrange: one range for every date and instant);
 #: fixes are kept from the first to the last of those days in any zone.
@@ -85,9 +91,13 @@ def _object_rows(
     an unknown word) for that row and field.
     """
     rows = np.arange(1, len(items) + 1, dtype=np.int64)
-    is_obj = np.fromiter((isinstance(x, Mapping) for x in items), dtype=bool, count=len(items))
+    if set(map(type, items)) <= {dict}:  # the usual body: every item a plain JSON object
+        is_obj = np.ones(len(items), dtype=bool)
+        objs = list(items)
+    else:
+        is_obj = np.fromiter((isinstance(x, Mapping) for x in items), bool, count=len(items))
+        objs = [x for x, ok in zip(items, is_obj, strict=True) if ok]
     problems = [RowProblem(source, int(r), None, "expected a JSON object") for r in rows[~is_obj]]
-    objs = [x for x, ok in zip(items, is_obj, strict=True) if ok]
     frame = (
         pd.DataFrame.from_records(objs, columns=list(fields))
         if objs
@@ -97,12 +107,17 @@ def _object_rows(
     frame_rows = frame["source_row"].to_numpy(np.int64)
     # unknown keys are refused, not dropped (issue 14): the row is named with the key
     known = frozenset(fields)
-    wrong = np.fromiter((not known.issuperset(x) for x in objs), dtype=bool, count=len(objs))
+    if known.issuperset(set().union(*objs)):  # no unknown key anywhere: no row to look at
+        wrong = np.zeros(len(objs), dtype=bool)
+    else:
+        wrong = np.fromiter((not known.issuperset(x) for x in objs), bool, count=len(objs))
     for i in np.flatnonzero(wrong):
         extra = str(min(set(objs[i]) - known, key=str))
         why = f"unknown field (expected {', '.join(fields)})"
         problems.append(RowProblem(source, int(frame_rows[i]), extra[:64], why))
     for name in text_fields:
+        if isinstance(frame[name].dtype, pd.StringDtype):
+            continue  # text or missing throughout
         values = frame[name].to_numpy(dtype=object)
         not_text = np.fromiter(
             (not (v is None or isinstance(v, str) or v != v) for v in values),
@@ -171,14 +186,34 @@ def _time_problems(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list
     return frame.loc[~out].reset_index(drop=True), problems
 
 
+def _naive_mask(stamps: pd.Series) -> pd.Series:
+    """True for the text timestamps that are neither zoned nor epoch (by index label).
+
+    A column of ASCII text is matched by pyarrow at once (``_ZONED_ASCII``/``_EPOCH_ASCII``
+    match ASCII text as ``_ZONED``/``_EPOCH`` do); anything else string by string.
+    """
+    if pd.api.types.is_numeric_dtype(stamps.dtype) or pd.api.types.is_bool_dtype(stamps.dtype):
+        return pd.Series(False, index=stamps.index)  # no text at all
+    if isinstance(stamps.dtype, pd.StringDtype) and stamps.dtype.storage == "pyarrow":
+        arr = pa.array(stamps.array)
+        if pc.all(pc.string_is_ascii(arr)).as_py() is not False:
+            zoned = pc.match_substring_regex(arr, _ZONED_ASCII)
+            epoch = pc.match_substring_regex(arr, _EPOCH_ASCII)
+            naive = pc.fill_null(pc.invert(pc.or_(zoned, epoch)), False)
+            return pd.Series(naive.to_numpy(zero_copy_only=False), index=stamps.index)
+    text = stamps.where(stamps.map(lambda v: isinstance(v, str)), None).dropna().astype(str)
+    naive_text = ~(text.str.contains(_ZONED) | text.str.match(_EPOCH))
+    return naive_text.astype(bool).reindex(stamps.index, fill_value=False)
+
+
 def _naive_problems(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[RowProblem]]:
     """Reject timestamps with no UTC offset (strings that are neither zoned nor epoch)."""
     stamps = frame["timestamp"]
-    text = stamps.where(stamps.map(lambda v: isinstance(v, str)), None).dropna().astype(str)
-    naive = ~(text.str.contains(_ZONED) | text.str.match(_EPOCH))
-    bad_index = text.index[naive.to_numpy(bool)]
+    bad_index = stamps.index[_naive_mask(stamps).to_numpy(bool)]
+    if not len(bad_index):
+        return frame, []
     rows = frame.loc[bad_index, "source_row"].to_numpy(np.int64).tolist()
-    shown = text.loc[bad_index].str.slice(0, 40).tolist()
+    shown = [str(v)[:40] for v in stamps.loc[bad_index].tolist()]
     problems = [
         RowProblem(
             source,

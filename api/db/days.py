@@ -26,7 +26,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection
 
 from api.db.session import dialect_insert
@@ -35,8 +34,13 @@ from api.db.teams import ensure_managers
 from trajectory.schema import TASK_FRAME_COLUMNS, ValidatedTasks, ValidatedTrack
 from trajectory.timestamps import local_day_bounds
 
-#: SQLite's limit on bound variables per statement is 32766; 6 columns per fix.
+#: Rows per executemany on SQLite (a batch is written in chunks of this many rows).
 _SQLITE_CHUNK = 5000
+#: Plain DB-API executemany of tuples: no per-row parameter dictionaries to compile.
+_SQLITE_INSERT = (
+    "INSERT INTO points (manager_pk, t_ms, lat_e7, lon_e7, acc_dm, speed_cms) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+)
 
 
 def insert_points(conn: Connection, frame: pd.DataFrame) -> int:
@@ -49,45 +53,70 @@ def insert_points(conn: Connection, frame: pd.DataFrame) -> int:
     if frame.empty:
         return 0
     pks = ensure_managers(conn, frame["manager_id"].unique().tolist())
-    cols = {
-        "manager_pk": frame["manager_id"].map(pks).to_numpy(np.int64),
-        "t_ms": pd.DatetimeIndex(frame["time"]).as_unit("ns").asi8 // 1_000_000,
+    cols: dict[str, np.ndarray[Any, np.dtype[np.int64]]] = {
+        "manager_pk": frame["manager_id"].map(pks).to_numpy(np.int64).astype(np.int64),
+        "t_ms": np.asarray(pd.DatetimeIndex(frame["time"]).as_unit("ns").asi8 // 1_000_000),
         "lat_e7": np.rint(frame["lat"].to_numpy(float) * 1e7).astype(np.int64),
         "lon_e7": np.rint(frame["lon"].to_numpy(float) * 1e7).astype(np.int64),
-    }
-    optional = {
-        "acc_dm": (frame["accuracy_m"].to_numpy(float), 10.0),
-        "speed_cms": (frame["speed_mps"].to_numpy(float), 100.0),
     }
     # Key order: concurrent transactions then lock the keys they share in the same order,
     # so overlapping uploads wait for each other instead of deadlocking (PostgreSQL).
     order = np.lexsort((cols["t_ms"], cols["manager_pk"]))
     cols = {k: v[order] for k, v in cols.items()}
-    optional = {k: (v[order], scale) for k, (v, scale) in optional.items()}
-    lists: dict[str, list[Any]] = {k: v.tolist() for k, v in cols.items()}
-    for name, (values, scale) in optional.items():
-        scaled = np.rint(np.minimum(values, 2e8 / scale) * scale)
-        out = scaled.astype(object)
-        out[np.isnan(values)] = None
-        lists[name] = [None if v is None else int(v) for v in out]
+    missing: dict[str, np.ndarray[Any, np.dtype[np.bool_]]] = {}
+    for name, field, scale in (("acc_dm", "accuracy_m", 10.0), ("speed_cms", "speed_mps", 100.0)):
+        values = frame[field].to_numpy(float)[order]
+        missing[name] = np.isnan(values)
+        scaled = np.rint(np.minimum(np.where(missing[name], 0.0, values), 2e8 / scale) * scale)
+        cols[name] = scaled.astype(np.int64)
     if conn.dialect.name == "postgresql":
-        result = conn.execute(
-            sa.text(
-                "INSERT INTO points (manager_pk, t_ms, lat_e7, lon_e7, acc_dm, speed_cms) "
-                "SELECT * FROM unnest(CAST(:manager_pk AS integer[]), CAST(:t_ms AS bigint[]), "
-                "CAST(:lat_e7 AS integer[]), CAST(:lon_e7 AS integer[]), "
-                "CAST(:acc_dm AS integer[]), CAST(:speed_cms AS integer[])) "
-                "ON CONFLICT DO NOTHING"
-            ),
-            lists,
-        )
-        return int(result.rowcount)
-    names = list(lists)
-    rows = [dict(zip(names, vals, strict=True)) for vals in zip(*lists.values(), strict=True)]
-    stmt = sqlite.insert(points).on_conflict_do_nothing()
+        return _insert_postgresql(conn, cols, missing)
+    return _insert_sqlite(conn, cols, missing)
+
+
+def _insert_postgresql(
+    conn: Connection,
+    cols: Mapping[str, np.ndarray[Any, np.dtype[np.int64]]],
+    missing: Mapping[str, np.ndarray[Any, np.dtype[np.bool_]]],
+) -> int:
+    """One ``INSERT ... SELECT unnest(...)``; each column goes as the text of an array
+    literal (``{1,2,NULL}``), written by NumPy rather than element by element by the driver."""
+    arrays = {}
+    for name, values in cols.items():
+        text = values.astype(str)
+        if name in missing:
+            text = np.where(missing[name], "NULL", text)
+        arrays[name] = "{" + ",".join(text.tolist()) + "}"
+    result = conn.execute(
+        sa.text(
+            "INSERT INTO points (manager_pk, t_ms, lat_e7, lon_e7, acc_dm, speed_cms) "
+            "SELECT * FROM unnest(CAST(:manager_pk AS integer[]), CAST(:t_ms AS bigint[]), "
+            "CAST(:lat_e7 AS integer[]), CAST(:lon_e7 AS integer[]), "
+            "CAST(:acc_dm AS integer[]), CAST(:speed_cms AS integer[])) "
+            "ON CONFLICT DO NOTHING"
+        ),
+        arrays,
+    )
+    return int(result.rowcount)
+
+
+def _insert_sqlite(
+    conn: Connection,
+    cols: Mapping[str, np.ndarray[Any, np.dtype[np.int64]]],
+    missing: Mapping[str, np.ndarray[Any, np.dtype[np.bool_]]],
+) -> int:
+    """Plain DB-API executemany of tuples, ``_SQLITE_CHUNK`` rows at a time."""
+    lists: list[list[Any]] = []
+    for name, values in cols.items():
+        out = values.astype(object)  # Python ints, and None where missing
+        if name in missing:
+            out[missing[name]] = None
+        lists.append(out.tolist())
+    rows = list(zip(*lists, strict=True))
     inserted = 0
     for start in range(0, len(rows), _SQLITE_CHUNK):
-        inserted += int(conn.execute(stmt, rows[start : start + _SQLITE_CHUNK]).rowcount)
+        chunk = rows[start : start + _SQLITE_CHUNK]
+        inserted += int(conn.exec_driver_sql(_SQLITE_INSERT, chunk).rowcount)
     return inserted
 
 
