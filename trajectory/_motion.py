@@ -117,14 +117,9 @@ def _moves_on(
     Unknown (no track within ``QUEUE_LOOK_S`` either side): True."""
     i0 = kept[0]
     i1 = kept[kept.shape[0] - 1]
-    j = i0 - 1
-    while j >= 0 and np.hypot(x[j] - x[i0], y[j] - y[i0]) < QUEUE_REACH_M:
-        j -= 1
-    k = i1 + 1
-    m = t.shape[0]
-    while k < m and np.hypot(x[k] - x[i1], y[k] - y[i1]) < QUEUE_REACH_M:
-        k += 1
-    if j < 0 or k >= m or t[i0] - t[j] > QUEUE_LOOK_S or t[k] - t[i1] > QUEUE_LOOK_S:
+    j = _reach_out(t, x, y, i0, -1, x[i0], y[i0])
+    k = _reach_out(t, x, y, i1, 1, x[i1], y[i1])
+    if j < 0 or k < 0:
         return True
     lx, ly = x[k] - x[j], y[k] - y[j]
     ll = np.hypot(lx, ly)
@@ -230,14 +225,9 @@ def _along_the_road(
 ) -> bool:
     """The track comes in and leaves along the axis through the centre (see ``is_queue``)."""
     # the track just outside the stay, QUEUE_REACH_M from its centre
-    j = i0 - 1
-    while j >= 0 and np.hypot(x[j] - cx, y[j] - cy) < QUEUE_REACH_M:
-        j -= 1
-    k = i1 + 1
-    m = t.shape[0]
-    while k < m and np.hypot(x[k] - cx, y[k] - cy) < QUEUE_REACH_M:
-        k += 1
-    if j < 0 or k >= m or t[i0] - t[j] > QUEUE_LOOK_S or t[k] - t[i1] > QUEUE_LOOK_S:
+    j = _reach_out(t, x, y, i0, -1, cx, cy)
+    k = _reach_out(t, x, y, i1, 1, cx, cy)
+    if j < 0 or k < 0:
         return False
     ax, ay = cx - x[j], cy - y[j]
     bx, by = x[k] - cx, y[k] - cy
@@ -251,3 +241,19 @@ def _along_the_road(
     along = abs(np.cos(angle) * lx + np.sin(angle) * ly) / ll >= QUEUE_COS
     on_line = abs(ax * ly - ay * lx) / ll <= QUEUE_OFFSET_M
     return collinear and along and on_line
+
+
+@njit(cache=True, nogil=True)
+def _reach_out(
+    t: np.ndarray, x: np.ndarray, y: np.ndarray, i: int, step: int, px: float, py: float
+) -> int:
+    """The first fix from ``i`` (exclusive) in direction ``step`` (-1 back, +1 on) at
+    ``QUEUE_REACH_M`` or more from (``px``, ``py``); -1 when the track ends first or that
+    fix is more than ``QUEUE_LOOK_S`` away in time."""
+    j = i + step
+    m = t.shape[0]
+    while 0 <= j < m and np.hypot(x[j] - px, y[j] - py) < QUEUE_REACH_M:
+        j += step
+    if j < 0 or j >= m or abs(t[j] - t[i]) > QUEUE_LOOK_S:
+        return -1
+    return j
