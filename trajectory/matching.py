@@ -88,7 +88,7 @@ def match_stores(
     _assign_free(dist, stores, matched_store, radius_m)
     revisit = _revisits(dist, matched_store, radius_m)
     spread = stays["spread_m"].to_numpy(dtype=np.float64)[candidates]
-    _assign_wide(dist, spread, matched_store, radius_m)
+    _assign_free(dist, stores, matched_store, _wide_gate(spread, radius_m))
     ids, dists, amb, conf = _describe(stays, candidates, matched_store, dist, store_ids, radius_m)
     cols["store_id"][candidates] = ids
     cols["distance_m"][candidates] = dists
@@ -169,39 +169,35 @@ def _preassigned(stays: pd.DataFrame, candidates: np.ndarray, store_ids: np.ndar
 
 
 def _assign_free(
-    dist: np.ndarray, stores: pd.DataFrame, matched_store: np.ndarray, radius_m: float
+    dist: np.ndarray,
+    stores: pd.DataFrame,
+    matched_store: np.ndarray,
+    gate_m: float | np.ndarray,
 ) -> None:
-    """One-to-one assignment of the stays and stores still free (in ``matched_store``)."""
+    """One-to-one assignment of the stays and stores still free (in ``matched_store``,
+    in place) within ``gate_m``: one distance, or one per stay (row of ``dist``)."""
     m = len(stores)
     free_stays = np.flatnonzero(matched_store < 0)
     free_stores = np.setdiff1d(np.arange(m), matched_store[matched_store >= 0])
     if free_stays.size and free_stores.size:
         sub = dist[np.ix_(free_stays, free_stores)]
+        gate = np.broadcast_to(np.asarray(gate_m, dtype=np.float64), (dist.shape[0],))
         store_rank = stores["seq"].rank(method="first").to_numpy()[free_stores] - 1
         stay_rank = np.arange(free_stays.size) * (free_stores.size / max(free_stays.size, 1))
         order_gap = np.abs(stay_rank[:, None] - store_rank[None, :])
-        cost = np.where(sub <= radius_m, sub + _ORDER_TIE_BREAK_M * order_gap, _UNREACHABLE)
+        cost = np.where(
+            sub <= gate[free_stays, None], sub + _ORDER_TIE_BREAK_M * order_gap, _UNREACHABLE
+        )
         rows, cols = linear_sum_assignment(cost)
         ok = cost[rows, cols] < _UNREACHABLE
         matched_store[free_stays[rows[ok]]] = free_stores[cols[ok]]
 
 
-def _assign_wide(
-    dist: np.ndarray, spread: np.ndarray, matched_store: np.ndarray, radius_m: float
-) -> None:
-    """Stays still unmatched to stores still unvisited, one to one, within a gate widened
-    by the stay's spread (at most :data:`WIDE_GATE_SHARE` of ``radius_m``): indoor drift
-    can carry a long visit's fixes, and their centre, past the gate (in place)."""
-    left = np.flatnonzero(matched_store < 0)
-    free = np.setdiff1d(np.arange(dist.shape[1]), matched_store[matched_store >= 0])
-    if left.size == 0 or free.size == 0:
-        return
-    gate = radius_m + np.minimum(np.nan_to_num(spread[left]), WIDE_GATE_SHARE * radius_m)
-    sub = dist[np.ix_(left, free)]
-    cost = np.where(sub <= gate[:, None], sub, _UNREACHABLE)
-    rows, cols = linear_sum_assignment(cost)
-    ok = cost[rows, cols] < _UNREACHABLE
-    matched_store[left[rows[ok]]] = free[cols[ok]]
+def _wide_gate(spread: np.ndarray, radius_m: float) -> np.ndarray:
+    """Per stay: the gate for stays left unmatched and stores still unvisited, widened by
+    the stay's spread (at most :data:`WIDE_GATE_SHARE` of ``radius_m``): indoor drift can
+    carry a long visit's fixes, and their centre, past the gate."""
+    return np.asarray(radius_m + np.minimum(np.nan_to_num(spread), WIDE_GATE_SHARE * radius_m))
 
 
 def _revisits(dist: np.ndarray, matched_store: np.ndarray, radius_m: float) -> np.ndarray:
