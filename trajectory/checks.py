@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from trajectory.market_count import pigeonhole, settled_ambiguity
 from trajectory.result import CheckResult, Status, StayPoint, StoreVisit, iso
 
 #: A gap (s) before a stay's first fix longer than this makes its arrival uncertain.
@@ -82,6 +83,10 @@ REASONS: dict[str, str] = {
 REASON_PARTS: dict[str, str] = {
     "unmatched": "{n} stay(s) at no task store (stay {ids})",
     "not_visited": "{n} on-site store(s) not visited ({ids})",
+    "short": (
+        "fewer stays than stores: not all of stores {ids} were visited, and the GPS cannot "
+        "tell which were missed"
+    ),
     "ambiguous": "stores {ids} are closer to a visited neighbour than the GPS can separate",
     "unseen": "stores {ids} could have been visited during a GPS gap",
     "no_gps": "stores {ids} have no GPS to check",
@@ -244,6 +249,10 @@ def check_trajectory_clear(
     }
     if unmatched or hard:  # the reason names every unvisited store, the soft ones too
         return _check("trajectory_clear", "fail", "problems", values, fields)
+    short = pigeonhole(stores, stays)[1]  # some of these stores were surely missed
+    if short:
+        values["short"], values["ambiguous"] = short, []
+        return _check("trajectory_clear", "fail", "problems", values, fields)
     if soft:
         return _check("trajectory_clear", "inconclusive", "uncertain", values, fields)
     return _check("trajectory_clear", "pass", "clear", {"onsite": len(onsite)}, fields)
@@ -286,7 +295,9 @@ def check_visit_count(
 
 def _count_range(counted: list[StayPoint], onsite: list[StoreVisit]) -> tuple[int, int]:
     """How sure is the count?  Market periods give a range of visit counts (strict
-    to loose segmentation); a store that may hide a visit widens it upwards.
+    to loose segmentation); a store that may hide a visit widens it upwards, unless
+    the only doubt is which stall of a settled market period a visit was at
+    (:func:`trajectory.market_count.settled_ambiguity`).
     """
     n = len(counted)
     low, high = n, n
@@ -295,7 +306,12 @@ def _count_range(counted: list[StayPoint], onsite: list[StoreVisit]) -> tuple[in
         span = members[0].period_visits or (len(members), len(members))
         low += min(span[0], len(members)) - len(members)
         high += max(span[1], len(members)) - len(members)
-    high += sum(1 for s in onsite if s.status in ("ambiguous", "unseen"))
+    settled = settled_ambiguity(counted)
+    high += sum(
+        1
+        for s in onsite
+        if s.status == "unseen" or (s.status == "ambiguous" and s.store_id not in settled)
+    )
     return low, high
 
 

@@ -19,6 +19,13 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment
 
+from trajectory.market_walks import (
+    GAP_SWITCH_COST,
+    STILL_GAP_S,
+    STILL_SWITCH_COST,
+    walk_fixes,
+)
+
 BIN_S = 30.0
 #: Correlation time (s) of phone GPS errors; bins closer than this share evidence.
 ERROR_CORRELATION_S = 60.0
@@ -34,6 +41,12 @@ STORE_SIGMA_M = 8.0
 AMBIGUOUS_NATS = 3.0
 #: A bin further than this many sigmas from every stall is "elsewhere".
 ELSEWHERE_SIGMAS = 2.5
+#: Cost (nats) of a second visit to one stall within a market period.
+REVISIT_NATS = 8.0
+#: Largest share of a market period's fixes that may be walks for the speeds to count.
+MAX_WALK_SHARE = 0.5
+#: Penalty (nats) for being at a stall while the phone reports walking.
+WALK_NATS = 10.0
 
 
 def segment_period(
@@ -45,6 +58,7 @@ def segment_period(
     sy: npt.NDArray[np.float64],
     *,
     min_stay_s: float,
+    speed: npt.NDArray[np.float64] | None = None,
 ) -> tuple[list[tuple[int, int, int, list[int], float, bool]], tuple[int, int]]:
     """Visits in one market period, and the range of the visit count.
 
@@ -53,23 +67,18 @@ def segment_period(
     The period is segmented at three switch costs: the visits come from the
     middle one; a stall is *confirmed* when the strict segmentation visits it
     too; the visit count ranges over what the three give (how sure the count is).
+    Where the phone reports its ``speed`` (m/s), walks between stalls are kept out
+    of every visit and still stretches are not split
+    (:mod:`trajectory.market_walks`).
     """
-    bins = np.floor((t - t[0]) / BIN_S).astype(np.int64)
-    starts = np.flatnonzero(np.r_[True, np.diff(bins) > 0])
-    ends = np.r_[starts[1:], t.size]
-    bx = np.array([np.median(x[a:b]) for a, b in zip(starts, ends, strict=True)])
-    by = np.array([np.median(y[a:b]) for a, b in zip(starts, ends, strict=True)])
-    sigma = _noise_sigma(acc, x, y)
-    var = sigma * sigma + STORE_SIGMA_M * STORE_SIGMA_M
-    weight = min(1.0, BIN_S / ERROR_CORRELATION_S)
-    d2 = (bx[:, None] - sx[None, :]) ** 2 + (by[:, None] - sy[None, :]) ** 2
-    loglik = -weight * d2 / (2.0 * var)
-    elsewhere = np.full((bx.size, 1), -weight * ELSEWHERE_SIGMAS**2 / 2.0)
-    loglik = np.hstack([loglik, elsewhere])  # last column: elsewhere
+    starts, ends, walk_bin, still = _bins(t, speed)
+    loglik = _loglik(x, y, acc, sx, sy, starts, ends, walk_bin)
     k = sx.size
 
     def paths(cost: float) -> list[tuple[int, int, int]]:
-        runs = _fold_short_runs(_runs(_viterbi(loglik, cost)), loglik, t, starts, ends, min_stay_s)
+        costs = np.choose(still, [cost, STILL_SWITCH_COST, max(cost, GAP_SWITCH_COST)])
+        path = _viterbi(loglik, costs)
+        runs = _fold_short_runs(_runs(path), loglik, t, starts, ends, min_stay_s, walk_bin)
         return _one_visit_per_stall(runs, loglik, k)
 
     def visits(runs: list[tuple[int, int, int]]) -> int:
@@ -83,45 +92,88 @@ def segment_period(
     hidden = _unresolved_stalls(loglik, runs, k, max(1, int(np.ceil(min_stay_s / BIN_S))))
     out: list[tuple[int, int, int, list[int], float, bool]] = []
     for r, (s, e, state) in enumerate(runs):
-        total = loglik[s:e].sum(axis=0)
-        st = -1 if state == k else int(state)
-        if st < 0:
-            a, b = int(starts[s]), int(ends[e - 1] - 1)
-            if t[b] - t[a] >= min_stay_s:
-                out.append((a, b, -1, [], float("nan"), True))
+        if state == k:  # not at a stall: a stay only where the manager stood, not walked
+            for a, b in _still_parts(s, e, walk_bin, starts, ends):
+                if t[b] - t[a] >= min_stay_s:
+                    out.append((a, b, -1, [], float("nan"), True))
             continue
-        others = [j for j in np.argsort(total[:k])[::-1] if j != st]
-        margin = float(total[st] - total[others[0]]) if others else float("inf")
+        total = loglik[s:e].sum(axis=0)
+        others = [j for j in np.argsort(total[:k])[::-1] if j != state]
+        margin = float(total[state] - total[others[0]]) if others else float("inf")
         alts = [int(others[0])] if margin < AMBIGUOUS_NATS else []
-        alts += [j for j in hidden.get(r, []) if j not in alts and j != st]
-        out.append((int(starts[s]), int(ends[e - 1] - 1), st, alts, margin, st in confirmed))
+        alts += [j for j in hidden.get(r, []) if j not in alts and j != state]
+        out.append((int(starts[s]), int(ends[e - 1] - 1), state, alts, margin, state in confirmed))
     return out, count_range
+
+
+def _loglik(
+    x: npt.NDArray[np.float64],
+    y: npt.NDArray[np.float64],
+    acc: npt.NDArray[np.float64],
+    sx: npt.NDArray[np.float64],
+    sy: npt.NDArray[np.float64],
+    starts: npt.NDArray[np.int64],
+    ends: npt.NDArray[np.int64],
+    walk_bin: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.float64]:
+    """Per bin: the log-likelihood of each stall and, last, of "elsewhere"."""
+    bx = np.array([np.median(x[a:b]) for a, b in zip(starts, ends, strict=True)])
+    by = np.array([np.median(y[a:b]) for a, b in zip(starts, ends, strict=True)])
+    sigma = _noise_sigma(acc, x, y)
+    var = sigma * sigma + STORE_SIGMA_M * STORE_SIGMA_M
+    weight = min(1.0, BIN_S / ERROR_CORRELATION_S)
+    d2 = (bx[:, None] - sx[None, :]) ** 2 + (by[:, None] - sy[None, :]) ** 2
+    loglik = -weight * d2 / (2.0 * var)
+    elsewhere = np.full((bx.size, 1), -weight * ELSEWHERE_SIGMAS**2 / 2.0)
+    loglik[walk_bin] -= WALK_NATS  # no stall while walking
+    return np.hstack([loglik, elsewhere])
+
+
+def _bins(
+    t: npt.NDArray[np.float64], speed: npt.NDArray[np.float64] | None
+) -> tuple[
+    npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.int64]
+]:
+    """The period's bins: first fix, end (exclusive), whether it is a walk, and what the
+    speed says of the boundary with the previous bin (:func:`_still_boundaries`).  Bins
+    are :data:`BIN_S` long and also end where a walk starts or ends."""
+    walking, possible, read = walk_fixes(t, speed if speed is not None else np.full(t.size, np.nan))
+    if not walking.any() or walking.mean() > MAX_WALK_SHARE:
+        # speeds that never show a walk, or show walking most of the time (positions
+        # differenced, not Doppler), are not evidence of walks or of standing still
+        walking[:], possible[:], read[:] = False, False, False
+    bins = np.floor((t - t[0]) / BIN_S).astype(np.int64)
+    cut = (walking[1:] != walking[:-1]) | (possible[1:] != possible[:-1])
+    starts = np.flatnonzero(np.r_[True, (np.diff(bins) > 0) | cut])
+    ends = np.r_[starts[1:], t.size]
+    return starts, ends, walking[starts], _still_boundaries(t, read, starts, ends)
 
 
 def _one_visit_per_stall(
     runs: list[tuple[int, int, int]], loglik: npt.NDArray[np.float64], k: int
 ) -> list[tuple[int, int, int]]:
-    """Re-assign the stall runs one-to-one (Hungarian on summed log-likelihood).
+    """Re-assign the stall runs, one per stall where the evidence allows (Hungarian).
 
     Within one market period a manager visits each stall once; Viterbi alone may
-    give a noisy stall two runs and a quiet neighbour none.  Runs in the
-    "elsewhere" state keep it; when there are more runs than stalls the extra
-    runs keep their best stall (revisits).
+    give a noisy stall two runs and a quiet neighbour none.  Each run takes the
+    stall that maximises the summed log-likelihood of all runs, where a second
+    visit to a stall costs :data:`REVISIT_NATS` (a third twice that): a run moves
+    to another stall only when that stall explains it nearly as well, so a skipped
+    stall is never "visited" by a run that was plainly elsewhere.  Runs in the
+    "elsewhere" state keep it.
     """
     idx = [r for r, (_, _, st) in enumerate(runs) if st != k]
     if len(idx) < 2:
         return runs
     score = np.array([loglik[runs[r][0] : runs[r][1], :k].sum(axis=0) for r in idx])
-    best = score.max(axis=1, keepdims=True)
-    # Only stalls nearly as likely as the run's best are open to it: the
-    # assignment may settle a doubt, never overrule clear evidence (a skipped
-    # stall must not be "visited" by a run that was plainly elsewhere).
-    allowed = score >= best - AMBIGUOUS_NATS
-    rows, cols = linear_sum_assignment(np.where(allowed, -score, 1e9))
+    copies = len(idx)  # enough copies of every stall for any run to revisit it
+    penalty = np.repeat(np.arange(copies) * REVISIT_NATS, k)
+    cost = np.tile(-score, (1, copies)) + penalty[None, :]
+    rows, cols = linear_sum_assignment(cost)
     new = list(runs)
     for rr, cc in zip(rows, cols, strict=True):
         s, e, _ = runs[idx[rr]]
-        new[idx[rr]] = (s, e, int(cc) if allowed[rr, cc] else int(np.argmax(score[rr])))
+        new[idx[rr]] = (s, e, int(cc % k))
     # merge neighbours that now share a stall
     merged: list[tuple[int, int, int]] = []
     for r in new:
@@ -160,14 +212,63 @@ def _unresolved_stalls(
     return out
 
 
-def _viterbi(loglik: npt.NDArray[np.float64], switch_cost: float) -> npt.NDArray[np.int64]:
+def _still_boundaries(
+    t: npt.NDArray[np.float64],
+    read: npt.NDArray[np.bool_],
+    starts: npt.NDArray[np.int64],
+    ends: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int64]:
+    """Per bin, what the phone's speed says of the boundary with the previous bin:
+    0 nothing; 1 it did not move (a still reading on either side, close in time);
+    2 it read still before and after a gap in the fixes (a walk could hide in it)."""
+    n_read = np.r_[0, np.cumsum(read)]
+    has = (n_read[ends] - n_read[starts]) > 0
+    idx = np.flatnonzero(read)
+    kind = np.zeros(starts.size, dtype=np.int64)
+    if idx.size < 2 or starts.size < 2:
+        return kind
+    # last reading before each boundary and first reading from it
+    before = idx[np.clip(np.searchsorted(idx, starts[1:]) - 1, 0, idx.size - 1)]
+    after = idx[np.clip(np.searchsorted(idx, starts[1:]), 0, idx.size - 1)]
+    both = has[1:] & has[:-1] & (after >= starts[1:]) & (before < starts[1:])
+    close = t[after] - t[before] <= STILL_GAP_S
+    kind[1:] = np.where(both, np.where(close, 1, 2), 0)
+    return kind
+
+
+def _still_parts(
+    s: int,
+    e: int,
+    walk_bin: npt.NDArray[np.bool_],
+    starts: npt.NDArray[np.int64],
+    ends: npt.NDArray[np.int64],
+) -> list[tuple[int, int]]:
+    """First and last fix of each stretch of bins ``s``..``e - 1`` outside walks."""
+    out: list[tuple[int, int]] = []
+    b = s
+    while b < e:  # a loop over the bins of one run
+        if walk_bin[b]:
+            b += 1
+            continue
+        c = b
+        while c + 1 < e and not walk_bin[c + 1]:
+            c += 1
+        out.append((int(starts[b]), int(ends[c] - 1)))
+        b = c + 1
+    return out
+
+
+def _viterbi(
+    loglik: npt.NDArray[np.float64], switch_cost: npt.NDArray[np.float64]
+) -> npt.NDArray[np.int64]:
+    """Most likely state path; ``switch_cost[b]`` is the cost of changing state into bin b."""
     nb, k = loglik.shape
     score = loglik[0].copy()
     back = np.zeros((nb, k), dtype=np.int64)
     states = np.arange(k)
     for b in range(1, nb):  # a loop over 30 s bins of one market period, not over fixes
         best_prev = int(np.argmax(score))
-        switch_score = score[best_prev] - switch_cost
+        switch_score = score[best_prev] - switch_cost[b]
         take_switch = switch_score > score
         back[b] = np.where(take_switch, best_prev, states)
         score = np.where(take_switch, switch_score, score) + loglik[b]
@@ -185,11 +286,16 @@ def _fold_short_runs(
     starts: npt.NDArray[np.int64],
     ends: npt.NDArray[np.int64],
     min_stay_s: float,
+    walk_bin: npt.NDArray[np.bool_],
 ) -> list[tuple[int, int, int]]:
-    """Fold runs shorter than the minimum stay into the neighbour that explains them best."""
+    """Fold runs shorter than the minimum stay into the neighbour that explains them best;
+    a run that holds a walk stays (it parts the visits either side of it)."""
     runs = list(runs)
+    walks = np.r_[0, np.cumsum(walk_bin)]
     while len(runs) > 1:
-        durations = [t[ends[e - 1] - 1] - t[starts[s]] for s, e, _ in runs]
+        durations = [
+            np.inf if walks[e] > walks[s] else t[ends[e - 1] - 1] - t[starts[s]] for s, e, _ in runs
+        ]
         i = int(np.argmin(durations))
         if durations[i] >= min_stay_s:
             break

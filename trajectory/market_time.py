@@ -9,13 +9,19 @@ time, and consecutive market stays close in time form one market period, which
 
 from __future__ import annotations
 
-__all__ = ["in_one_market", "market_labels", "market_periods"]
+__all__ = ["AMONG_SHARE", "in_one_market", "market_labels", "market_periods", "market_reach"]
+
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
+
+#: Share of the fixes between two market stays that must lie among the market's stalls
+#: for the time between them to be market time.
+AMONG_SHARE = 0.9
 
 
 def market_labels(
@@ -52,18 +58,58 @@ def in_one_market(
     return np.asarray((counts >= 2).any(axis=1), dtype=bool)
 
 
+class _Positions(Protocol):
+    """Fixes ``x``/``y`` and stores ``sx``/``sy`` in one local projection (m)."""
+
+    @property
+    def x(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def y(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def sx(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def sy(self) -> npt.NDArray[np.float64]: ...
+
+
+def market_reach(
+    stores: pd.DataFrame,
+    near: npt.NDArray[np.bool_],
+    day: _Positions,
+    link_m: float,
+    radius_m: float,
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Per stay: market time (:func:`in_one_market`, markets by :func:`market_labels`);
+    per stay and store: a stall the stay may be at (near it, or any stall of a market
+    near a market stay: a visit may be at a stall no stay's centre came near); per fix:
+    within ``radius_m`` of such a stall."""
+    labels = market_labels(stores, day.sx, day.sy, link_m)
+    market = in_one_market(near, labels)
+    of_markets = np.isin(labels, labels[np.flatnonzero(near[market].any(axis=0))])
+    d = np.hypot(day.x[:, None] - day.sx[of_markets], day.y[:, None] - day.sy[of_markets])
+    among = np.asarray((d <= radius_m).any(axis=1), dtype=bool)
+    return market, near | of_markets[None, :], among
+
+
 def market_periods(
     stays: pd.DataFrame,
     market: npt.NDArray[np.bool_],
     t: npt.NDArray[np.float64],
     merge_gap_s: float,
+    among_stalls: npt.NDArray[np.bool_] | None = None,
 ) -> list[list[int]]:
-    """Runs of consecutive market stays (``market``), close in time."""
+    """Runs of consecutive market stays (``market``), close in time or, per fix
+    ``among_stalls``, with nearly every fix between them among the market's stalls (the
+    stay scan can miss a visit in between; the market period must not)."""
     first = stays["first_fix"].to_numpy()
     last = stays["last_fix"].to_numpy()
+    inside = np.r_[0, np.cumsum(among_stalls)] if among_stalls is not None else None
     periods: list[list[int]] = []
     for i in np.flatnonzero(market):
-        if periods and periods[-1][-1] == i - 1 and t[first[i]] - t[last[i - 1]] <= merge_gap_s:
+        joined = bool(periods) and periods[-1][-1] == i - 1
+        if joined and t[first[i]] - t[last[i - 1]] > merge_gap_s:
+            a, b = last[i - 1] + 1, first[i]
+            joined = inside is not None and inside[b] - inside[a] >= AMONG_SHARE * (b - a)
+        if joined:
             periods[-1].append(int(i))
         else:
             periods.append([int(i)])

@@ -49,7 +49,7 @@ import pandas as pd
 from trajectory._frames import with_columns
 from trajectory.geodesy import LocalProjection
 from trajectory.market_stalls import AMBIGUOUS_NATS, segment_period
-from trajectory.market_time import in_one_market, market_labels, market_periods
+from trajectory.market_time import market_periods, market_reach
 from trajectory.neighbours import split_between_stores
 from trajectory.staypoints import STAY_COLUMNS
 from trajectory.timestamps import elapsed_s
@@ -103,13 +103,12 @@ def resegment_stays(
     pandas.DataFrame
         The stays, market periods replaced by their visits, renumbered in time
         order, with ``split_from`` (the first original stay id of the period, or
-        the stay's own id), ``state_store_id`` (the stall the re-segmentation
-        assigned, None outside markets), ``alt_store_ids`` (stalls the GPS cannot
-        rule out for this visit: the runner-up when the evidence is weak, and
-        any unvisited stall that explains a minimum-stay window of it nearly as
-        well), ``margin_nats`` (evidence for the stall over the runner-up),
-        ``confirmed`` (a strict segmentation visits the stall too),
-        ``market_period`` (1, 2, ... per period; 0 outside markets) and
+        the stay's own id), ``state_store_id`` (the stall assigned, None outside
+        markets), ``alt_store_ids`` (stalls the GPS cannot rule out: the runner-up
+        when the evidence is weak, and any unvisited stall that explains a
+        minimum-stay window of it nearly as well), ``margin_nats`` (evidence for
+        the stall over the runner-up), ``confirmed`` (a strict segmentation visits
+        the stall too), ``market_period`` (1, 2, ... per period; 0 outside markets) and
         ``period_visits_min`` / ``period_visits_max`` (the range of the period's
         visit count over strict and loose segmentations).
     """
@@ -117,11 +116,12 @@ def resegment_stays(
     found = _near_stores(track, stores, out, match_radius_m) if len(stores) >= 2 else None
     if found is None:
         return out
-    proj, near = found
-    day = _Fixes.of(track, stores, proj)
-    market = in_one_market(near, market_labels(stores, day.sx, day.sy, market_link_m))
-    periods = market_periods(out, market, day.t, merge_gap_s)
-    replaced, rows = _split_rows(day, out, near, market, periods, min_stay_s, match_radius_m)
+    day, near = _Fixes.of(track, stores, found[0]), found[1]
+    market, stalls, among = market_reach(stores, near, day, market_link_m, match_radius_m)
+    periods = market_periods(out, market, day.t, merge_gap_s, among)
+    replaced, rows = _split_rows(
+        day, out, near, stalls, market, periods, min_stay_s, match_radius_m
+    )
     if not replaced.any():
         return out
     result = pd.concat([out.loc[~replaced], *([pd.DataFrame(rows)] if rows else [])])
@@ -132,6 +132,7 @@ def _split_rows(
     day: _Fixes,
     out: pd.DataFrame,
     near: npt.NDArray[np.bool_],
+    stalls: npt.NDArray[np.bool_],
     market: npt.NDArray[np.bool_],
     periods: list[list[int]],
     min_stay_s: float,
@@ -146,7 +147,7 @@ def _split_rows(
     rows: list[dict[str, object]] = []
     for period, members in enumerate(periods, start=1):
         replaced[members] = True
-        rows += _period_rows(day, out, near, members, period, min_stay_s)
+        rows += _period_rows(day, out, stalls, members, period, min_stay_s)
     reach = near | _reached(day, out, match_radius_m)
     for i in np.flatnonzero((reach.sum(axis=1) >= 2) & ~market):
         parts = _ordinary_rows(day, out, reach, int(i), min_stay_s)
@@ -164,6 +165,7 @@ class _Fixes:
     x: npt.NDArray[np.float64]
     y: npt.NDArray[np.float64]
     acc: npt.NDArray[np.float64]
+    speed: npt.NDArray[np.float64]
     times: pd.DatetimeIndex
     proj: LocalProjection
     sx: npt.NDArray[np.float64]
@@ -182,9 +184,15 @@ class _Fixes:
             if "accuracy_m" in track
             else np.full(len(track), np.nan)
         )
+        speed = (
+            track["speed_mps"].to_numpy(dtype=np.float64)
+            if "speed_mps" in track
+            else np.full(len(track), np.nan)
+        )
         store_ids = stores["store_id"].astype(str).to_numpy()
         t = elapsed_s(track["time"])
-        return cls(t, x, y, acc, pd.DatetimeIndex(track["time"]), proj, sx, sy, store_ids)
+        times = pd.DatetimeIndex(track["time"])
+        return cls(t, x, y, acc, speed, times, proj, sx, sy, store_ids)
 
 
 def _near_stores(
@@ -243,7 +251,14 @@ def _period_rows(
     cand = np.flatnonzero(near[members].any(axis=0))
     sl = slice(first, last + 1)
     visits, count_range = segment_period(
-        t[sl], x[sl], y[sl], day.acc[sl], day.sx[cand], day.sy[cand], min_stay_s=min_stay_s
+        t[sl],
+        x[sl],
+        y[sl],
+        day.acc[sl],
+        day.sx[cand],
+        day.sy[cand],
+        min_stay_s=min_stay_s,
+        speed=day.speed[sl],
     )
     split_from = int(out["stay_id"].iloc[members[0]])
     return [

@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = ["stay_records", "store_records"]
 
 from collections.abc import Hashable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,7 @@ from trajectory.bridging import observed_span
 from trajectory.checks import ARRIVAL_GAP_S
 from trajectory.footprints import footprint_wkt
 from trajectory.geodesy import haversine_m
+from trajectory.market_count import pigeonhole
 from trajectory.result import StayPoint, StoreStatus, StoreVisit
 from trajectory.timestamps import elapsed_s
 
@@ -163,7 +165,8 @@ def store_records(
                 footprint=footprint_wkt(task.get("footprint")),
             )
         )
-    return out
+    missed = set(pigeonhole(out, stays)[0])  # market stalls surely skipped
+    return [replace(s, status="not_visited") if s.store_id in missed else s for s in out]
 
 
 def _gps_gaps(clean: pd.DataFrame, stays: tuple[StayPoint, ...], min_stay_s: float) -> pd.DataFrame:

@@ -51,6 +51,10 @@ EN: dict[str, str] = {
     ),
     "reason_part_unmatched": "{n} stay(s) at no task store (stay {ids})",
     "reason_part_not_visited": "{n} on-site store(s) not visited ({ids})",
+    "reason_part_short": (
+        "fewer stays than stores: not all of stores {ids} were visited, and the GPS cannot "
+        "tell which were missed"
+    ),
     "reason_part_ambiguous": (
         "stores {ids} are closer to a visited neighbour than the GPS can separate"
     ),
@@ -100,6 +104,7 @@ ZH: dict[str, str] = {
     ),
     "reason_part_unmatched": "{n} 个停留点不在任何任务门店（停留点 {ids}）",
     "reason_part_not_visited": "{n} 家到店门店未拜访（{ids}）",
+    "reason_part_short": "停留点少于门店数：门店 {ids} 未全部拜访，GPS 无法确定漏掉的是哪几家",
     "reason_part_ambiguous": "门店 {ids} 与已拜访的相邻门店距离过近，GPS 无法区分",
     "reason_part_unseen": "门店 {ids} 可能在 GPS 信号中断期间被拜访",
     "reason_part_no_gps": "门店 {ids} 没有 GPS 数据可供核对",

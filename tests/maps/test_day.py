@@ -29,6 +29,7 @@ from maps.day import (
 )
 from maps.i18n import LABELS
 from maps.offline import MANIFEST_PATH
+from maps.reasons import check_reason
 from maps.timeline import TIMELINE_SAMPLE_S, TIMELINE_STEP_S
 from trajectory.crs import wgs84_to_gcj02
 from trajectory.geodesy import LocalProjection, haversine_m
@@ -227,7 +228,9 @@ class TestRenderDay:
         assert "On-time arrival" not in page
         # the reasons are written in Chinese from their codes (issue 16), not in English
         assert html.escape(_result("market").checks["visit_count_match"].reason) not in panel
-        assert "按 GPS 可能为 8 至 10 个" in panel
+        count = _result("market").to_dict()["checks"]["visit_count_match"]
+        zh = check_reason("visit_count_match", count, LABELS["zh"])
+        assert "上报到店拜访" in zh and html.escape(zh) in panel
         assert "未拜访" in render_day(_result("skipped_store"), lang="zh")
 
     def test_every_label_translated(self) -> None:

@@ -1,0 +1,99 @@
+"""Walks between market stalls, from the speed the phone reports.
+
+Under a market roof the fixes wander 15-40 m, as far as the stalls are apart, so
+the positions alone cannot tell a manager who walked to the next stall from one
+who stood still while the GPS drifted.  The phone's reported speed (Doppler, not
+differenced positions) can: it stays near zero at a stall and reads about walking
+pace for the 15-60 s walk to the next one.  A *walk* is a stretch of fixes
+whose reported speed times time covers at least :data:`WALK_MIN_M` within
+:data:`WINDOW_S` (so that one noisy reading neither makes nor breaks a walk); a
+stretch between two fixes with reported speeds, no
+walk and no gap in time is *still*: the phone says the manager did not move.
+
+:func:`trajectory.market_stalls.segment_period` keeps walks out of every stall
+visit and makes a change of stall within a still stretch cost
+:data:`STILL_SWITCH_COST`.  Where the phone reports no speed, nothing changes.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "GAP_SWITCH_COST",
+    "STILL_GAP_S",
+    "STILL_SWITCH_COST",
+    "WALK_MIN_M",
+    "WALK_MPS",
+    "walk_fixes",
+]
+
+import numpy as np
+import numpy.typing as npt
+
+#: Speed (m/s) of the first and last reading of a walk.
+WALK_MPS = 0.5
+#: Distance (m, reported speed x time) covered within :data:`WINDOW_S` while walking.
+WALK_MIN_M = 10.0
+#: Time (s) from the first to the last reading of a walk at walking speed, at least: a
+#: shuffle at a stall caught by one or two readings is not a walk.
+WALK_MIN_S = 10.0
+#: Readings at walking speed that make a walk however close in time they are.
+WALK_MIN_READINGS = 3
+#: Window (s) over which a walk covers :data:`WALK_MIN_M`: a step aside does not.
+WINDOW_S = 30.0
+#: Readings further apart than this (s) do not belong to one walk or one still stretch.
+MAX_READING_GAP_S = 30.0
+#: Still readings at most this far apart (s) say the phone did not move between them
+#: (a walk to the next stall takes longer: a shorter gap, e.g. a dropped burst of bad
+#: fixes, does not hide one).
+STILL_GAP_S = 90.0
+#: Longest time (s) one reading stands for.
+READING_S = 10.0
+#: Cost (nats) of changing stall within a still stretch.
+STILL_SWITCH_COST = 30.0
+#: Cost (nats) of changing stall across a gap in the fixes with still readings either side.
+GAP_SWITCH_COST = 6.0
+
+Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+
+
+def walk_fixes(t: Floats, speed: Floats) -> tuple[Bools, Bools, Bools]:
+    """Per fix: inside a walk; inside a possible walk; read (a reported speed, neither).
+
+    ``t`` in seconds, ascending; ``speed`` in m/s, NaN where the phone gave none.
+    A reading is moving when the readings within :data:`WINDOW_S` / 2 of it cover
+    :data:`WALK_MIN_M` (speed x time: single readings of a walk can be low, and
+    those of a still phone are near zero).  A run of moving readings is a walk from
+    its first to its last reading of at least :data:`WALK_MPS` when there are
+    :data:`WALK_MIN_READINGS` such readings or they span :data:`WALK_MIN_S`; with
+    fewer it is a *possible* walk (a short walk caught by two readings looks like a
+    shuffle at the stall caught by two): the speed says nothing there.
+    """
+    n = t.size
+    walking, possible = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    ok = np.flatnonzero(np.isfinite(speed))
+    read = np.zeros(n, dtype=bool)
+    read[ok] = True
+    if ok.size < 2:
+        return walking, possible, read
+    tr, v = t[ok], speed[ok]
+    metres = np.r_[
+        0.0, np.cumsum(v * np.minimum(np.diff(tr, append=tr[-1] + READING_S), READING_S))
+    ]
+    lo = np.searchsorted(tr, tr - WINDOW_S / 2, side="left")
+    hi = np.searchsorted(tr, tr + WINDOW_S / 2, side="right")
+    moving = (metres[hi] - metres[lo]) >= WALK_MIN_M
+    new_run = np.r_[True, (moving[1:] != moving[:-1]) | (np.diff(tr) > MAX_READING_GAP_S)]
+    run = np.cumsum(new_run) - 1
+    fast = moving & (v >= WALK_MPS)
+    idx = np.arange(ok.size)
+    first = np.full(run[-1] + 1, ok.size)
+    np.minimum.at(first, run[fast], idx[fast])
+    last = np.full(run[-1] + 1, -1)
+    np.maximum.at(last, run[fast], idx[fast])
+    n_fast = np.bincount(run[fast], minlength=run[-1] + 1)
+    runs = np.flatnonzero(last >= 0)
+    sure = (tr[last[runs]] - tr[first[runs]] >= WALK_MIN_S) | (n_fast[runs] >= WALK_MIN_READINGS)
+    for r, is_walk in zip(runs, sure, strict=True):  # a loop over walks, not fixes
+        (walking if is_walk else possible)[ok[first[r]] : ok[last[r]] + 1] = True
+    return walking, possible, read & ~walking & ~possible
