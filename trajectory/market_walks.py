@@ -36,6 +36,10 @@ WALK_MIN_M = 10.0
 #: Time (s) from the first to the last reading of a walk at walking speed, at least: a
 #: shuffle at a stall caught by one or two readings is not a walk.
 WALK_MIN_S = 10.0
+#: Noise level (m/s) of still readings the distance limit allows for.
+STILL_NOISE_MPS = 0.15
+#: A walk's readings are at least this many noise levels of the still readings.
+NOISE_SIGMAS = 4.0
 #: Readings at walking speed that make a walk however close in time they are.
 WALK_MIN_READINGS = 3
 #: Window (s) over which a walk covers :data:`WALK_MIN_M`: a step aside does not.
@@ -63,7 +67,8 @@ def walk_fixes(t: Floats, speed: Floats) -> tuple[Bools, Bools, Bools]:
     ``t`` in seconds, ascending; ``speed`` in m/s, NaN where the phone gave none.
     A reading is moving when the readings within :data:`WINDOW_S` / 2 of it cover
     :data:`WALK_MIN_M` (speed x time: single readings of a walk can be low, and
-    those of a still phone are near zero).  A run of moving readings is a walk from
+    those of a still phone are near zero; both limits rise with the noise of the
+    phone's still readings).  A run of moving readings is a walk from
     its first to its last reading of at least :data:`WALK_MPS` when there are
     :data:`WALK_MIN_READINGS` such readings or they span :data:`WALK_MIN_S`; with
     fewer it is a *possible* walk (a short walk caught by two readings looks like a
@@ -77,15 +82,21 @@ def walk_fixes(t: Floats, speed: Floats) -> tuple[Bools, Bools, Bools]:
     if ok.size < 2:
         return walking, possible, read
     tr, v = t[ok], speed[ok]
+    # a phone whose still readings are noisier needs more to show a walk: its noise
+    # level from the median reading (most readings in a market are still ones;
+    # |N(0, s)| has median 0.674 s and mean 0.8 s)
+    noise = float(np.median(v)) / 0.674
+    walk_mps = max(WALK_MPS, NOISE_SIGMAS * noise)
+    walk_min_m = WALK_MIN_M + 0.8 * max(noise - STILL_NOISE_MPS, 0.0) * WINDOW_S
     metres = np.r_[
         0.0, np.cumsum(v * np.minimum(np.diff(tr, append=tr[-1] + READING_S), READING_S))
     ]
     lo = np.searchsorted(tr, tr - WINDOW_S / 2, side="left")
     hi = np.searchsorted(tr, tr + WINDOW_S / 2, side="right")
-    moving = (metres[hi] - metres[lo]) >= WALK_MIN_M
+    moving = (metres[hi] - metres[lo]) >= walk_min_m
     new_run = np.r_[True, (moving[1:] != moving[:-1]) | (np.diff(tr) > MAX_READING_GAP_S)]
     run = np.cumsum(new_run) - 1
-    fast = moving & (v >= WALK_MPS)
+    fast = moving & (v >= walk_mps)
     idx = np.arange(ok.size)
     first = np.full(run[-1] + 1, ok.size)
     np.minimum.at(first, run[fast], idx[fast])

@@ -46,6 +46,13 @@ class TestWalkFixes:
         assert np.flatnonzero(possible).tolist() == [60, 61]
         assert not read[60:62].any()
 
+    def test_a_noisier_phone_needs_more_to_show_a_walk(self) -> None:
+        rng = np.random.default_rng(6)
+        t = np.arange(1440) * STEP_S  # two hours
+        noisy = np.abs(rng.normal(0, 0.3, t.size))  # readings at 0.5 m/s and more, often
+        assert not walk_fixes(t, noisy)[0].any()
+        assert not walk_fixes(t, np.abs(rng.normal(0, 0.15, t.size)))[0].any()
+
     def test_still_readings_and_no_readings_make_no_walk(self) -> None:
         rng = np.random.default_rng(2)
         t = np.arange(200) * STEP_S
