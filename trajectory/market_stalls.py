@@ -15,6 +15,8 @@ from __future__ import annotations
 
 __all__ = ["AMBIGUOUS_NATS", "BIN_S", "segment_period"]
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment
@@ -71,7 +73,8 @@ def segment_period(
     of every visit and still stretches are not split
     (:mod:`trajectory.market_walks`).
     """
-    starts, ends, walk_bin, still = _bins(t, speed)
+    bins = _bins(t, speed)
+    starts, ends, walk_bin, still = bins.starts, bins.ends, bins.walk, bins.still
     loglik = _loglik(x, y, acc, sx, sy, starts, ends, walk_bin)
     k = sx.size
 
@@ -88,7 +91,8 @@ def segment_period(
     strict, loose = paths(STRICT_SWITCH_COST), paths(LOOSE_SWITCH_COST)
     confirmed = {st for _, _, st in strict if st != k}
     n = visits(runs)
-    count_range = (min(n, visits(strict), visits(loose)), max(n, visits(strict), visits(loose)))
+    high = max(n, visits(strict), visits(loose)) + _possible_splits(runs, k, bins, t, min_stay_s)
+    count_range = (min(n, visits(strict), visits(loose)), high)
     hidden = _unresolved_stalls(loglik, runs, k, max(1, int(np.ceil(min_stay_s / BIN_S))))
     out: list[tuple[int, int, int, list[int], float, bool]] = []
     for r, (s, e, state) in enumerate(runs):
@@ -129,14 +133,22 @@ def _loglik(
     return np.hstack([loglik, elsewhere])
 
 
-def _bins(
-    t: npt.NDArray[np.float64], speed: npt.NDArray[np.float64] | None
-) -> tuple[
-    npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.int64]
-]:
-    """The period's bins: first fix, end (exclusive), whether it is a walk, and what the
-    speed says of the boundary with the previous bin (:func:`_still_boundaries`).  Bins
-    are :data:`BIN_S` long and also end where a walk starts or ends."""
+@dataclass(frozen=True)
+class Bins:
+    """A period's bins: first fix, end (exclusive), whether each is a walk or a possible
+    walk, and what the speed says of its boundary with the previous bin
+    (:func:`_still_boundaries`)."""
+
+    starts: npt.NDArray[np.int64]
+    ends: npt.NDArray[np.int64]
+    walk: npt.NDArray[np.bool_]
+    possible: npt.NDArray[np.bool_]
+    still: npt.NDArray[np.int64]
+
+
+def _bins(t: npt.NDArray[np.float64], speed: npt.NDArray[np.float64] | None) -> Bins:
+    """The period's bins: :data:`BIN_S` long, also ending where a walk or a possible
+    walk starts or ends."""
     walking, possible, read = walk_fixes(t, speed if speed is not None else np.full(t.size, np.nan))
     if not walking.any() or walking.mean() > MAX_WALK_SHARE:
         # speeds that never show a walk, or show walking most of the time (positions
@@ -146,7 +158,30 @@ def _bins(
     cut = (walking[1:] != walking[:-1]) | (possible[1:] != possible[:-1])
     starts = np.flatnonzero(np.r_[True, (np.diff(bins) > 0) | cut])
     ends = np.r_[starts[1:], t.size]
-    return starts, ends, walking[starts], _still_boundaries(t, read, starts, ends)
+    return Bins(
+        starts, ends, walking[starts], possible[starts], _still_boundaries(t, read, starts, ends)
+    )
+
+
+def _possible_splits(
+    runs: list[tuple[int, int, int]],
+    k: int,
+    bins: Bins,
+    t: npt.NDArray[np.float64],
+    min_stay_s: float,
+) -> int:
+    """Stall visits holding a possible walk with a minimum stay either side: each may be
+    two visits (a short walk caught by one or two speed readings)."""
+    n = 0
+    for s, e, state in runs:  # a loop over visits, then over their possible-walk bins
+        if state == k:
+            continue
+        t0, t1 = t[bins.starts[s]], t[bins.ends[e - 1] - 1]
+        for b in np.flatnonzero(bins.possible[s:e]) + s:
+            if t[bins.starts[b]] - t0 >= min_stay_s and t1 - t[bins.ends[b] - 1] >= min_stay_s:
+                n += 1
+                break
+    return n
 
 
 def _one_visit_per_stall(

@@ -109,6 +109,18 @@ class TestSegmentPeriod:
         assert len(_visits(t, x, y, v)) == 1
         assert len(_visits(t, x, y, np.full(t.size, np.nan))) == 2  # positions alone split
 
+    def test_a_possible_walk_inside_a_visit_leaves_the_count_open(self) -> None:
+        rng = np.random.default_rng(7)
+        t = np.arange(192) * STEP_S  # 16 minutes at stall 0
+        x, y, v = rng.normal(0, 8, t.size), rng.normal(0, 8, t.size), _still(rng, t.size)
+        x[:5], v[:5] = np.linspace(-40, 0, 5), 0.9  # walked in
+        acc = np.full(t.size, np.nan)
+        visits, count = segment_period(t, x, y, acc, STALLS_X, STALLS_Y, min_stay_s=180, speed=v)
+        assert len(visits) == 1 and count == (1, 1)
+        v[96:98] = [1.41, 0.77]  # two readings at walking pace mid-visit: a shuffle, or a walk
+        visits, count = segment_period(t, x, y, acc, STALLS_X, STALLS_Y, min_stay_s=180, speed=v)
+        assert len(visits) == 1 and count == (1, 2)
+
     def test_speeds_that_read_walking_all_the_time_are_not_evidence(self) -> None:
         rng = np.random.default_rng(5)
         t = np.arange(192) * STEP_S
