@@ -307,6 +307,7 @@ def _ordinary_rows(
         day.sx[cand],
         day.sy[cand],
         min_stay_s=min_stay_s,
+        speed=day.speed[sl],
     )
     split_from = int(out["stay_id"].iloc[i])
     return [

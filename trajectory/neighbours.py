@@ -37,7 +37,14 @@ import itertools
 import numpy as np
 import numpy.typing as npt
 
-from trajectory.market_stalls import BIN_S, ERROR_CORRELATION_S, STORE_SIGMA_M, _noise_sigma
+from trajectory.market_stalls import (
+    BIN_S,
+    ERROR_CORRELATION_S,
+    MAX_WALK_SHARE,
+    STORE_SIGMA_M,
+    _noise_sigma,
+)
+from trajectory.market_walks import READING_S, walk_fixes
 
 #: The parts' medians must move along a store pair's line by this share of its length.
 MIN_MOVE_FRACTION = 0.5
@@ -60,6 +67,7 @@ def split_between_stores(
     sy: Floats,
     *,
     min_stay_s: float,
+    speed: Floats | None = None,
 ) -> list[tuple[int, int]]:
     """The parts of one stay near two or more ordinary stores.
 
@@ -71,6 +79,9 @@ def split_between_stores(
         The nearby stores in the same local metres.
     min_stay_s
         The minimum stay (s); each part lasts :data:`MIN_PART_STAYS` of them.
+    speed
+        The phone's reported speed (m/s, NaN when none): where it shows a walk from
+        one store to another (:func:`walked_between_stores`), that is the split.
 
     Returns
     -------
@@ -79,6 +90,9 @@ def split_between_stores(
         the one part ``(0, n - 1)`` when the track does not support a split.
     """
     whole = [(0, int(t.size) - 1)]
+    walked = walked_between_stores(t, x, y, speed, sx, sy, min_stay_s) if speed is not None else []
+    if len(walked) > 1:
+        return walked
     if t.size < 4 or sx.size < 2 or t[-1] - t[0] < 2 * MIN_PART_STAYS * min_stay_s:
         return whole
     bins = np.floor((t - t[0]) / BIN_S).astype(np.int64)
@@ -181,3 +195,45 @@ class _Bins:
         closest = float(apart[apart > 0].min()) if (apart > 0).any() else 0.0
         off_diag = ~np.eye(len(med), dtype=bool)
         return bool(np.all(d[off_diag] >= MIN_MOVE_FRACTION * closest))
+
+
+def walked_between_stores(
+    t: Floats, x: Floats, y: Floats, speed: Floats, sx: Floats, sy: Floats, min_stay_s: float
+) -> list[tuple[int, int]]:
+    """The dwells of one stay parted by walks the phone's speed shows
+    (:func:`trajectory.market_walks.walk_fixes`) from one store to another.
+
+    Each dwell lasts ``min_stay_s``; two dwells in a row are two visits when, for some
+    pair of the nearby stores, both the walk (speed x time) and the move of the dwells'
+    medians along the pair's line cover :data:`MIN_MOVE_FRACTION` of the way between
+    them; otherwise they are one visit.  Empty when the speeds show no such walk, or
+    walking most of the time (not Doppler speeds).
+    """
+    walking = walk_fixes(t, speed)[0]
+    if not walking.any() or walking.mean() > MAX_WALK_SHARE:
+        return []
+    edges = np.flatnonzero(np.diff(np.r_[True, walking, True].astype(np.int8)))
+    dwells = [
+        (int(a), int(b) - 1)
+        for a, b in zip(edges[::2], edges[1::2], strict=True)
+        if t[b - 1] - t[a] >= min_stay_s
+    ]
+    if len(dwells) < 2:
+        return []
+    dt = np.minimum(np.diff(t, append=t[-1]), READING_S)
+    metres = np.r_[0.0, np.cumsum(np.where(walking & np.isfinite(speed), speed * dt, 0.0))]
+    ux, uy = sx[None, :] - sx[:, None], sy[None, :] - sy[:, None]
+    apart = np.hypot(ux, uy)
+    parts = [dwells[0]]
+    for a, b in dwells[1:]:
+        p0, p1 = parts[-1]
+        dx = float(np.median(x[a : b + 1]) - np.median(x[p0 : p1 + 1]))
+        dy = float(np.median(y[a : b + 1]) - np.median(y[p0 : p1 + 1]))
+        along = (dx * ux + dy * uy) / np.where(apart > 0, apart, np.inf)
+        need = MIN_MOVE_FRACTION * apart
+        walked = metres[a] - metres[p1] >= need
+        if np.any((apart > 0) & (along >= need) & walked):
+            parts.append((a, b))
+        else:  # back at the same store, or not far enough to be the next one
+            parts[-1] = (p0, b)
+    return parts if len(parts) > 1 else []

@@ -10,7 +10,7 @@ from tests.tracks import TrackBuilder, tasks_frame
 from trajectory.cleaning import clean_track
 from trajectory.market_time import market_labels
 from trajectory.markets import resegment_stays
-from trajectory.neighbours import split_between_stores
+from trajectory.neighbours import split_between_stores, walked_between_stores
 from trajectory.staypoints import detect_stay_points
 from trajectory.testing.evaluation import nearby_store_score, verify_generated
 from trajectory.testing.scenarios import generate_day
@@ -83,6 +83,53 @@ class TestSplitBetweenStores:
         parts = split_between_stores(t, x, y, np.full(t.size, np.nan), sx, sy, min_stay_s=180)
         assert len(parts) == 2
         assert abs(t[parts[1][0]] - 2880) <= 90
+
+
+def _walked(seed: int, back: bool) -> tuple[np.ndarray, ...]:
+    """20 minutes at A, a 60 s walk of 80 m (to B, or away and back to A), 20 minutes more;
+    indoor noise correlated over minutes, so the positions alone may not show the move."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(0.0, 2460.0, 5.0)
+    walk = (t >= 1200) & (t < 1260)
+    there = 0.0 if back else 80.0
+    x = np.where(t < 1200, 0.0, np.where(walk, (t - 1200) / 60 * 80.0, there))
+    phi = np.exp(-5.0 / 300.0)  # indoor error correlated over 5 minutes, 30 m
+    err = rng.normal(0, 30 * np.sqrt(1 - phi**2), (2, t.size))
+    for i in range(1, t.size):  # a test's noise, not a hot path
+        err[:, i] += phi * err[:, i - 1]
+    x, y = x + err[0], err[1]
+    speed = np.where(walk, np.abs(rng.normal(1.3, 0.3, t.size)), 0.0)
+    return t, x, y, speed
+
+
+class TestWalkedBetweenStores:
+    def test_the_phone_s_walk_next_door_parts_the_visits(self) -> None:
+        for seed in range(10):
+            t, x, y, speed = _walked(seed, back=False)
+            parts = walked_between_stores(t, x, y, speed, *_PAIR_XY, 180)
+            assert len(parts) == 2, seed
+            assert t[parts[0][1]] < 1200 + 15 and t[parts[1][0]] > 1260 - 15
+
+    def test_a_walk_away_and_back_is_rarely_taken_for_a_move(self) -> None:
+        # the speed cannot tell the way back from the way on: the dwells' medians must
+        # have moved too, which 5-minute correlated noise of 30 m does now and then
+        moved = [
+            len(walked_between_stores(*_walked(seed, back=True), *_PAIR_XY, 180)) > 1
+            for seed in range(40)
+        ]
+        assert sum(moved) <= 2
+
+    def test_without_speeds_the_positions_decide(self) -> None:
+        t, x, y, _ = _walked(3, back=False)
+        nan = np.full(t.size, np.nan)
+        assert walked_between_stores(t, x, y, nan, *_PAIR_XY, 180) == []
+        kw = {"min_stay_s": 180, "speed": nan}
+        assert split_between_stores(t, x, y, nan, *_PAIR_XY, **kw) == split_between_stores(
+            t, x, y, nan, *_PAIR_XY, min_stay_s=180
+        )
+
+
+_PAIR_XY = (np.array([0.0, 80.0]), np.zeros(2))
 
 
 class TestOrdinaryStoresAreNotMarkets:
