@@ -8,7 +8,7 @@ from __future__ import annotations
 
 __all__ = ["stay_records", "store_records"]
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
@@ -17,7 +17,8 @@ import pandas as pd
 from pandas.api.extensions import ExtensionDtype
 from pandas.core.dtypes.cast import maybe_box_native  # type: ignore[attr-defined]
 
-from trajectory.bridging import observed_span
+from trajectory._frames import Columns
+from trajectory.bridging import observed_spans
 from trajectory.checks import ARRIVAL_GAP_S
 from trajectory.footprints import footprint_wkt
 from trajectory.geodesy import haversine_m
@@ -29,8 +30,8 @@ from trajectory.timestamps import elapsed_s
 _GAP_TRAVEL_MPS = 10.0
 
 
-def stay_records(matched: pd.DataFrame, clean: pd.DataFrame) -> list[StayPoint]:
-    """A :class:`StayPoint` per matched stay (``match_stores`` output), in its order.
+def stay_records(matched: Columns, clean: pd.DataFrame) -> list[StayPoint]:
+    """A :class:`StayPoint` per matched stay (``match_stores`` columns), in its order.
 
     ``arrival``/``departure`` bound the stay's observed dwell
     (:func:`trajectory.bridging.observed_span`); ``arrival_earliest`` is the
@@ -38,61 +39,85 @@ def stay_records(matched: pd.DataFrame, clean: pd.DataFrame) -> list[StayPoint]:
     the observed arrival (the fix before the stay, or a lone first fix across a
     bridged gap), ``departure_latest`` likewise after the observed departure.
     """
-    out = []
     times = pd.DatetimeIndex(clean["time"]) if len(clean) else pd.DatetimeIndex([], tz="UTC")
     t = elapsed_s(clean["time"]) if len(clean) else np.zeros(0)
-    for row in _records(matched):
-        period = int(row.get("market_period", 0))
-        out.append(
-            StayPoint(
-                id=int(row["stay_id"]),
-                lat=float(row["lat"]),
-                lon=float(row["lon"]),
-                n_points=int(row["n_points"]),
-                spread_m=float(row["spread_m"]),
-                max_gap_s=float(row["max_gap_s"]),
-                store_id=None if _missing(row["store_id"]) else str(row["store_id"]),
-                distance_m=None if _missing(row["distance_m"]) else float(row["distance_m"]),
-                revisit=bool(row["revisit"]),
-                exempt=None if _missing(row["exempt"]) else str(row["exempt"]),
-                ambiguous_store_ids=tuple(str(s) for s in row["ambiguous_store_ids"]),
-                confidence=None if _missing(row["confidence"]) else float(row["confidence"]),
-                split_from=int(row["split_from"]),
-                market_period=period,
-                confirmed=bool(row.get("confirmed", True)),
-                period_visits=(int(row["period_visits_min"]), int(row["period_visits_max"]))
-                if period
-                else None,
-                **_stay_times(row, t, times),
-            )
+    rows = _column_records(matched)
+    return [
+        StayPoint(
+            id=int(row["stay_id"]),
+            lat=float(row["lat"]),
+            lon=float(row["lon"]),
+            n_points=int(row["n_points"]),
+            spread_m=float(row["spread_m"]),
+            max_gap_s=float(row["max_gap_s"]),
+            store_id=None if _missing(row["store_id"]) else str(row["store_id"]),
+            distance_m=None if _missing(row["distance_m"]) else float(row["distance_m"]),
+            revisit=bool(row["revisit"]),
+            exempt=None if _missing(row["exempt"]) else str(row["exempt"]),
+            ambiguous_store_ids=tuple(str(s) for s in row["ambiguous_store_ids"]),
+            confidence=None if _missing(row["confidence"]) else float(row["confidence"]),
+            split_from=int(row["split_from"]),
+            market_period=int(row.get("market_period", 0)),
+            confirmed=bool(row.get("confirmed", True)),
+            period_visits=(int(row["period_visits_min"]), int(row["period_visits_max"]))
+            if int(row.get("market_period", 0))
+            else None,
+            **span,
         )
-    return out
+        for row, span in zip(rows, _stay_times(rows, t, times), strict=True)
+    ]
 
 
 def _stay_times(
-    row: Mapping[Hashable, Any], t: npt.NDArray[np.float64], times: pd.DatetimeIndex
-) -> dict[str, Any]:
-    """Observed and bridged times of one stay row (fix indexes into ``t``/``times``)."""
-    first, last = int(row["first_fix"]), int(row["last_fix"])
-    if t.size == 0 or last >= t.size:  # a stay table without its track: as detected
-        return {
+    rows: list[dict[str, Any]], t: npt.NDArray[np.float64], times: pd.DatetimeIndex
+) -> list[dict[str, Any]]:
+    """Observed and bridged times of each stay row (fix indexes into ``t``/``times``)."""
+    out: list[dict[str, Any]] = [
+        {  # a stay table without its track: as detected
             "arrival": pd.Timestamp(row["arrival"]),
             "departure": pd.Timestamp(row["departure"]),
             "duration_s": float(row["duration_s"]),
         }
-    a, b, bridged = observed_span(t, first, last)
-    before = first - 1 if first > 0 and t[first] - t[first - 1] > ARRIVAL_GAP_S else first
-    after = last + 1 if last + 1 < t.size and t[last + 1] - t[last] > ARRIVAL_GAP_S else last
-    return {
-        "arrival": times[a],
-        "departure": times[b],
-        "duration_s": float(t[b] - t[a]),
-        "arrival_earliest": times[before] if t[a] - t[before] > ARRIVAL_GAP_S else None,
-        "departure_latest": times[after] if t[after] - t[b] > ARRIVAL_GAP_S else None,
-        "first_fix_at": times[first],
-        "last_fix_at": times[last],
-        "bridged_s": bridged,
-    }
+        for row in rows
+    ]
+    on_track = [i for i, row in enumerate(rows) if t.size and int(row["last_fix"]) < t.size]
+    if not on_track:
+        return out
+    first = np.array([int(rows[i]["first_fix"]) for i in on_track], dtype=np.int64)
+    last = np.array([int(rows[i]["last_fix"]) for i in on_track], dtype=np.int64)
+    spans = observed_spans(t, first, last)
+    a, b = (np.array([s[k] for s in spans], dtype=np.int64) for k in (0, 1))
+    before = np.where(
+        (first > 0) & (t[first] - t[np.maximum(first - 1, 0)] > ARRIVAL_GAP_S), first - 1, first
+    )
+    after = np.where(
+        (last + 1 < t.size) & (t[np.minimum(last + 1, t.size - 1)] - t[last] > ARRIVAL_GAP_S),
+        last + 1,
+        last,
+    )
+    early = (t[a] - t[before] > ARRIVAL_GAP_S).tolist()
+    late = (t[after] - t[b] > ARRIVAL_GAP_S).tolist()
+    boxed = times[np.concatenate([a, b, before, after, first, last])].tolist()
+    k = len(on_track)
+    for j, i in enumerate(on_track):
+        out[i] = {
+            "arrival": boxed[j],
+            "departure": boxed[k + j],
+            "duration_s": float(t[b[j]] - t[a[j]]),
+            "arrival_earliest": boxed[2 * k + j] if early[j] else None,
+            "departure_latest": boxed[3 * k + j] if late[j] else None,
+            "first_fix_at": boxed[4 * k + j],
+            "last_fix_at": boxed[5 * k + j],
+            "bridged_s": spans[j][2],
+        }
+    return out
+
+
+def _column_records(columns: Columns) -> list[dict[str, Any]]:
+    """The rows of a (small) stay table given as columns, as dicts of Python values."""
+    names = list(columns)
+    values = [v.tolist() for v in columns.values()]
+    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def _records(df: pd.DataFrame) -> list[dict[Hashable, Any]]:
