@@ -8,14 +8,11 @@ from __future__ import annotations
 
 __all__ = ["stay_records", "store_records"]
 
-from collections.abc import Hashable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from pandas.api.extensions import ExtensionDtype
-from pandas.core.dtypes.cast import maybe_box_native  # type: ignore[attr-defined]
 
 from trajectory._frames import Columns
 from trajectory.bridging import observed_spans
@@ -120,21 +117,6 @@ def _column_records(columns: Columns) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
 
 
-def _records(df: pd.DataFrame) -> list[dict[Hashable, Any]]:
-    """``df.to_dict("records")`` for the few rows of a stay table or task list, column by
-    column (``tolist`` gives the same Python scalars; pandas' own goes cell by cell)."""
-    columns = [_native(series) for _, series in df.items()]
-    return [dict(zip(df.columns, row, strict=True)) for row in zip(*columns, strict=True)]
-
-
-def _native(series: pd.Series) -> list[Any]:
-    """A column's values as ``to_dict`` gives them (object and extension columns boxed)."""
-    values = series.tolist()
-    if series.dtype == np.dtype(object) or isinstance(series.dtype, ExtensionDtype):
-        return [maybe_box_native(v) for v in values]
-    return values
-
-
 def _missing(value: object) -> bool:
     if value is None or isinstance(value, list | tuple):
         return value is None
@@ -153,7 +135,7 @@ def store_records(
     """
     out = []
     gaps = _gps_gaps(clean, stays, min_stay_s)
-    for task in _records(tasks.sort_values("seq", kind="stable")):
+    for task in _task_records(tasks):
         sid = str(task["store_id"])
         mine = sorted((s for s in stays if s.store_id == sid), key=lambda s: s.arrival)
         status: StoreStatus
@@ -191,14 +173,44 @@ def store_records(
     return out
 
 
-def _gps_gaps(clean: pd.DataFrame, stays: tuple[StayPoint, ...], min_stay_s: float) -> pd.DataFrame:
+def _task_records(tasks: pd.DataFrame) -> list[dict[str, Any]]:
+    """The tasks' rows in ``seq`` order (stable), the columns :func:`store_records` reads."""
+    names = [c for c in _TASK_FIELDS if c in tasks.columns]
+    order = np.argsort(tasks["seq"].to_numpy(), kind="stable")
+    return _column_records({c: tasks[c].to_numpy()[order] for c in names})
+
+
+#: The task columns :func:`store_records` reads (``footprint`` when there is one).
+_TASK_FIELDS = (
+    "store_id",
+    "store_name",
+    "seq",
+    "method",
+    "lat",
+    "lon",
+    "reported_visited",
+    "footprint",
+)
+
+
+class _Gaps(NamedTuple):
+    """GPS gaps (``dt_s`` s) from (``lat0``, ``lon0``) to (``lat1``, ``lon1``)."""
+
+    dt_s: npt.NDArray[np.float64]
+    lat0: npt.NDArray[np.float64]
+    lon0: npt.NDArray[np.float64]
+    lat1: npt.NDArray[np.float64]
+    lon1: npt.NDArray[np.float64]
+
+
+def _gps_gaps(clean: pd.DataFrame, stays: tuple[StayPoint, ...], min_stay_s: float) -> _Gaps:
     """Gaps between consecutive fixes, outside any stay, long enough to hold a visit.
 
     A gap inside a stay is indoor signal loss at that place (the fixes before
     and after it are at the same spot), not a window for another visit.
     """
     if len(clean) < 2:
-        return pd.DataFrame(columns=["dt_s", "lat0", "lon0", "lat1", "lon1"])
+        return _Gaps(*(np.zeros(0) for _ in range(5)))
     ns = pd.DatetimeIndex(clean["time"]).as_unit("ns").asi8
     dt_s = np.diff(ns) / 1e9
     inside = np.zeros(ns.size - 1, dtype=bool)
@@ -213,21 +225,13 @@ def _gps_gaps(clean: pd.DataFrame, stays: tuple[StayPoint, ...], min_stay_s: flo
     idx = np.flatnonzero((dt_s > min_stay_s) & ~inside)
     lat = clean["lat"].to_numpy()
     lon = clean["lon"].to_numpy()
-    return pd.DataFrame(
-        {
-            "dt_s": dt_s[idx],
-            "lat0": lat[idx],
-            "lon0": lon[idx],
-            "lat1": lat[idx + 1],
-            "lon1": lon[idx + 1],
-        }
-    )
+    return _Gaps(dt_s[idx], lat[idx], lon[idx], lat[idx + 1], lon[idx + 1])
 
 
-def _fits_in_gap(gaps: pd.DataFrame, lat: float, lon: float, min_stay_s: float) -> bool:
-    if gaps.empty:
+def _fits_in_gap(gaps: _Gaps, lat: float, lon: float, min_stay_s: float) -> bool:
+    if gaps.dt_s.size == 0:
         return False
-    d_in = haversine_m(gaps["lat0"], gaps["lon0"], lat, lon)
-    d_out = haversine_m(lat, lon, gaps["lat1"], gaps["lon1"])
+    d_in = haversine_m(gaps.lat0, gaps.lon0, lat, lon)
+    d_out = haversine_m(lat, lon, gaps.lat1, gaps.lon1)
     need = (d_in + d_out) / _GAP_TRAVEL_MPS + min_stay_s
-    return bool(np.any(need <= gaps["dt_s"].to_numpy()))
+    return bool(np.any(need <= gaps.dt_s))
