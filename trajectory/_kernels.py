@@ -50,7 +50,9 @@ def flag_bursts(
     i = 1
     while i < n:
         dt = max(t[i] - t[prev], 1.0)
-        d = np.hypot(x[i] - x[prev], y[i] - y[prev])
+        dx, dy = x[i] - x[prev], y[i] - y[prev]
+        # |dx| + |dy| <= 0.99 jump_m: shorter than jump_m, no hypot needed (it is costly)
+        d = np.hypot(dx, dy) if abs(dx) + abs(dy) > 0.99 * jump_m else 0.0
         if d > jump_m and d / dt > max_speed_mps:
             found = -1
             limit = min(n, i + max_burst_n + 1)
