@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from trajectory._frames import Columns, columns_of, frame_of
+from trajectory._frames import Columns, columns_of
 from trajectory._kernels import assemble_stays
 from trajectory.geodesy import LocalProjection
 from trajectory.timestamps import elapsed_s
@@ -109,7 +109,8 @@ def detect_stay_points(
     if len(track) == 0:
         return _empty()
     limits = (min_stay_s, max_gap_s, excursion_s, merge_gap_s, creep_m, settle_s)
-    return frame_of(detect_stay_columns(track, radius_m, limits))
+    # the columns are new arrays nothing else holds: no copy
+    return pd.DataFrame(detect_stay_columns(track, radius_m, limits), copy=False)
 
 
 def detect_stay_columns(
