@@ -37,7 +37,7 @@ def stay_records(matched: Columns, clean: pd.DataFrame) -> list[StayPoint]:
     bridged gap), ``departure_latest`` likewise after the observed departure.
     """
     times = pd.DatetimeIndex(clean["time"]) if len(clean) else pd.DatetimeIndex([], tz="UTC")
-    t = elapsed_s(clean["time"]) if len(clean) else np.zeros(0)
+    t = elapsed_s(times) if len(clean) else np.zeros(0)
     rows = _column_records(matched)
     return [
         StayPoint(
