@@ -15,11 +15,13 @@ __all__ = ["Columns", "columns_of", "frame_of", "with_columns"]
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionDtype
 
-#: A table as its columns, in column order, all of one length: name -> NumPy array
-#: (``Series.to_numpy()``: extension columns as object arrays of their scalars), or a
-#: tz-aware ``DatetimeIndex`` for a column of instants.
+#: A table as its columns, in column order, all of one length: name -> NumPy array, a
+#: tz-aware ``DatetimeIndex`` for a column of instants, or the pandas extension array
+#: of another extension column (strings, nullable numbers).
 Columns = dict[str, Any]
 
 
@@ -28,15 +30,26 @@ def columns_of(frame: pd.DataFrame) -> Columns:
     out: Columns = {}
     for c in frame.columns:
         s = frame[c]
-        out[str(c)] = (
-            pd.DatetimeIndex(s) if isinstance(s.dtype, pd.DatetimeTZDtype) else s.to_numpy()
-        )
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
+            out[str(c)] = pd.DatetimeIndex(s)
+        elif isinstance(s.dtype, ExtensionDtype):
+            out[str(c)] = s.array
+        else:
+            out[str(c)] = s.to_numpy()
     return out
 
 
 def frame_of(columns: Mapping[str, Any]) -> pd.DataFrame:
-    """The DataFrame of :data:`Columns` (a fresh RangeIndex)."""
-    return pd.DataFrame(dict(columns))
+    """The DataFrame of :data:`Columns` (a fresh RangeIndex), each column of its own
+    dtype: an object column stays object (pandas would read one of text as strings)."""
+    return pd.DataFrame(
+        {
+            c: pd.Series(v, dtype=object)
+            if isinstance(v, np.ndarray) and v.dtype.kind == "O"
+            else v
+            for c, v in columns.items()
+        }
+    )
 
 
 def with_columns(frame: pd.DataFrame, columns: Mapping[str, Any]) -> pd.DataFrame:
