@@ -6,7 +6,8 @@ them as Python loops would cost ~1 µs per fix.  numba compiles them to machine
 code (~20-50 ns per fix).  Inputs are plain float64 arrays: ``t`` in seconds,
 ``x``/``y`` in metres of a local projection (see ``trajectory.geodesy``).
 
-Here: burst flags (cleaning) and the stay assembly.  The grouping scan and the
+Here: burst flags (cleaning), smooth-velocity steps (integrity) and the stay
+assembly.  The grouping scan and the
 fragment statistics are in :mod:`trajectory._groups`, the creep and queue tests
 of a stay in :mod:`trajectory._motion`.  Helpers are
 ``@njit`` functions too: numba compiles each call into the caller.
@@ -49,7 +50,9 @@ def flag_bursts(
     i = 1
     while i < n:
         dt = max(t[i] - t[prev], 1.0)
-        d = np.hypot(x[i] - x[prev], y[i] - y[prev])
+        dx, dy = x[i] - x[prev], y[i] - y[prev]
+        # |dx| + |dy| <= 0.99 jump_m: shorter than jump_m, no hypot needed (it is costly)
+        d = np.hypot(dx, dy) if abs(dx) + abs(dy) > 0.99 * jump_m else 0.0
         if d > jump_m and d / dt > max_speed_mps:
             found = -1
             limit = min(n, i + max_burst_n + 1)
@@ -70,6 +73,57 @@ def flag_bursts(
         prev = i
         i += 1
     return bad
+
+
+@njit(cache=True, nogil=True)
+def smooth_steps(
+    t: np.ndarray, x: np.ndarray, y: np.ndarray, max_dv_mps: float, min_mps: float, max_dt_s: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Step velocities (m/s, step ``i``: fix ``i`` to ``i + 1``, over at least 1 ms) and,
+    per pair of steps ``i``, ``i + 1``, whether the velocity changed by at most
+    ``max_dv_mps`` with both steps at ``min_mps`` or faster and the second lasting at
+    most ``max_dt_s`` (integrity's simulated routes).  The same operations as the NumPy
+    expressions they replace; ``np.hypot`` (the costly part) only where a bound does
+    not already decide the comparison."""
+    n = t.shape[0]
+    vx = np.empty(max(n - 1, 0))
+    vy = np.empty(max(n - 1, 0))
+    for i in range(n - 1):
+        step_s = max(t[i + 1] - t[i], 1e-3)
+        vx[i] = (x[i + 1] - x[i]) / step_s
+        vy[i] = (y[i + 1] - y[i]) / step_s
+    smooth = np.zeros(max(n - 2, 0), dtype=np.bool_)
+    for i in range(n - 2):
+        if (
+            t[i + 2] - t[i + 1] <= max_dt_s
+            and _hypot_at_least(vx[i], vy[i], min_mps)
+            and _hypot_at_least(vx[i + 1], vy[i + 1], min_mps)
+        ):
+            smooth[i] = _hypot_at_most(vx[i + 1] - vx[i], vy[i + 1] - vy[i], max_dv_mps)
+    return vx, vy, smooth
+
+
+@njit(cache=True, nogil=True)
+def _hypot_at_least(a: float, b: float, limit: float) -> bool:
+    """``np.hypot(a, b) >= limit`` (False for NaN), decided by the bounds
+    ``max(|a|, |b|) <= hypot <= |a| + |b|`` (1 % margins) where they can."""
+    a, b = abs(a), abs(b)
+    if not a + b >= 0.99 * limit:
+        return False
+    if max(a, b) > 1.01 * limit:
+        return True
+    return bool(np.hypot(a, b) >= limit)
+
+
+@njit(cache=True, nogil=True)
+def _hypot_at_most(a: float, b: float, limit: float) -> bool:
+    """``np.hypot(a, b) <= limit`` (False for NaN), by the same bounds where they can."""
+    a, b = abs(a), abs(b)
+    if a + b <= 0.99 * limit:
+        return True
+    if not max(a, b) <= 1.01 * limit:
+        return False
+    return bool(np.hypot(a, b) <= limit)
 
 
 #: Statistics of a stay (centre, spread, creep) are taken over at most this many

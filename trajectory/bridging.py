@@ -22,7 +22,7 @@ Examples
 
 from __future__ import annotations
 
-__all__ = ["BRIDGE_GAP_S", "OBSERVED_RUN_S", "observed_span"]
+__all__ = ["BRIDGE_GAP_S", "OBSERVED_RUN_S", "observed_span", "observed_spans"]
 
 import numpy as np
 import numpy.typing as npt
@@ -53,3 +53,28 @@ def observed_span(t: npt.NDArray[np.float64], first: int, last: int) -> tuple[in
     a, b = (int(run_start[dwell[0]]), int(run_end[dwell[-1]])) if dwell.size else (0, seg.size - 1)
     inner = gaps[a:b]
     return first + a, first + b, float(inner[inner > BRIDGE_GAP_S].sum())
+
+
+def observed_spans(
+    t: npt.NDArray[np.float64], first: npt.NDArray[np.int64], last: npt.NDArray[np.int64]
+) -> list[tuple[int, int, float]]:
+    """:func:`observed_span` of each stay (fixes ``first[i]``..``last[i]``), the same
+    values: the bridged gaps are found once for the whole track, then each stay looks
+    only at the few inside it (a stay without one is observed from end to end)."""
+    gaps = np.diff(t)
+    big = np.flatnonzero(gaps > BRIDGE_GAP_S)  # gap k: between fixes k and k + 1
+    lo = np.searchsorted(big, first).tolist()
+    hi = np.searchsorted(big, last).tolist()
+    out = []
+    for f, g, i, j in zip(first.tolist(), last.tolist(), lo, hi, strict=True):
+        if i == j:  # no bridged gap: one run, the whole stay
+            out.append((f, g, 0.0))
+            continue
+        breaks = big[i:j]
+        run_start = np.r_[f, breaks + 1]
+        run_end = np.r_[breaks, g]
+        dwell = np.flatnonzero(t[run_end] - t[run_start] >= OBSERVED_RUN_S)
+        a, b = (int(run_start[dwell[0]]), int(run_end[dwell[-1]])) if dwell.size else (f, g)
+        inner = breaks[(breaks >= a) & (breaks < b)]
+        out.append((a, b, float(gaps[inner].sum())))
+    return out

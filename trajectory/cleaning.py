@@ -167,6 +167,8 @@ class _Kept:
 
     def drop(self, mask: npt.NDArray[np.bool_], reason: str) -> None:
         """Drop the kept fixes where ``mask`` (aligned to ``idx``) holds, for ``reason``."""
+        if not mask.any():  # the usual case: nothing to copy
+            return
         found = self.rows[self.idx[mask]]
         old = self.dropped.get(reason)
         self.dropped[reason] = np.concatenate([old, found]) if old is not None else found
@@ -212,7 +214,15 @@ def _drop_duplicates(
     if ts.size < 2 or bool(np.all(ts[1:] != ts[:-1])):  # no shared instant: nothing to do
         return
     kept.drop(_repeats(ts, lat[kept.idx], lon[kept.idx]), "duplicate")
-    kept.drop(~_first_best(times[kept.idx], acc_key[kept.idx]), "conflicting_duplicate")
+    ts = times[kept.idx]
+    tie = ts[1:] == ts[:-1]
+    shared = np.zeros(ts.size, dtype=bool)  # the fixes of a shared instant (the others stay)
+    shared[1:] |= tie
+    shared[:-1] |= tie
+    slots = np.flatnonzero(shared)
+    conflicting = np.zeros(ts.size, dtype=bool)
+    conflicting[slots] = ~_first_best(ts[slots], acc_key[kept.idx[slots]])
+    kept.drop(conflicting, "conflicting_duplicate")
 
 
 def _repeats(
@@ -284,12 +294,15 @@ def _single_jumps(
     mask = np.zeros(n, dtype=bool)
     if n < 3:
         return mask
-    seg = np.hypot(np.diff(x), np.diff(y))  # seg[i]: fix i to fix i + 1
-    d1, d2 = seg[:-1], seg[1:]  # interior fix i + 1 to its neighbours
-    cand = np.flatnonzero(np.minimum(d1, d2) > jump_m)  # usually a handful
-    if cand.size == 0:
+    dx, dy = np.diff(x), np.diff(y)  # step i: fix i to fix i + 1
+    # a step with |dx| + |dy| <= 0.99 jump_m is shorter than jump_m: hypot only for the rest
+    far = np.abs(dx) + np.abs(dy) > 0.99 * jump_m
+    cand = np.flatnonzero(far[:-1] & far[1:])  # interior fix i + 1, both steps maybe long
+    d1, d2 = np.hypot(dx[cand], dy[cand]), np.hypot(dx[cand + 1], dy[cand + 1])
+    long = np.minimum(d1, d2) > jump_m  # usually a handful
+    if not long.any():
         return mask
-    d1, d2 = d1[cand], d2[cand]
+    cand, d1, d2 = cand[long], d1[long], d2[long]
     ax, ay = x[cand], y[cand]
     px, py = x[cand + 1], y[cand + 1]
     bx, by = x[cand + 2], y[cand + 2]

@@ -39,6 +39,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from trajectory._kernels import smooth_steps
 from trajectory.cleaning import clean_track
 from trajectory.crs import to_wgs84
 from trajectory.geodesy import LocalProjection
@@ -151,6 +152,11 @@ def _raw_arrays(raw: pd.DataFrame) -> tuple[F64, F64, F64, F64, F64]:
     acc = raw["accuracy_m"].to_numpy(float) if "accuracy_m" in raw else nan
     spd = raw["speed_mps"].to_numpy(float) if "speed_mps" in raw else nan
     ok = np.isfinite(t) & np.isfinite(lat) & np.isfinite(lon) & ~((lat == 0) & (lon == 0))
+    if ok.all() and bool(np.all(t[1:] >= t[:-1])):  # the usual day: already in time order
+        first = np.r_[True, t[1:] != t[:-1]] if len(t) else np.zeros(0, bool)
+        if first.all():
+            return t, lat, lon, acc, spd
+        return t[first], lat[first], lon[first], acc[first], spd[first]
     order = np.flatnonzero(ok)[np.argsort(t[ok], kind="stable")]
     t = t[order]
     first = np.r_[True, t[1:] != t[:-1]] if len(t) else np.zeros(0, bool)
@@ -162,7 +168,10 @@ def _teleports(t: F64, x: F64, y: F64, acc: F64) -> list[_Span]:
     """Jumps no vehicle makes, between steady tracking on both sides, that do not come back."""
     if len(t) < 3:
         return []
-    d = np.hypot(np.diff(x), np.diff(y))
+    dx, dy = np.diff(x), np.diff(y)
+    if not bool(np.any(np.abs(dx) + np.abs(dy) >= 0.99 * TELEPORT_M)):
+        return []  # every step shorter than TELEPORT_M (|dx| + |dy| bounds the distance)
+    d = np.hypot(dx, dy)
     dt_s = np.diff(t)
     v = d / np.maximum(dt_s, 1e-3)
     cand = (d >= TELEPORT_M) & (dt_s <= TELEPORT_MAX_DT_S) & (v >= TELEPORT_MPS)
@@ -238,12 +247,7 @@ def _simulated(t: F64, x: F64, y: F64) -> list[_Span]:
     """Movement whose velocity does not change at all from fix to fix (no GPS noise)."""
     if len(t) < _SIM_MIN_STEPS + 2:
         return []
-    dt_s = np.diff(t)
-    step_s = np.maximum(dt_s, 1e-3)
-    vx, vy = np.diff(x) / step_s, np.diff(y) / step_s
-    speed = np.hypot(vx, vy)
-    dv = np.hypot(np.diff(vx), np.diff(vy))
-    smooth = (dv <= SIM_DV_MPS) & (speed[1:] >= 2.0) & (speed[:-1] >= 2.0) & (dt_s[1:] <= 30.0)
+    vx, vy, smooth = smooth_steps(t, x, y, SIM_DV_MPS, 2.0, 30.0)
     out: list[_Span] = []
     starts, ends = _runs(smooth)  # a run a..b: fixes a..b+1
     long = (t[ends + 1] - t[starts] >= SIM_S) & (ends - starts + 1 >= _SIM_MIN_STEPS)
@@ -252,7 +256,8 @@ def _simulated(t: F64, x: F64, y: F64) -> list[_Span]:
         dist = float(np.hypot(x[b + 1] - x[a], y[b + 1] - y[a]))
         reason = (
             f"{dist:.0f} m in a perfectly straight line at a constant "
-            f"{float(np.median(speed[a : b + 1])):.1f} m/s, without any GPS noise"
+            f"{float(np.median(np.hypot(vx[a : b + 1], vy[a : b + 1]))):.1f} m/s, "
+            "without any GPS noise"
         )
         out.append(
             (

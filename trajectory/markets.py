@@ -37,7 +37,7 @@ applications in speech recognition. Proc. IEEE 77(2).
 
 from __future__ import annotations
 
-__all__ = ["AMBIGUOUS_NATS", "resegment_stays"]
+__all__ = ["AMBIGUOUS_NATS", "resegment_columns", "resegment_stays"]
 
 from dataclasses import dataclass
 from typing import Any
@@ -46,7 +46,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from trajectory._frames import with_columns
+from trajectory._frames import Columns, columns_of, frame_of
 from trajectory.geodesy import LocalProjection
 from trajectory.market_stalls import AMBIGUOUS_NATS, segment_period
 from trajectory.market_time import market_periods, market_reach
@@ -110,22 +110,37 @@ def resegment_stays(
         the stall over the runner-up), ``confirmed`` (a strict segmentation visits
         the stall too), ``market_period`` (1, 2, ... per period; 0 outside markets) and
         ``period_visits_min`` / ``period_visits_max`` (the range of the period's
-        visit count over strict and loose segmentations).
+        visit count over strict and loose segmentations).  A fresh index.
     """
+    limits = (min_stay_s, match_radius_m, merge_gap_s, market_link_m)
+    return frame_of(resegment_columns(columns_of(stays), track, stores, limits))
+
+
+def resegment_columns(
+    stays: Columns,
+    track: pd.DataFrame,
+    stores: pd.DataFrame,
+    limits: tuple[float, float, float, float],
+) -> Columns:
+    """:func:`resegment_stays` on :data:`~trajectory._frames.Columns` (``verify_day``'s
+    hot path: a DataFrame only when a stay is split); ``limits`` are its ``min_stay_s,
+    match_radius_m, merge_gap_s, market_link_m`` in that order."""
+    min_stay_s, match_radius_m, merge_gap_s, market_link_m = limits
     out = _outside_markets(stays)
     found = _near_stores(track, stores, out, match_radius_m) if len(stores) >= 2 else None
     if found is None:
         return out
     day, near = _Fixes.of(track, stores, found[0]), found[1]
     market, stalls, among = market_reach(stores, near, day, market_link_m, match_radius_m)
-    periods = market_periods(out, market, day.t, merge_gap_s, among)
+    frame = frame_of(out)
+    periods = market_periods(frame, market, day.t, merge_gap_s, among)
     replaced, rows = _split_rows(
-        day, out, near, stalls, market, periods, min_stay_s, match_radius_m
+        day, frame, near, stalls, market, periods, min_stay_s, match_radius_m
     )
     if not replaced.any():
         return out
-    result = pd.concat([out.loc[~replaced], *([pd.DataFrame(rows)] if rows else [])])
-    return _typed(result.sort_values("first_fix", kind="stable").reset_index(drop=True))
+    result = pd.concat([frame.loc[~replaced], *([pd.DataFrame(rows)] if rows else [])])
+    return columns_of(_typed(result.sort_values("first_fix", kind="stable").reset_index(drop=True)))
 
 
 def _split_rows(
@@ -196,7 +211,7 @@ class _Fixes:
 
 
 def _near_stores(
-    track: pd.DataFrame, stores: pd.DataFrame, stays: pd.DataFrame, radius_m: float
+    track: pd.DataFrame, stores: pd.DataFrame, stays: Columns, radius_m: float
 ) -> tuple[LocalProjection, npt.NDArray[np.bool_]] | None:
     """The projection centred on the track's fixes, and which stores lie within
     ``radius_m`` of each stay (stays x stores); None when no stay is within twice that
@@ -205,7 +220,7 @@ def _near_stores(
     lon = track["lon"].to_numpy(dtype=np.float64)
     proj = LocalProjection.around(lat, lon)
     sx, sy = _store_xy(proj, stores)
-    cx, cy = proj.forward(stays["lat"].to_numpy(), stays["lon"].to_numpy())
+    cx, cy = proj.forward(stays["lat"], stays["lon"])
     d = np.hypot(cx[:, None] - sx[None, :], cy[:, None] - sy[None, :])
     # twice the radius: a store a share of the stay's fixes reach (_reached) counts too
     return (proj, d <= radius_m) if bool(((d <= 2 * radius_m).sum(axis=1) >= 2).any()) else None
@@ -219,21 +234,23 @@ def _store_xy(
     )
 
 
-def _outside_markets(stays: pd.DataFrame) -> pd.DataFrame:
-    """A copy of the stays with the market columns as outside any market (one frame
-    built from the columns: cheaper than setting them one by one)."""
-    n = len(stays)
+def _outside_markets(stays: Columns) -> Columns:
+    """The stays with the market columns as outside any market."""
+    n = len(stays["stay_id"])
+    alt_store_ids = np.empty(n, dtype=object)
+    for i in range(n):  # one empty list per stay
+        alt_store_ids[i] = []
     cols = dict(
-        split_from=stays["stay_id"].array,
+        split_from=stays["stay_id"],
         state_store_id=np.full(n, None, dtype=object),
-        alt_store_ids=pd.Series([[] for _ in range(n)], index=stays.index, dtype=object).array,
+        alt_store_ids=alt_store_ids,
         margin_nats=np.full(n, np.nan),
         confirmed=np.ones(n, dtype=bool),
         market_period=np.zeros(n, dtype=np.int64),
         period_visits_min=np.zeros(n, dtype=np.int64),
         period_visits_max=np.zeros(n, dtype=np.int64),
     )
-    return with_columns(stays, cols)
+    return {**stays, **cols}
 
 
 def _period_rows(

@@ -12,7 +12,7 @@ never expected on the track and are not passed in here.
 
 from __future__ import annotations
 
-__all__ = ["MATCH_COLUMNS", "match_stores"]
+__all__ = ["MATCH_COLUMNS", "match_columns", "match_stores"]
 
 from collections.abc import Sequence
 
@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
-from trajectory._frames import with_columns
+from trajectory._frames import Columns, columns_of, with_columns
 from trajectory.config import ExemptPlace
 from trajectory.footprints import store_distances
 from trajectory.geodesy import haversine_m
@@ -71,23 +71,32 @@ def match_stores(
         ``ambiguous_store_ids`` (other task stores the GPS cannot tell apart from
         the matched one) and ``confidence`` in [0, 1] of the match.
     """
-    n, m = len(stays), len(stores)
+    cols = match_columns(columns_of(stays), stores, radius_m, exempt_places)
+    return with_columns(stays, cols)
+
+
+def match_columns(
+    stays: Columns, stores: pd.DataFrame, radius_m: float, exempt_places: Sequence[ExemptPlace]
+) -> Columns:
+    """:data:`MATCH_COLUMNS` of :func:`match_stores` for a stay table given as
+    :data:`~trajectory._frames.Columns` (``verify_day``'s hot path)."""
+    n, m = len(stays["lat"]), len(stores)
     cols = _empty_columns(n)
     if n == 0:
-        return with_columns(stays, cols)
-    slat = stays["lat"].to_numpy(dtype=np.float64)
-    slon = stays["lon"].to_numpy(dtype=np.float64)
+        return cols
+    slat = np.asarray(stays["lat"], dtype=np.float64)
+    slon = np.asarray(stays["lon"], dtype=np.float64)
     cols["exempt"] = _exempt_labels(slat, slon, exempt_places, cols["exempt"])
     cols["exempt"] = _stores_first(slat, slon, stores, exempt_places, radius_m, cols["exempt"])
     candidates = np.flatnonzero(cols["exempt"] == None)  # noqa: E711
     if m == 0 or candidates.size == 0:
-        return with_columns(stays, cols)
+        return cols
     dist = store_distances(slat[candidates], slon[candidates], stores)  # footprints: 0 inside
     store_ids = stores["store_id"].astype(str).to_numpy(dtype=object)
     matched_store = _preassigned(stays, candidates, store_ids)
     _assign_free(dist, stores, matched_store, radius_m)
     revisit = _revisits(dist, matched_store, radius_m)
-    spread = stays["spread_m"].to_numpy(dtype=np.float64)[candidates]
+    spread = np.asarray(stays["spread_m"], dtype=np.float64)[candidates]
     _assign_free(dist, stores, matched_store, _wide_gate(spread, radius_m))
     ids, dists, amb, conf = _describe(stays, candidates, matched_store, dist, store_ids, radius_m)
     cols["store_id"][candidates] = ids
@@ -96,7 +105,7 @@ def match_stores(
     for k, c in enumerate(candidates):
         cols["ambiguous_store_ids"][c] = amb[k]
     cols["confidence"][candidates] = conf
-    return with_columns(stays, cols)
+    return cols
 
 
 def _empty_columns(n: int) -> dict[str, np.ndarray]:
@@ -151,12 +160,12 @@ def _stores_first(
     return out
 
 
-def _preassigned(stays: pd.DataFrame, candidates: np.ndarray, store_ids: np.ndarray) -> np.ndarray:
+def _preassigned(stays: Columns, candidates: np.ndarray, store_ids: np.ndarray) -> np.ndarray:
     """Per candidate stay, the store it already knows (market visits know their stall:
     ``state_store_id`` from ``trajectory.markets``), else -1."""
     matched_store = np.full(candidates.size, -1, dtype=np.int64)
-    if "state_store_id" in stays.columns:
-        state = stays["state_store_id"].to_numpy(dtype=object)[candidates]
+    if "state_store_id" in stays:
+        state = np.asarray(stays["state_store_id"], dtype=object)[candidates]
         index = {sid: j for j, sid in enumerate(store_ids)}
         for k, sid in enumerate(state):
             if (
@@ -216,7 +225,7 @@ def _revisits(dist: np.ndarray, matched_store: np.ndarray, radius_m: float) -> n
 
 
 def _describe(
-    stays: pd.DataFrame,
+    stays: Columns,
     candidates: np.ndarray,
     matched_store: np.ndarray,
     dist: np.ndarray,
@@ -226,17 +235,17 @@ def _describe(
     """Per candidate stay: matched store id, distance, stores the GPS cannot tell apart
     from it, and the match's confidence."""
     alt = (
-        stays["alt_store_ids"].to_numpy(dtype=object)[candidates]
-        if "alt_store_ids" in stays.columns
+        np.asarray(stays["alt_store_ids"], dtype=object)[candidates]
+        if "alt_store_ids" in stays
         else np.full(candidates.size, None, dtype=object)
     )
     margin_nats = (
-        stays["margin_nats"].to_numpy(dtype=np.float64)[candidates]
-        if "margin_nats" in stays.columns
+        np.asarray(stays["margin_nats"], dtype=np.float64)[candidates]
+        if "margin_nats" in stays
         else np.full(candidates.size, np.nan)
     )
-    spread = stays["spread_m"].to_numpy(dtype=np.float64)[candidates]
-    duration = stays["duration_s"].to_numpy(dtype=np.float64)[candidates]
+    spread = np.asarray(stays["spread_m"], dtype=np.float64)[candidates]
+    duration = np.asarray(stays["duration_s"], dtype=np.float64)[candidates]
     # How well the stay's centre is known: spread over sqrt(independent fixes),
     # taking GPS errors to decorrelate over about a minute.
     n_eff = np.clip(duration / 60.0, 1.0, None)

@@ -16,6 +16,7 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
+from trajectory._frames import Columns
 from trajectory.checks import (
     check_on_time_arrival,
     check_trajectory_clear,
@@ -32,11 +33,11 @@ from trajectory.geodesy import haversine_m
 from trajectory.geoframes import fixes_from_geodataframe, is_geodataframe
 from trajectory.integrity import TrackFingerprint, check_integrity
 from trajectory.known_places import KnownPlaces, name_stays
-from trajectory.markets import resegment_stays
-from trajectory.matching import match_stores
+from trajectory.markets import resegment_columns
+from trajectory.matching import match_columns
 from trajectory.result import CheckResult, DayResult, StayPoint, StoreVisit
 from trajectory.schema import ValidatedTasks, ValidatedTrack, validate_tasks, validate_track
-from trajectory.staypoints import detect_stay_points
+from trajectory.staypoints import SETTLE_S, detect_stay_columns
 from trajectory.timestamps import local_day_bounds
 from trajectory.visits import stay_records, store_records
 
@@ -271,36 +272,21 @@ def _stay_points(
     known: KnownPlaces | None,
 ) -> tuple[StayPoint, ...]:
     """The day's stays, matched to the on-site stores and the exempt places (WGS-84), the
-    others named after the nearest known place."""
+    others named after the nearest known place.  The stay table travels as columns
+    (``trajectory._frames.Columns``), never as a DataFrame."""
     stays = _detect_stays(clean, onsite, cfg)
-    matched = match_stores(stays, onsite, radius_m=cfg.match_radius_m, exempt_places=exempt)
+    matched = {**stays, **match_columns(stays, onsite, cfg.match_radius_m, exempt)}
     return name_stays(stay_records(matched, clean), known, cfg.known_radius_m)
 
 
-def _detect_stays(clean: pd.DataFrame, onsite: pd.DataFrame, cfg: VerifyConfig) -> pd.DataFrame:
+def _detect_stays(clean: pd.DataFrame, onsite: pd.DataFrame, cfg: VerifyConfig) -> Columns:
     """Stays of the cleaned track, market stays re-segmented by stall when configured."""
-    stays = detect_stay_points(
-        clean,
-        radius_m=cfg.stay_radius_m,
-        min_stay_s=cfg.min_stay_s,
-        max_gap_s=cfg.max_gap_s,
-        excursion_s=cfg.excursion_s,
-        merge_gap_s=cfg.merge_gap_s,
-        creep_m=cfg.creep_m,
-    )
-    if cfg.resegment and len(stays):
-        return resegment_stays(
-            stays,
-            clean,
-            onsite,
-            min_stay_s=cfg.min_stay_s,
-            match_radius_m=cfg.match_radius_m,
-            merge_gap_s=cfg.merge_gap_s,
-            market_link_m=cfg.stay_radius_m,
-        )
-    if len(stays):
-        return stays.assign(split_from=stays["stay_id"])
-    return stays.assign(split_from=pd.Series(dtype="int64"))
+    limits = (cfg.min_stay_s, cfg.max_gap_s, cfg.excursion_s, cfg.merge_gap_s, cfg.creep_m)
+    stays = detect_stay_columns(clean, cfg.stay_radius_m, (*limits, SETTLE_S))
+    if cfg.resegment and len(stays["stay_id"]):
+        market = (cfg.min_stay_s, cfg.match_radius_m, cfg.merge_gap_s, cfg.stay_radius_m)
+        return resegment_columns(stays, clean, onsite, market)
+    return {**stays, "split_from": stays["stay_id"]}
 
 
 def _run_checks(

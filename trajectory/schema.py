@@ -315,26 +315,27 @@ def _track_frame(
     """The track's columns checked (problems gathered in ``checks``) and converted."""
     manager_id = checks.text("manager_id", cols["manager_id"], required=True)
     stamps = parse_timestamps(cols["timestamp"], timezone=timezone, source=source, rows=rows)
-    reasons = np.full(len(rows), None, dtype=object)
-    reasons[stamps.bad] = [p.reason for p in stamps.problems]
-    checks.add("timestamp", reasons)
+    if stamps.bad.any():
+        reasons = np.full(len(rows), None, dtype=object)
+        reasons[stamps.bad] = [p.reason for p in stamps.problems]
+        checks.add("timestamp", reasons)
+    else:  # every timestamp read
+        checks.add_mask("timestamp", stamps.bad, "", None)
     lat, lon = checked_coordinates(checks, cols, source)
     optional = {
         name: checks.number(name, cols.get(name), required=False, lo=0.0)
         for name in TRACK_OPTIONAL_COLUMNS
     }
-    frame = pd.DataFrame(
-        {
-            "manager_id": manager_id.array,  # str already: no round trip through objects
-            "time": stamps.utc.reset_index(drop=True),
+    return pd.DataFrame(
+        {  # arrays, not Series: nothing to align
+            "manager_id": manager_id.astype("str").array,  # str already: no round trip
+            "time": stamps.utc.array,
             "lat": lat,
             "lon": lon,
             **optional,
             "source_row": rows,
         }
     )
-    frame["manager_id"] = frame["manager_id"].astype("str")
-    return frame
 
 
 def _task_frame(

@@ -107,7 +107,12 @@ def as_text(values: pd.Series) -> pd.Series:
             values = values.astype("Int64")
     missing = values.isna()
     text = values.astype("str").str.strip()
-    return text.where(~missing, "")
+    return text.where(~missing, "") if missing.any() else text
+
+
+#: The reasons and bad positions of a column without a problem.
+_NO_REASONS = np.empty(0, dtype=object)
+_NOWHERE = np.empty(0, dtype=np.intp)
 
 
 def _reasons(mask: np.ndarray, reason: str) -> np.ndarray:
@@ -143,6 +148,14 @@ class FieldChecks:
                 reasons[i] = reasons[i].replace("{got!r}", repr(shown)).replace("{got}", shown)
         self._fields.append((field, reasons, where))
 
+    def add_mask(self, field: str, mask: np.ndarray, reason: str, raw: pd.Series | None) -> None:
+        """:meth:`add` of ``reason`` where ``mask`` is set (no reasons built when it is
+        nowhere: the usual clean column)."""
+        if not mask.any():
+            self._fields.append((field, _NO_REASONS, _NOWHERE))
+            return
+        self.add(field, _reasons(mask, reason), raw)
+
     def bad(self) -> np.ndarray:
         out = np.zeros(self.n, dtype=bool)
         for _, _, where in self._fields:
@@ -152,8 +165,8 @@ class FieldChecks:
     def within(self, field: str, nums: np.ndarray, lo: float, hi: float) -> np.ndarray:
         """Range check (inclusive) of already parsed numbers; NaN where out of range."""
         out = np.isfinite(nums) & ((nums < lo) | (nums > hi))
-        reasons = _reasons(out, f"out of range [{lo:g}, {hi:g}] (got {{got}})")
-        self.add(field, reasons, pd.Series(nums))
+        reason = f"out of range [{lo:g}, {hi:g}] (got {{got}})"
+        self.add_mask(field, out, reason, pd.Series(nums) if out.any() else None)
         return np.where(out, np.nan, nums)
 
     def settle(
@@ -180,7 +193,7 @@ class FieldChecks:
             return pd.Series("", index=range(self.n), dtype="str")
         text = as_text(values)
         if required:
-            self.add(field, _reasons((text == "").to_numpy(), "missing"))
+            self.add_mask(field, (text == "").to_numpy(), "missing", None)
         return text.reset_index(drop=True)
 
     def number(
@@ -205,8 +218,11 @@ class FieldChecks:
             raw = as_text(values)
             missing = (raw == "").to_numpy()
             nums = pd.to_numeric(raw, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-        reasons = np.full(self.n, None, dtype=object)
         finite = np.isfinite(nums)
+        if finite.all() and not whole and (lo is None or not bool(np.any(nums < lo))):
+            self._fields.append((field, _NO_REASONS, _NOWHERE))  # the usual clean column
+            return nums.copy()
+        reasons = np.full(self.n, None, dtype=object)
         reasons[~finite] = "not a finite number (got {got})"
         reasons[np.isnan(nums)] = "not a number (got {got!r})"
         if whole:

@@ -25,7 +25,7 @@ Examples
 
 from __future__ import annotations
 
-__all__ = ["STAY_COLUMNS", "detect_stay_points"]
+__all__ = ["SETTLE_S", "STAY_COLUMNS", "detect_stay_columns", "detect_stay_points"]
 
 from typing import Any
 
@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from trajectory._frames import Columns, columns_of
 from trajectory._kernels import assemble_stays
 from trajectory.geodesy import LocalProjection
 from trajectory.timestamps import elapsed_s
@@ -58,6 +59,8 @@ STAY_COLUMNS: tuple[str, ...] = (
     "first_fix",
     "last_fix",
 )
+#: How long (s) a group must have lasted before excursions are tolerated (default).
+SETTLE_S = 30.0
 
 
 def detect_stay_points(
@@ -69,7 +72,7 @@ def detect_stay_points(
     excursion_s: float = 90.0,
     merge_gap_s: float = 300.0,
     creep_m: float = 60.0,
-    settle_s: float = 30.0,
+    settle_s: float = SETTLE_S,
 ) -> pd.DataFrame:
     """Detect stay points in one person's cleaned, time-sorted track.
 
@@ -105,6 +108,19 @@ def detect_stay_points(
     """
     if len(track) == 0:
         return _empty()
+    limits = (min_stay_s, max_gap_s, excursion_s, merge_gap_s, creep_m, settle_s)
+    # the columns are new arrays nothing else holds: no copy
+    return pd.DataFrame(detect_stay_columns(track, radius_m, limits), copy=False)
+
+
+def detect_stay_columns(
+    track: pd.DataFrame, radius_m: float, limits: tuple[float, float, float, float, float, float]
+) -> Columns:
+    """:func:`detect_stay_points` as :data:`~trajectory._frames.Columns` (``verify_day``'s
+    hot path: no DataFrame built); ``limits`` are its ``min_stay_s, max_gap_s,
+    excursion_s, merge_gap_s, creep_m, settle_s`` in that order."""
+    if len(track) == 0:
+        return columns_of(_empty())
     t = elapsed_s(track["time"])
     lat = track["lat"].to_numpy(dtype=np.float64)
     lon = track["lon"].to_numpy(dtype=np.float64)
@@ -116,40 +132,35 @@ def detect_stay_points(
         else np.full(len(track), np.nan)
     )
     radius = _fix_radius(track, radius_m)
-    limits = (min_stay_s, max_gap_s, excursion_s, merge_gap_s, creep_m, settle_s)
     stays = assemble_stays(t, x, y, radius, speed, *limits)
     return _stay_table(t, proj, track["time"], stays)
 
 
 def _stay_table(
     t: npt.NDArray[np.float64], proj: LocalProjection, times: pd.Series, stays: tuple[Any, ...]
-) -> pd.DataFrame:
+) -> Columns:
     """The stay table (:data:`STAY_COLUMNS`) of ``assemble_stays``' arrays."""
     first, last, cx, cy, n_points, spread, max_gap = stays
     if first.size == 0:
-        return _empty()
+        return columns_of(_empty())
     n = t.shape[0]
     lat, lon = proj.inverse(cx, cy)
     tz_times = pd.DatetimeIndex(times)
-    return pd.DataFrame(
-        {
-            "stay_id": np.arange(1, first.size + 1),
-            "lat": lat,
-            "lon": lon,
-            "arrival": tz_times[first],
-            "departure": tz_times[last],
-            "duration_s": t[last] - t[first],
-            "n_points": n_points,
-            "spread_m": spread,
-            "max_gap_s": max_gap,
-            "arrival_gap_s": np.where(first > 0, t[first] - t[np.maximum(first - 1, 0)], np.inf),
-            "departure_gap_s": np.where(
-                last < n - 1, t[np.minimum(last + 1, n - 1)] - t[last], np.inf
-            ),
-            "first_fix": first,
-            "last_fix": last,
-        }
-    )
+    return {
+        "stay_id": np.arange(1, first.size + 1),
+        "lat": lat,
+        "lon": lon,
+        "arrival": tz_times[first],
+        "departure": tz_times[last],
+        "duration_s": t[last] - t[first],
+        "n_points": n_points,
+        "spread_m": spread,
+        "max_gap_s": max_gap,
+        "arrival_gap_s": np.where(first > 0, t[first] - t[np.maximum(first - 1, 0)], np.inf),
+        "departure_gap_s": np.where(last < n - 1, t[np.minimum(last + 1, n - 1)] - t[last], np.inf),
+        "first_fix": first,
+        "last_fix": last,
+    }
 
 
 def _fix_radius(track: pd.DataFrame, radius_m: float) -> npt.NDArray[np.float64]:

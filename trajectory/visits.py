@@ -8,17 +8,15 @@ from __future__ import annotations
 
 __all__ = ["stay_records", "store_records"]
 
-from collections.abc import Hashable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from pandas.api.extensions import ExtensionDtype
-from pandas.core.dtypes.cast import maybe_box_native  # type: ignore[attr-defined]
 
-from trajectory.bridging import observed_span
+from trajectory._frames import Columns
+from trajectory.bridging import observed_spans
 from trajectory.checks import ARRIVAL_GAP_S
 from trajectory.footprints import footprint_wkt
 from trajectory.geodesy import haversine_m
@@ -31,8 +29,8 @@ from trajectory.timestamps import elapsed_s
 _GAP_TRAVEL_MPS = 10.0
 
 
-def stay_records(matched: pd.DataFrame, clean: pd.DataFrame) -> list[StayPoint]:
-    """A :class:`StayPoint` per matched stay (``match_stores`` output), in its order.
+def stay_records(matched: Columns, clean: pd.DataFrame) -> list[StayPoint]:
+    """A :class:`StayPoint` per matched stay (``match_stores`` columns), in its order.
 
     ``arrival``/``departure`` bound the stay's observed dwell
     (:func:`trajectory.bridging.observed_span`); ``arrival_earliest`` is the
@@ -40,76 +38,85 @@ def stay_records(matched: pd.DataFrame, clean: pd.DataFrame) -> list[StayPoint]:
     the observed arrival (the fix before the stay, or a lone first fix across a
     bridged gap), ``departure_latest`` likewise after the observed departure.
     """
-    out = []
     times = pd.DatetimeIndex(clean["time"]) if len(clean) else pd.DatetimeIndex([], tz="UTC")
-    t = elapsed_s(clean["time"]) if len(clean) else np.zeros(0)
-    for row in _records(matched):
-        period = int(row.get("market_period", 0))
-        out.append(
-            StayPoint(
-                id=int(row["stay_id"]),
-                lat=float(row["lat"]),
-                lon=float(row["lon"]),
-                n_points=int(row["n_points"]),
-                spread_m=float(row["spread_m"]),
-                max_gap_s=float(row["max_gap_s"]),
-                store_id=None if _missing(row["store_id"]) else str(row["store_id"]),
-                distance_m=None if _missing(row["distance_m"]) else float(row["distance_m"]),
-                revisit=bool(row["revisit"]),
-                exempt=None if _missing(row["exempt"]) else str(row["exempt"]),
-                ambiguous_store_ids=tuple(str(s) for s in row["ambiguous_store_ids"]),
-                confidence=None if _missing(row["confidence"]) else float(row["confidence"]),
-                split_from=int(row["split_from"]),
-                market_period=period,
-                confirmed=bool(row.get("confirmed", True)),
-                period_visits=(int(row["period_visits_min"]), int(row["period_visits_max"]))
-                if period
-                else None,
-                **_stay_times(row, t, times),
-            )
+    t = elapsed_s(times) if len(clean) else np.zeros(0)
+    rows = _column_records(matched)
+    return [
+        StayPoint(
+            id=int(row["stay_id"]),
+            lat=float(row["lat"]),
+            lon=float(row["lon"]),
+            n_points=int(row["n_points"]),
+            spread_m=float(row["spread_m"]),
+            max_gap_s=float(row["max_gap_s"]),
+            store_id=None if _missing(row["store_id"]) else str(row["store_id"]),
+            distance_m=None if _missing(row["distance_m"]) else float(row["distance_m"]),
+            revisit=bool(row["revisit"]),
+            exempt=None if _missing(row["exempt"]) else str(row["exempt"]),
+            ambiguous_store_ids=tuple(str(s) for s in row["ambiguous_store_ids"]),
+            confidence=None if _missing(row["confidence"]) else float(row["confidence"]),
+            split_from=int(row["split_from"]),
+            market_period=int(row.get("market_period", 0)),
+            confirmed=bool(row.get("confirmed", True)),
+            period_visits=(int(row["period_visits_min"]), int(row["period_visits_max"]))
+            if int(row.get("market_period", 0))
+            else None,
+            **span,
         )
-    return out
+        for row, span in zip(rows, _stay_times(rows, t, times), strict=True)
+    ]
 
 
 def _stay_times(
-    row: Mapping[Hashable, Any], t: npt.NDArray[np.float64], times: pd.DatetimeIndex
-) -> dict[str, Any]:
-    """Observed and bridged times of one stay row (fix indexes into ``t``/``times``)."""
-    first, last = int(row["first_fix"]), int(row["last_fix"])
-    if t.size == 0 or last >= t.size:  # a stay table without its track: as detected
-        return {
+    rows: list[dict[str, Any]], t: npt.NDArray[np.float64], times: pd.DatetimeIndex
+) -> list[dict[str, Any]]:
+    """Observed and bridged times of each stay row (fix indexes into ``t``/``times``)."""
+    out: list[dict[str, Any]] = [
+        {  # a stay table without its track: as detected
             "arrival": pd.Timestamp(row["arrival"]),
             "departure": pd.Timestamp(row["departure"]),
             "duration_s": float(row["duration_s"]),
         }
-    a, b, bridged = observed_span(t, first, last)
-    before = first - 1 if first > 0 and t[first] - t[first - 1] > ARRIVAL_GAP_S else first
-    after = last + 1 if last + 1 < t.size and t[last + 1] - t[last] > ARRIVAL_GAP_S else last
-    return {
-        "arrival": times[a],
-        "departure": times[b],
-        "duration_s": float(t[b] - t[a]),
-        "arrival_earliest": times[before] if t[a] - t[before] > ARRIVAL_GAP_S else None,
-        "departure_latest": times[after] if t[after] - t[b] > ARRIVAL_GAP_S else None,
-        "first_fix_at": times[first],
-        "last_fix_at": times[last],
-        "bridged_s": bridged,
-    }
+        for row in rows
+    ]
+    on_track = [i for i, row in enumerate(rows) if t.size and int(row["last_fix"]) < t.size]
+    if not on_track:
+        return out
+    first = np.array([int(rows[i]["first_fix"]) for i in on_track], dtype=np.int64)
+    last = np.array([int(rows[i]["last_fix"]) for i in on_track], dtype=np.int64)
+    spans = observed_spans(t, first, last)
+    a, b = (np.array([s[k] for s in spans], dtype=np.int64) for k in (0, 1))
+    before = np.where(
+        (first > 0) & (t[first] - t[np.maximum(first - 1, 0)] > ARRIVAL_GAP_S), first - 1, first
+    )
+    after = np.where(
+        (last + 1 < t.size) & (t[np.minimum(last + 1, t.size - 1)] - t[last] > ARRIVAL_GAP_S),
+        last + 1,
+        last,
+    )
+    early = (t[a] - t[before] > ARRIVAL_GAP_S).tolist()
+    late = (t[after] - t[b] > ARRIVAL_GAP_S).tolist()
+    boxed = times[np.concatenate([a, b, before, after, first, last])].tolist()
+    k = len(on_track)
+    for j, i in enumerate(on_track):
+        out[i] = {
+            "arrival": boxed[j],
+            "departure": boxed[k + j],
+            "duration_s": float(t[b[j]] - t[a[j]]),
+            "arrival_earliest": boxed[2 * k + j] if early[j] else None,
+            "departure_latest": boxed[3 * k + j] if late[j] else None,
+            "first_fix_at": boxed[4 * k + j],
+            "last_fix_at": boxed[5 * k + j],
+            "bridged_s": spans[j][2],
+        }
+    return out
 
 
-def _records(df: pd.DataFrame) -> list[dict[Hashable, Any]]:
-    """``df.to_dict("records")`` for the few rows of a stay table or task list, column by
-    column (``tolist`` gives the same Python scalars; pandas' own goes cell by cell)."""
-    columns = [_native(series) for _, series in df.items()]
-    return [dict(zip(df.columns, row, strict=True)) for row in zip(*columns, strict=True)]
-
-
-def _native(series: pd.Series) -> list[Any]:
-    """A column's values as ``to_dict`` gives them (object and extension columns boxed)."""
-    values = series.tolist()
-    if series.dtype == np.dtype(object) or isinstance(series.dtype, ExtensionDtype):
-        return [maybe_box_native(v) for v in values]
-    return values
+def _column_records(columns: Columns) -> list[dict[str, Any]]:
+    """The rows of a (small) stay table given as columns, as dicts of Python values."""
+    names = list(columns)
+    values = [v.tolist() for v in columns.values()]
+    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def _missing(value: object) -> bool:
@@ -130,7 +137,7 @@ def store_records(
     """
     out = []
     gaps = _gps_gaps(clean, stays, min_stay_s)
-    for task in _records(tasks.sort_values("seq", kind="stable")):
+    for task in _task_records(tasks):
         sid = str(task["store_id"])
         mine = sorted((s for s in stays if s.store_id == sid), key=lambda s: s.arrival)
         status: StoreStatus
@@ -169,14 +176,44 @@ def store_records(
     return [replace(s, status="not_visited") if s.store_id in missed else s for s in out]
 
 
-def _gps_gaps(clean: pd.DataFrame, stays: tuple[StayPoint, ...], min_stay_s: float) -> pd.DataFrame:
+def _task_records(tasks: pd.DataFrame) -> list[dict[str, Any]]:
+    """The tasks' rows in ``seq`` order (stable), the columns :func:`store_records` reads."""
+    names = [c for c in _TASK_FIELDS if c in tasks.columns]
+    order = np.argsort(tasks["seq"].to_numpy(), kind="stable")
+    return _column_records({c: tasks[c].to_numpy()[order] for c in names})
+
+
+#: The task columns :func:`store_records` reads (``footprint`` when there is one).
+_TASK_FIELDS = (
+    "store_id",
+    "store_name",
+    "seq",
+    "method",
+    "lat",
+    "lon",
+    "reported_visited",
+    "footprint",
+)
+
+
+class _Gaps(NamedTuple):
+    """GPS gaps (``dt_s`` s) from (``lat0``, ``lon0``) to (``lat1``, ``lon1``)."""
+
+    dt_s: npt.NDArray[np.float64]
+    lat0: npt.NDArray[np.float64]
+    lon0: npt.NDArray[np.float64]
+    lat1: npt.NDArray[np.float64]
+    lon1: npt.NDArray[np.float64]
+
+
+def _gps_gaps(clean: pd.DataFrame, stays: tuple[StayPoint, ...], min_stay_s: float) -> _Gaps:
     """Gaps between consecutive fixes, outside any stay, long enough to hold a visit.
 
     A gap inside a stay is indoor signal loss at that place (the fixes before
     and after it are at the same spot), not a window for another visit.
     """
     if len(clean) < 2:
-        return pd.DataFrame(columns=["dt_s", "lat0", "lon0", "lat1", "lon1"])
+        return _Gaps(*(np.zeros(0) for _ in range(5)))
     ns = pd.DatetimeIndex(clean["time"]).as_unit("ns").asi8
     dt_s = np.diff(ns) / 1e9
     inside = np.zeros(ns.size - 1, dtype=bool)
@@ -191,21 +228,13 @@ def _gps_gaps(clean: pd.DataFrame, stays: tuple[StayPoint, ...], min_stay_s: flo
     idx = np.flatnonzero((dt_s > min_stay_s) & ~inside)
     lat = clean["lat"].to_numpy()
     lon = clean["lon"].to_numpy()
-    return pd.DataFrame(
-        {
-            "dt_s": dt_s[idx],
-            "lat0": lat[idx],
-            "lon0": lon[idx],
-            "lat1": lat[idx + 1],
-            "lon1": lon[idx + 1],
-        }
-    )
+    return _Gaps(dt_s[idx], lat[idx], lon[idx], lat[idx + 1], lon[idx + 1])
 
 
-def _fits_in_gap(gaps: pd.DataFrame, lat: float, lon: float, min_stay_s: float) -> bool:
-    if gaps.empty:
+def _fits_in_gap(gaps: _Gaps, lat: float, lon: float, min_stay_s: float) -> bool:
+    if gaps.dt_s.size == 0:
         return False
-    d_in = haversine_m(gaps["lat0"], gaps["lon0"], lat, lon)
-    d_out = haversine_m(lat, lon, gaps["lat1"], gaps["lon1"])
+    d_in = haversine_m(gaps.lat0, gaps.lon0, lat, lon)
+    d_out = haversine_m(lat, lon, gaps.lat1, gaps.lon1)
     need = (d_in + d_out) / _GAP_TRAVEL_MPS + min_stay_s
-    return bool(np.any(need <= gaps["dt_s"].to_numpy()))
+    return bool(np.any(need <= gaps.dt_s))

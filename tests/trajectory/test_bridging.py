@@ -7,7 +7,7 @@ import pandas as pd
 
 from tests.tracks import TrackBuilder, tasks_frame
 from trajectory import verify_day
-from trajectory.bridging import BRIDGE_GAP_S, observed_span
+from trajectory.bridging import BRIDGE_GAP_S, observed_span, observed_spans
 from trajectory.result import DayResult
 
 
@@ -42,6 +42,21 @@ def _lone_fix_then_gap() -> pd.DataFrame:
     """A fix at store A at about 07:17, the GPS silent for 25 min, then 5 min seen there."""
     b = TrackBuilder(start="07:15:00", seed=3).move(-900, 0).move(0, 0)
     return b.stay(0, 0, 1800, noise_m=8, gap=(10, 1500)).move(900, 0).frame()
+
+
+class TestObservedSpans:
+    def test_same_as_observed_span_stay_by_stay(self) -> None:
+        rng = np.random.default_rng(5)
+        for _ in range(50):
+            steps = rng.choice(
+                [1.0, 5.0, 60.0, 200.0, 900.0], size=300, p=[0.5, 0.3, 0.1, 0.05, 0.05]
+            )
+            t = np.cumsum(steps)
+            first = np.sort(rng.integers(0, 299, size=8))
+            last = np.minimum(first + rng.integers(0, 60, size=8), 299)
+            assert observed_spans(t, first, last) == [
+                observed_span(t, int(a), int(b)) for a, b in zip(first, last, strict=True)
+            ]
 
 
 class TestResultReportsBridging:

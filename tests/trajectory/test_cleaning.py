@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from tests.tracks import TrackBuilder
-from trajectory.cleaning import DROP_REASONS, clean_track
+from trajectory.cleaning import DROP_REASONS, _single_jumps, clean_track
 
 
 class TestCleanTrack:
@@ -91,3 +91,34 @@ class TestCleanTrack:
         df = b.stay(0, 0, 300).frame()
         _, report = clean_track(df)
         assert report.dropped["burst"] == 6
+
+
+def _single_jumps_reference(x: np.ndarray, y: np.ndarray, jump_m: float) -> np.ndarray:
+    """The single-jump test with hypot on every step (before the |dx| + |dy| bound)."""
+    mask = np.zeros(x.size, dtype=bool)
+    seg = np.hypot(np.diff(x), np.diff(y))
+    d1, d2 = seg[:-1], seg[1:]
+    cand = np.flatnonzero(np.minimum(d1, d2) > jump_m)
+    d1, d2 = d1[cand], d2[cand]
+    ax, ay, px, py = x[cand], y[cand], x[cand + 1], y[cand + 1]
+    bx, by = x[cand + 2], y[cand + 2]
+    vx, vy = bx - ax, by - ay
+    seg2 = vx * vx + vy * vy
+    with np.errstate(invalid="ignore", divide="ignore"):
+        u = np.clip(np.where(seg2 > 0, ((px - ax) * vx + (py - ay) * vy) / seg2, 0.0), 0, 1)
+    off = np.hypot(px - (ax + u * vx), py - (ay + u * vy))
+    detour = (d1 + d2) >= 3.0 * np.maximum(np.hypot(vx, vy), 1.0)
+    mask[cand + 1] = (off > jump_m) & detour
+    return mask
+
+
+class TestSingleJumps:
+    def test_same_flags_as_hypot_on_every_step(self) -> None:
+        # steps of about jump_m in every direction: the bound must never decide wrongly
+        rng = np.random.default_rng(11)
+        for _ in range(20):
+            angle = rng.uniform(0, 2 * np.pi, 3000)
+            step = rng.choice([5.0, 148.0, 150.0, 151.0, 400.0], 3000)
+            x = np.cumsum(step * np.cos(angle))
+            y = np.cumsum(step * np.sin(angle))
+            assert np.array_equal(_single_jumps(x, y, 150.0), _single_jumps_reference(x, y, 150.0))

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from trajectory._kernels import smooth_steps
 from trajectory.cleaning import clean_track
 from trajectory.errors import InputError
 from trajectory.integrity import check_integrity, day_fingerprint
@@ -91,6 +92,31 @@ class TestSimulatedRoute:
 
     def test_a_real_drive_with_gps_noise_is_spared(self) -> None:
         assert _flags(_line(300, 1.0, 12.0, noise_m=1.0)) == []
+
+    def test_compiled_steps_match_the_numpy_expressions(self) -> None:
+        # smooth_steps calls hypot only where its bounds cannot decide: speeds and
+        # velocity changes right at the thresholds must come out as NumPy has them
+        rng = np.random.default_rng(3)
+        for mean, scale in (
+            (0.1, 0.05),
+            (0.4, 0.2),
+            (2.0, 1.0),
+            (12.0, 0.1),
+            (12.0, 0.15),
+            (40.0, 20.0),
+        ):
+            t = np.cumsum(rng.choice([0.0005, 1.0, 2.0, 40.0], size=2000, p=[0.05, 0.8, 0.1, 0.05]))
+            x = np.cumsum(rng.normal(mean, scale, size=2000))
+            y = np.cumsum(rng.normal(0.0, scale, size=2000))
+            dt_s = np.diff(t)
+            step_s = np.maximum(dt_s, 1e-3)
+            vx, vy = np.diff(x) / step_s, np.diff(y) / step_s
+            speed = np.hypot(vx, vy)
+            dv = np.hypot(np.diff(vx), np.diff(vy))
+            want = (dv <= 0.2) & (speed[1:] >= 2.0) & (speed[:-1] >= 2.0) & (dt_s[1:] <= 30.0)
+            got_vx, got_vy, got = smooth_steps(t, x, y, 0.2, 2.0, 30.0)
+            assert np.array_equal(got, want)
+            assert np.array_equal(got_vx, vx) and np.array_equal(got_vy, vy)
 
 
 class TestReplay:

@@ -55,6 +55,17 @@ class TestResegmentStays:
         )
         assert (split["duration_s"] >= 170).all()
 
+    def test_stall_column_keeps_its_object_dtype(self) -> None:
+        # the DataFrame is rebuilt from NumPy columns: pandas must not read the stall ids
+        # (text and None) as a string column
+        clean, _ = clean_track(_market_day([0, 1, 2, 3]))
+        stays = detect_stay_points(clean)
+        split = resegment_stays(
+            stays, clean, tasks_frame(STALLS), min_stay_s=180, match_radius_m=100
+        )
+        assert split["state_store_id"].dtype == object
+        assert split["state_store_id"].tolist() == ["S1", "S2", "S3", "S4"]
+
     def test_single_store_stay_is_untouched(self) -> None:
         df = TrackBuilder(seed=4).stay(0, 0, 900).move(900, 0).frame()
         clean, _ = clean_track(df)
