@@ -1,6 +1,6 @@
 """Compiled kernels for fresh Dask workers: the driver's numba cache, shipped once.
 
-The core's numba kernels (``trajectory._kernels``, ``_motion``, ``_groups``) are
+The core's numba kernels (``trajectory._kernels``, ``_steps``, ``_motion``, ``_groups``) are
 compiled on first use, about 25 s, and cached on disk (beside the modules or in
 ``NUMBA_CACHE_DIR``).  A fresh Dask worker (a new container, a new machine, an empty
 cache folder) would pay that in the middle of a run.  The Dask engine therefore

@@ -29,6 +29,30 @@ def _small_median(buf: np.ndarray, k: int) -> float:
 
 
 @njit(cache=True, nogil=True)
+def time_median(t: np.ndarray, v: np.ndarray, idx: np.ndarray) -> float:
+    """Median of ``v[idx]`` weighted by the time each fix stands for (half the time to
+    its neighbours in ``idx``): where a person spent the time, however densely the
+    phone sampled it."""
+    m = idx.shape[0]
+    if m < 3:
+        return np.median(v[idx])
+    tt = t[idx]
+    w = np.empty(m)
+    w[0] = 0.5 * (tt[1] - tt[0])
+    w[m - 1] = 0.5 * (tt[m - 1] - tt[m - 2])
+    w[1 : m - 1] = 0.5 * (tt[2:] - tt[: m - 2])
+    vals = v[idx]
+    order = np.argsort(vals)
+    half = 0.5 * w.sum()
+    acc = 0.0
+    for q in range(m):
+        acc += w[order[q]]
+        if acc >= half:
+            return vals[order[q]]
+    return vals[order[m - 1]]
+
+
+@njit(cache=True, nogil=True)
 def _center(
     x: np.ndarray, y: np.ndarray, members: np.ndarray, cnt: int, bx: np.ndarray, by: np.ndarray
 ) -> tuple:

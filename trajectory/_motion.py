@@ -54,6 +54,7 @@ def is_creeping(
     y: np.ndarray,
     speed: np.ndarray,
     creep_m: float,
+    by_time: bool,
 ) -> bool:
     """Creeping traffic or a slow walk: steady progress in one direction.
 
@@ -70,7 +71,9 @@ def is_creeping(
     fixes, the walk in and out, are left out of that average: with them an
     11-minute indoor visit drifting 96 m averaged 0.29 m/s, without 0.06).  Thresholds were set on
     generated days and checked on the real diary-labelled trace, whose dwelling
-    stops stroll 40-70 m at about 0.11 m/s.
+    stops stroll 40-70 m at about 0.11 m/s.  The quarters are a quarter of the
+    fixes each, or ``by_time`` the fixes of the first and last quarter of the
+    time (the stay assembly's second look, see ``trajectory._kernels._add_stay``).
     """
     n = kept.shape[0]
     if n < 5:
@@ -88,13 +91,11 @@ def is_creeping(
         if sp_sum / sp_n < STILL_MPS:
             return False
         moving_per_phone = True
-    q = max(2, n // 4)
-    dx = np.median(x[kept[n - q :]]) - np.median(x[kept[:q]])
-    dy = np.median(y[kept[n - q :]]) - np.median(y[kept[:q]])
+    duration = t[kept[n - 1]] - t[kept[0]]
+    dx, dy = _quarters_apart(kept, t, x, y, by_time)
     apart = np.hypot(dx, dy)
     if apart <= 0.5 * creep_m:
         return False
-    duration = t[kept[n - 1]] - t[kept[0]]
     net_mps = apart / max(duration, 1.0)
     if net_mps < SLOW_CREEP_MPS:
         return False
@@ -104,6 +105,25 @@ def is_creeping(
         moving_per_phone and rho > STRICT_CREEP_RHO
     )
     return progress and _moves_on(kept, t, x, y, dx / apart, dy / apart)
+
+
+@njit(cache=True, nogil=True)
+def _quarters_apart(
+    kept: np.ndarray, t: np.ndarray, x: np.ndarray, y: np.ndarray, by_time: bool
+) -> tuple:
+    """(dx, dy) from the median of the stay's first quarter to that of its last: a quarter
+    of its fixes (at least 2), or ``by_time`` the fixes of its first / last quarter of
+    the time (at least the first / last 2)."""
+    n = kept.shape[0]
+    q = max(2, n // 4)
+    a = kept[:q]
+    b = kept[n - q :]
+    if by_time:
+        tk = t[kept]
+        quarter = 0.25 * (tk[n - 1] - tk[0])
+        a = kept[: max(2, int(np.sum(tk <= tk[0] + quarter)))]
+        b = kept[n - max(2, int(np.sum(tk >= tk[n - 1] - quarter))) :]
+    return np.median(x[b]) - np.median(x[a]), np.median(y[b]) - np.median(y[a])
 
 
 @njit(cache=True, nogil=True)

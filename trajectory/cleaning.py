@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from trajectory._kernels import flag_bursts
+from trajectory._steps import flag_bursts
 from trajectory.geodesy import LocalProjection
 
 #: Why a fix can be dropped, in the order the steps run.

@@ -39,7 +39,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from trajectory._kernels import smooth_steps
+from trajectory._steps import smooth_steps
 from trajectory.cleaning import clean_track
 from trajectory.crs import to_wgs84
 from trajectory.geodesy import LocalProjection

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trajectory._kernels import smooth_steps
+from trajectory._steps import smooth_steps
 from trajectory.cleaning import clean_track
 from trajectory.errors import InputError
 from trajectory.integrity import check_integrity, day_fingerprint

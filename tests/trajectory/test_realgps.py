@@ -98,9 +98,11 @@ class TestDiaryObservedTimes:
 class TestDiaryDegraded:
     """Issue 13, item 4: the diary trace with 10 m extra noise, 30 s sampling or 10 % of
     the fixes dropped (10 seeds each).  The goal, recall >= 0.95 of the diary stops of
-    3 minutes or more, is not met: the creep test rejects the stops the diary's walker
-    strolls through (50-80 m at 0.2-0.4 m/s, like a queue) when the walk goes on the
-    way it strolled."""
+    3 minutes or more, is met at 30 s sampling and with fixes dropped, not with extra
+    noise (0.938), since the stay assembly looks again, around the time-weighted centre
+    and with the creep quarters by time, at runs the creep test rejects (stop 7:
+    minutes at one spot seen by two or three fixes, then a 70 m walk).  The misses
+    left are the 3-minute stop 12, a stroll of 80 m at 0.45 m/s, and once stop 5."""
 
     @staticmethod
     def _recall(kind: str) -> tuple[float, int]:
@@ -116,8 +118,9 @@ class TestDiaryDegraded:
     @pytest.mark.parametrize("kind", DEGRADATIONS)
     def test_recall_floor_and_no_false_stays(self, kind: str) -> None:
         recall, false = self._recall(kind)
-        assert recall >= 0.86  # measured 0.887-0.938 (issue 13: 0.75-0.89; 0.80-0.875 before
-        # the creep test asked whether the track goes on the way the stay progressed)
+        assert recall >= 0.93  # measured 0.938-0.963 (0.887-0.938 before the second look;
+        # issue 13: 0.75-0.89; 0.80-0.875 before the creep test asked whether the track
+        # goes on the way the stay progressed)
         assert false == 0
 
 

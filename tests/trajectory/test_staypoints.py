@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from tests.tracks import TrackBuilder
-from trajectory._motion import _moves_on, is_creeping
+from trajectory._groups import time_median
+from trajectory._motion import _moves_on, _quarters_apart, is_creeping
 from trajectory.cleaning import clean_track
 from trajectory.staypoints import STAY_COLUMNS, detect_stay_points
 from trajectory.testing.evaluation import score_verdicts, verify_generated
@@ -161,7 +162,7 @@ class TestCreepAndPhoneSpeed:
         y = np.zeros(n)
         speed = np.full(n, inner_mps)
         speed[:10] = speed[-10:] = 1.6  # walking in and out
-        return bool(is_creeping(np.arange(n), t, x, y, speed, 60.0))
+        return bool(is_creeping(np.arange(n), t, x, y, speed, 60.0, False))
 
     def test_still_phone_with_walk_in_and_out_is_not_creeping(self) -> None:
         assert not self._drift(0.05)
@@ -177,6 +178,53 @@ class TestCreepAndPhoneSpeed:
         day = generate_day(scenario, seed)
         verdicts = score_verdicts(verify_generated(day).to_dict(), day.expected)
         assert set(verdicts.values()) == {"right"}
+
+
+class TestSparseHaltThenStroll:
+    """Issue 13, item 4 (the diary trace's stop 7 at 30 s sampling): minutes at one spot
+    seen by two fixes, then a dense minute's walk of 70 m and 80 s at a second spot.  The
+    fix median lies at the second spot, the trim keeps the walk, and by count of fixes
+    the stay progresses steadily: creep.  By time it stood still for four minutes."""
+
+    @staticmethod
+    def _track(seed: int, halt_s: float) -> pd.DataFrame:
+        return (
+            TrackBuilder(step_s=10.0, seed=seed)
+            .stay(0, -400, 10, noise_m=2)
+            .move(0, -170, speed_mps=1.2, noise_m=2)
+            .stay(0, -170, halt_s, noise_m=3, gap=(10, halt_s - 20))  # two fixes
+            .move(0, -100, speed_mps=1.1, noise_m=2)
+            .stay(0, -100, 80, noise_m=3)
+            .move(0, 200, speed_mps=1.2, noise_m=2)
+            .frame()
+        )
+
+    @pytest.mark.parametrize("seed", [0, 1, 2])
+    def test_the_halt_is_a_stay(self, seed: int) -> None:
+        df = self._track(seed, 240.0)
+        stays = _stays(df)
+        assert len(stays) == 1
+        halt = pd.DatetimeIndex(df["time"])[[21, 22]]  # the halt's two fixes
+        assert stays["arrival"].iloc[0] <= halt[0]
+        assert stays["departure"].iloc[0] >= halt[1]
+
+    def test_a_halt_seen_for_less_than_the_minimum_is_not(self) -> None:
+        assert _stays(self._track(0, 200.0)).empty
+
+    def test_time_median_weighs_the_time_each_fix_stands_for(self) -> None:
+        t = np.array([0.0, 240.0, 250.0, 260.0, 270.0, 280.0])
+        v = np.array([0.0, 0.0, 70.0, 70.0, 70.0, 70.0])
+        idx = np.arange(6)
+        assert np.median(v) == 70.0
+        assert time_median(t, v, idx) == 0.0
+
+    def test_quarters_by_time(self) -> None:
+        t = np.array([0.0, 200.0, 250.0, 260.0, 270.0, 280.0, 290.0, 300.0])
+        x = np.zeros(8)
+        y = np.array([0.0, 0.0, 20.0, 40.0, 60.0, 70.0, 70.0, 70.0])
+        kept = np.arange(8)
+        assert _quarters_apart(kept, t, x, y, False)[1] == 70.0
+        assert _quarters_apart(kept, t, x, y, True)[1] == 65.0  # the last 75 s: median 65
 
 
 class TestTrafficGoesOn:

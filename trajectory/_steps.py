@@ -1,0 +1,118 @@
+"""Compiled (numba) scans over consecutive GPS fixes: burst flags and smooth steps.
+
+Sequential like the stay scans of :mod:`trajectory._kernels` (each fix's fate depends
+on the last good one), so compiled with numba.  ``flag_bursts`` serves the cleaning,
+``smooth_steps`` the integrity check's simulated-route test.  Inputs are float64
+arrays: ``t`` in seconds, ``x``/``y`` in metres of a local projection.
+"""
+
+from __future__ import annotations
+
+__all__ = ["flag_bursts", "smooth_steps"]
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def flag_bursts(
+    t: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    max_speed_mps: float,
+    jump_m: float,
+    max_burst_n: int,
+    max_burst_s: float,
+) -> np.ndarray:
+    """Flag runs of 1..max_burst_n fixes that leave at an impossible speed and come back.
+
+    A run starting at ``i`` is a burst when reaching it from the last good fix
+    needs more than ``max_speed_mps`` over more than ``jump_m``, and a later fix
+    within ``max_burst_n`` fixes / ``max_burst_s`` seconds is again plausible
+    from that good fix (reachable at ``max_speed_mps`` and much closer to it
+    than the burst was); the run itself lasts at most ``max_burst_s``, while the
+    return may follow a signal gap.  Runs with no return are kept: the person
+    really moved.
+    """
+    n = t.shape[0]
+    bad = np.zeros(n, dtype=np.bool_)
+    if n < 3:
+        return bad
+    prev = 0
+    i = 1
+    while i < n:
+        dt = max(t[i] - t[prev], 1.0)
+        dx, dy = x[i] - x[prev], y[i] - y[prev]
+        # |dx| + |dy| <= 0.99 jump_m: shorter than jump_m, no hypot needed (it is costly)
+        d = np.hypot(dx, dy) if abs(dx) + abs(dy) > 0.99 * jump_m else 0.0
+        if d > jump_m and d / dt > max_speed_mps:
+            found = -1
+            limit = min(n, i + max_burst_n + 1)
+            for k in range(i + 1, limit):
+                if t[k - 1] - t[i] > max_burst_s:
+                    break  # the run itself lasts too long to be a burst
+                dk = np.hypot(x[k] - x[prev], y[k] - y[prev])
+                dtk = max(t[k] - t[prev], 1.0)
+                if dk / dtk <= max_speed_mps and dk <= max(jump_m, 0.5 * d):
+                    found = k
+                    break
+            if found > 0:
+                for k in range(i, found):
+                    bad[k] = True
+                prev = found
+                i = found + 1
+                continue
+        prev = i
+        i += 1
+    return bad
+
+
+@njit(cache=True, nogil=True)
+def smooth_steps(
+    t: np.ndarray, x: np.ndarray, y: np.ndarray, max_dv_mps: float, min_mps: float, max_dt_s: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Step velocities (m/s, step ``i``: fix ``i`` to ``i + 1``, over at least 1 ms) and,
+    per pair of steps ``i``, ``i + 1``, whether the velocity changed by at most
+    ``max_dv_mps`` with both steps at ``min_mps`` or faster and the second lasting at
+    most ``max_dt_s`` (integrity's simulated routes).  The same operations as the NumPy
+    expressions they replace; ``np.hypot`` (the costly part) only where a bound does
+    not already decide the comparison."""
+    n = t.shape[0]
+    vx = np.empty(max(n - 1, 0))
+    vy = np.empty(max(n - 1, 0))
+    for i in range(n - 1):
+        step_s = max(t[i + 1] - t[i], 1e-3)
+        vx[i] = (x[i + 1] - x[i]) / step_s
+        vy[i] = (y[i + 1] - y[i]) / step_s
+    smooth = np.zeros(max(n - 2, 0), dtype=np.bool_)
+    for i in range(n - 2):
+        if (
+            t[i + 2] - t[i + 1] <= max_dt_s
+            and _hypot_at_least(vx[i], vy[i], min_mps)
+            and _hypot_at_least(vx[i + 1], vy[i + 1], min_mps)
+        ):
+            smooth[i] = _hypot_at_most(vx[i + 1] - vx[i], vy[i + 1] - vy[i], max_dv_mps)
+    return vx, vy, smooth
+
+
+@njit(cache=True, nogil=True)
+def _hypot_at_least(a: float, b: float, limit: float) -> bool:
+    """``np.hypot(a, b) >= limit`` (False for NaN), decided by the bounds
+    ``max(|a|, |b|) <= hypot <= |a| + |b|`` (1 % margins) where they can."""
+    a, b = abs(a), abs(b)
+    if not a + b >= 0.99 * limit:
+        return False
+    if max(a, b) > 1.01 * limit:
+        return True
+    return bool(np.hypot(a, b) >= limit)
+
+
+@njit(cache=True, nogil=True)
+def _hypot_at_most(a: float, b: float, limit: float) -> bool:
+    """``np.hypot(a, b) <= limit`` (False for NaN), by the same bounds where they can."""
+    a, b = abs(a), abs(b)
+    if a + b <= 0.99 * limit:
+        return True
+    if not max(a, b) <= 1.01 * limit:
+        return False
+    return bool(np.hypot(a, b) <= limit)
