@@ -25,7 +25,7 @@ from trajectory.market_walks import (
     GAP_SWITCH_COST,
     STILL_GAP_S,
     STILL_SWITCH_COST,
-    walk_fixes,
+    trusted_walk_fixes,
 )
 
 BIN_S = 30.0
@@ -45,8 +45,6 @@ AMBIGUOUS_NATS = 3.0
 ELSEWHERE_SIGMAS = 2.5
 #: Cost (nats) of a second visit to one stall within a market period.
 REVISIT_NATS = 8.0
-#: Largest share of a market period's fixes that may be walks for the speeds to count.
-MAX_WALK_SHARE = 0.5
 #: Penalty (nats) for being at a stall while the phone reports walking.
 WALK_NATS = 10.0
 
@@ -149,11 +147,7 @@ class Bins:
 def _bins(t: npt.NDArray[np.float64], speed: npt.NDArray[np.float64] | None) -> Bins:
     """The period's bins: :data:`BIN_S` long, also ending where a walk or a possible
     walk starts or ends."""
-    walking, possible, read = walk_fixes(t, speed if speed is not None else np.full(t.size, np.nan))
-    if not walking.any() or walking.mean() > MAX_WALK_SHARE:
-        # speeds that never show a walk, or show walking most of the time (positions
-        # differenced, not Doppler), are not evidence of walks or of standing still
-        walking[:], possible[:], read[:] = False, False, False
+    walking, possible, read = trusted_walk_fixes(t, speed, at_walking_pace=True)
     bins = np.floor((t - t[0]) / BIN_S).astype(np.int64)
     cut = (walking[1:] != walking[:-1]) | (possible[1:] != possible[:-1])
     starts = np.flatnonzero(np.r_[True, (np.diff(bins) > 0) | cut])

@@ -23,6 +23,7 @@ __all__ = [
     "STILL_SWITCH_COST",
     "WALK_MIN_M",
     "WALK_MPS",
+    "trusted_walk_fixes",
     "walk_fixes",
 ]
 
@@ -40,6 +41,11 @@ WALK_MIN_S = 10.0
 STILL_NOISE_MPS = 0.15
 #: A walk's readings are at least this many noise levels of the still readings.
 NOISE_SIGMAS = 4.0
+#: Largest share of the fixes that may be walks for the speeds to count.
+MAX_WALK_SHARE = 0.5
+#: Speed (m/s) that 90 % of the readings in walks stay under, or the speeds are not
+#: walking pace (km/h sent as m/s: 3-5 "m/s" between stalls).
+MAX_WALK_MPS = 3.0
 #: Readings at walking speed that make a walk however close in time they are.
 WALK_MIN_READINGS = 3
 #: Window (s) over which a walk covers :data:`WALK_MIN_M`: a step aside does not.
@@ -108,3 +114,24 @@ def walk_fixes(t: Floats, speed: Floats) -> tuple[Bools, Bools, Bools]:
     for r, is_walk in zip(runs, sure, strict=True):  # a loop over walks, not fixes
         (walking if is_walk else possible)[ok[first[r]] : ok[last[r]] + 1] = True
     return walking, possible, read & ~walking & ~possible
+
+
+def trusted_walk_fixes(
+    t: Floats, speed: Floats | None, *, at_walking_pace: bool = False
+) -> tuple[Bools, Bools, Bools]:
+    """:func:`walk_fixes`, or nothing walking, possible or read when the speeds are not
+    evidence: no walk at all (a phone that reports zero or nothing while moving), walks
+    over more than :data:`MAX_WALK_SHARE` of the fixes (speeds differenced from noisy
+    positions), or, ``at_walking_pace`` (every walk is on foot: a market period), walks
+    whose readings' 90th percentile exceeds :data:`MAX_WALK_MPS` (km/h sent as m/s)."""
+    if speed is None:
+        speed = np.full(t.size, np.nan)
+    walking, possible, read = walk_fixes(t, speed)
+    if (
+        not walking.any()
+        or walking.mean() > MAX_WALK_SHARE
+        or (at_walking_pace and np.nanpercentile(speed[walking], 90) > MAX_WALK_MPS)
+    ):
+        nothing = np.zeros(t.size, dtype=bool)
+        return nothing, nothing.copy(), nothing.copy()
+    return walking, possible, read

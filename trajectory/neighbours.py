@@ -40,11 +40,10 @@ import numpy.typing as npt
 from trajectory.market_stalls import (
     BIN_S,
     ERROR_CORRELATION_S,
-    MAX_WALK_SHARE,
     STORE_SIGMA_M,
     _noise_sigma,
 )
-from trajectory.market_walks import READING_S, walk_fixes
+from trajectory.market_walks import READING_S, trusted_walk_fixes
 
 #: The parts' medians must move along a store pair's line by this share of its length.
 MIN_MOVE_FRACTION = 0.5
@@ -201,7 +200,7 @@ def walked_between_stores(
     t: Floats, x: Floats, y: Floats, speed: Floats, sx: Floats, sy: Floats, min_stay_s: float
 ) -> list[tuple[int, int]]:
     """The dwells of one stay parted by walks the phone's speed shows
-    (:func:`trajectory.market_walks.walk_fixes`) from one store to another.
+    (:func:`trajectory.market_walks.trusted_walk_fixes`) from one store to another.
 
     Each dwell lasts ``min_stay_s``; two dwells in a row are two visits when, for some
     pair of the nearby stores, both the walk (speed x time) and the move of the dwells'
@@ -209,8 +208,8 @@ def walked_between_stores(
     them; otherwise they are one visit.  Empty when the speeds show no such walk, or
     walking most of the time (not Doppler speeds).
     """
-    walking = walk_fixes(t, speed)[0]
-    if not walking.any() or walking.mean() > MAX_WALK_SHARE:
+    walking = trusted_walk_fixes(t, speed)[0]
+    if not walking.any():
         return []
     edges = np.flatnonzero(np.diff(np.r_[True, walking, True].astype(np.int8)))
     dwells = [

@@ -16,7 +16,7 @@ from tests.trajectory.test_checks import _stay, _store
 from trajectory.checks import check_trajectory_clear, check_visit_count
 from trajectory.market_count import pigeonhole
 from trajectory.market_stalls import segment_period
-from trajectory.market_walks import walk_fixes
+from trajectory.market_walks import trusted_walk_fixes, walk_fixes
 
 Floats = npt.NDArray[np.float64]
 STEP_S = 5.0
@@ -120,6 +120,14 @@ class TestSegmentPeriod:
         v[96:98] = [1.41, 0.77]  # two readings at walking pace mid-visit: a shuffle, or a walk
         visits, count = segment_period(t, x, y, acc, STALLS_X, STALLS_Y, min_stay_s=180, speed=v)
         assert len(visits) == 1 and count == (1, 2)
+
+    def test_speeds_in_km_h_are_not_evidence(self) -> None:
+        t, x, y, v = _period(np.random.default_rng(8), [(10.0, 0.0), (10.0, 0.0)], True)
+        assert trusted_walk_fixes(t, v, at_walking_pace=True)[0].any()
+        kmh = trusted_walk_fixes(t, v * 3.6, at_walking_pace=True)  # walks at 3+ "m/s"
+        assert not any(a.any() for a in kmh)
+        nan = np.full(t.size, np.nan)
+        assert _visits(t, x, y, v * 3.6) == _visits(t, x, y, nan)
 
     def test_speeds_that_read_walking_all_the_time_are_not_evidence(self) -> None:
         rng = np.random.default_rng(5)
