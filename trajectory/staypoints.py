@@ -132,8 +132,38 @@ def detect_stay_columns(
         else np.full(len(track), np.nan)
     )
     radius = _fix_radius(track, radius_m)
-    stays = assemble_stays(t, x, y, radius, speed, *limits)
+    stays = assemble_stays(t, x, y, radius, _speed_evidence(t, x, y, speed), *limits)
     return _stay_table(t, proj, track["time"], stays)
+
+
+#: Sustained speed (m/s, fix to fix 30 s or more later) no one reaches on foot (an
+#: e-bike rides at 5-7).
+DRIVING_MPS = 4.0
+#: Reported speed (m/s) under which a phone "stands still" while its fixes drive.
+STILL_REPORTED_MPS = 1.0
+
+
+def _speed_evidence(
+    t: npt.NDArray[np.float64],
+    x: npt.NDArray[np.float64],
+    y: npt.NDArray[np.float64],
+    speed: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """The phone's reported speeds, or none (NaN) when they are not evidence of standing
+    still: a phone whose median reading stays under :data:`STILL_REPORTED_MPS` on the
+    (at least 20) fixes where the track drives at :data:`DRIVING_MPS` or more reports 0
+    whatever it does, and must not waive the creep test of a traffic queue."""
+    ok = np.isfinite(speed)
+    if ok.sum() < 20:
+        return speed
+    ahead = np.searchsorted(t, t + 30.0)
+    i = np.flatnonzero((ahead < t.size) & ok)
+    j = ahead[i]
+    sustained = np.hypot(x[j] - x[i], y[j] - y[i]) / np.maximum(t[j] - t[i], 1e-9)
+    driving = i[sustained >= DRIVING_MPS]
+    if driving.size >= 20 and float(np.median(speed[driving])) < STILL_REPORTED_MPS:
+        return np.full(speed.size, np.nan)
+    return speed
 
 
 def _stay_table(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,7 +12,7 @@ from tests.tracks import TrackBuilder
 from trajectory._groups import time_median
 from trajectory._motion import _moves_on, _quarters_apart, is_creeping
 from trajectory.cleaning import clean_track
-from trajectory.staypoints import STAY_COLUMNS, detect_stay_points
+from trajectory.staypoints import STAY_COLUMNS, _speed_evidence, detect_stay_points
 from trajectory.testing.evaluation import score_verdicts, verify_generated
 from trajectory.testing.scenarios import generate_day
 
@@ -178,6 +180,35 @@ class TestCreepAndPhoneSpeed:
         day = generate_day(scenario, seed)
         verdicts = score_verdicts(verify_generated(day).to_dict(), day.expected)
         assert set(verdicts.values()) == {"right"}
+
+
+class TestPhoneThatAlwaysReportsZero:
+    """A phone reporting speed 0 whatever it does (a broken or gamed speed field) waived the
+    creep test of every traffic queue: traffic_jam days at seeds 1000-1019 with zeroed
+    speeds had up to 3 false stays each.  Such speeds are not evidence."""
+
+    @pytest.mark.parametrize("seed", [1004, 1018])
+    def test_zeroed_speeds_count_as_no_speeds(self, seed: int) -> None:
+        day = generate_day("traffic_jam", seed)
+        zero, none = day.track.copy(), day.track.copy()
+        zero["speed_mps"] = zero["speed_mps"] * 0.0
+        none["speed_mps"] = np.nan
+        stays = [
+            [(s.arrival, s.departure) for s in verify_generated(replace(day, track=tr)).stay_points]
+            for tr in (zero, none)
+        ]
+        assert stays[0] == stays[1]
+        verdicts = score_verdicts(
+            verify_generated(replace(day, track=zero)).to_dict(), day.expected
+        )
+        assert set(verdicts.values()) == {"right"}
+
+    def test_speeds_that_track_the_drive_are_kept(self) -> None:
+        t = np.arange(200) * 5.0
+        x, y = np.where(t < 500, t * 10.0, 5000.0), np.zeros(t.size)
+        speed = np.where(t < 500, 10.0, 0.0)
+        assert np.array_equal(_speed_evidence(t, x, y, speed), speed)
+        assert np.isnan(_speed_evidence(t, x, y, speed * 0.0)).all()
 
 
 class TestSparseHaltThenStroll:
