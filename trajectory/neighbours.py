@@ -167,11 +167,7 @@ class _Bins:
         """The medians of [lo, cut) and [cut, hi) moved along some store pair's line by at
         least :data:`MIN_MOVE_FRACTION` of the pair's distance."""
         (ax, ay), (bx, by) = self.median(lo, cut), self.median(cut, hi)
-        ux = self.sx[None, :] - self.sx[:, None]
-        uy = self.sy[None, :] - self.sy[:, None]
-        apart = np.hypot(ux, uy)
-        along = ((bx - ax) * ux + (by - ay) * uy) / np.where(apart > 0, apart, np.inf)
-        return bool(np.any((apart > 0) & (along >= MIN_MOVE_FRACTION * apart)))
+        return bool(_moved_along_pairs(bx - ax, by - ay, self.sx, self.sy).any())
 
     def at_distinct_stores(self, edges: list[int]) -> bool:
         """Each part nearest a store of its own, and each move from one part to the next
@@ -221,18 +217,24 @@ def walked_between_stores(
         return []
     dt = np.minimum(np.diff(t, append=t[-1]), READING_S)
     metres = np.r_[0.0, np.cumsum(np.where(walking & np.isfinite(speed), speed * dt, 0.0))]
-    ux, uy = sx[None, :] - sx[:, None], sy[None, :] - sy[:, None]
-    apart = np.hypot(ux, uy)
+    apart = np.hypot(sx[None, :] - sx[:, None], sy[None, :] - sy[:, None])
     parts = [dwells[0]]
     for a, b in dwells[1:]:
         p0, p1 = parts[-1]
         dx = float(np.median(x[a : b + 1]) - np.median(x[p0 : p1 + 1]))
         dy = float(np.median(y[a : b + 1]) - np.median(y[p0 : p1 + 1]))
-        along = (dx * ux + dy * uy) / np.where(apart > 0, apart, np.inf)
-        need = MIN_MOVE_FRACTION * apart
-        walked = metres[a] - metres[p1] >= need
-        if np.any((apart > 0) & (along >= need) & walked):
+        walked = metres[a] - metres[p1] >= MIN_MOVE_FRACTION * apart
+        if np.any(_moved_along_pairs(dx, dy, sx, sy) & walked):
             parts.append((a, b))
         else:  # back at the same store, or not far enough to be the next one
             parts[-1] = (p0, b)
     return parts if len(parts) > 1 else []
+
+
+def _moved_along_pairs(dx: float, dy: float, sx: Floats, sy: Floats) -> npt.NDArray[np.bool_]:
+    """Per store pair (stores x stores): a move (``dx``, ``dy``) covers at least
+    :data:`MIN_MOVE_FRACTION` of the way from the one store towards the other."""
+    ux, uy = sx[None, :] - sx[:, None], sy[None, :] - sy[:, None]
+    apart = np.hypot(ux, uy)
+    along = (dx * ux + dy * uy) / np.where(apart > 0, apart, np.inf)
+    return np.asarray((apart > 0) & (along >= MIN_MOVE_FRACTION * apart), dtype=bool)
