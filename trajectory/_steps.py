@@ -2,13 +2,13 @@
 
 Sequential like the stay scans of :mod:`trajectory._kernels` (each fix's fate depends
 on the last good one), so compiled with numba.  ``flag_bursts`` serves the cleaning,
-``smooth_steps`` the integrity check's simulated-route test.  Inputs are float64
+``flag_round_trips`` too, ``smooth_steps`` the integrity check's simulated-route test.  Inputs are float64
 arrays: ``t`` in seconds, ``x``/``y`` in metres of a local projection.
 """
 
 from __future__ import annotations
 
-__all__ = ["flag_bursts", "smooth_steps"]
+__all__ = ["flag_bursts", "flag_round_trips", "smooth_steps"]
 
 import numpy as np
 from numba import njit
@@ -64,6 +64,70 @@ def flag_bursts(
                 continue
         prev = i
         i += 1
+    return bad
+
+
+@njit(cache=True, nogil=True)
+def _far(dx: float, dy: float, min_m: float) -> float:
+    """``hypot(dx, dy)`` when it may exceed ``min_m``, else 0 (hypot is costly; the bound
+    ``hypot <= |dx| + |dy|`` decides most steps)."""
+    return np.hypot(dx, dy) if abs(dx) + abs(dy) > min_m else 0.0
+
+
+@njit(cache=True, nogil=True)
+def _still(t: np.ndarray, x: np.ndarray, y: np.ndarray, j: int, min_mps: float) -> bool:
+    """The hop from fix ``j`` to ``j + 1`` exists and is slower than a quarter of ``min_mps``."""
+    if j < 0 or j + 1 >= t.shape[0]:
+        return False
+    return np.hypot(x[j + 1] - x[j], y[j + 1] - y[j]) / max(t[j + 1] - t[j], 1.0) < 0.25 * min_mps
+
+
+@njit(cache=True, nogil=True)
+def flag_round_trips(
+    t: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    min_mps: float,
+    min_m: float,
+    max_n: int,
+    max_s: float,
+    back_share: float,
+) -> np.ndarray:
+    """Flag runs of 1..``max_n`` fixes (lasting at most ``max_s``) that are entered by one
+    hop faster than ``min_mps`` over more than ``min_m`` and left by another such hop
+    that lands within ``back_share`` of the first hop's length of the fix before the run,
+    with the phone at rest (a hop under a quarter of ``min_mps``) just before the run and
+    just after its return.
+
+    A phone that falls back to cell or Wi-Fi positions for a few minutes reports a
+    cluster hundreds of metres off and then the place it never left.  Sampled every
+    30 s or more, the hops there and back stay under ``flag_bursts``' speed limit, but
+    nobody drives a few hundred metres from a standstill at that speed, stops, and
+    drives back to the same spot at that speed again, each way within one interval (a
+    car that turns at the end of a fast road and comes back is not at rest around it).
+    """
+    n = t.shape[0]
+    bad = np.zeros(n, dtype=np.bool_)
+    i = 1
+    while i < n - 1:
+        p = i - 1
+        d = _far(x[i] - x[p], y[i] - y[p], min_m)
+        found = -1
+        if d > min_m and d / max(t[i] - t[p], 1.0) > min_mps:
+            for k in range(i + 1, min(n, i + max_n + 1)):
+                if t[k - 1] - t[i] > max_s:
+                    break
+                back = _far(x[k] - x[k - 1], y[k] - y[k - 1], min_m)
+                if back > min_m and back / max(t[k] - t[k - 1], 1.0) > min_mps:
+                    home = np.hypot(x[k] - x[p], y[k] - y[p]) <= back_share * d
+                    if home and _still(t, x, y, p - 1, min_mps) and _still(t, x, y, k, min_mps):
+                        found = k
+                    break  # the first fast hop ends the run, back or not
+        if found > 0:
+            bad[i:found] = True
+            i = found + 1
+        else:
+            i += 1
     return bad
 
 

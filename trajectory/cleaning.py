@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from trajectory._steps import flag_bursts
+from trajectory._steps import flag_bursts, flag_round_trips
 from trajectory.geodesy import LocalProjection
 
 #: Why a fix can be dropped, in the order the steps run.
@@ -71,7 +71,8 @@ def clean_track(
     (0, 0) fixes; drop fixes whose ``accuracy_m`` exceeds ``max_accuracy_m`` or
     is ``accuracy_factor`` times worse than the track's median and worse than
     ``accuracy_floor_m``; drop bursts of up to ``max_burst_n`` fixes (default 15) that leave
-    at more than ``max_speed_mps`` and come back; drop single jumps: a fix more
+    at more than ``max_speed_mps`` and come back, or that are reached and left by hops
+    over 300 m at more than 20 m/s that end where they began; drop single jumps: a fix more
     than ``jump_m`` off the line between its neighbours, more than ``jump_m``
     from both, on a detour at least three times the direct path.
 
@@ -267,6 +268,14 @@ def _poor_accuracy(
     return poor
 
 
+#: A round trip (``trajectory._steps.flag_round_trips``): there and back to within a
+#: quarter of the way, each hop over 300 m at more than 20 m/s (72 km/h from and to a
+#: standstill within one fix interval).  Bursts of cell fixes are 300-1,500 m off.
+ROUND_TRIP_MPS = 20.0
+ROUND_TRIP_M = 300.0
+ROUND_TRIP_BACK = 0.25
+
+
 def _bursts(
     t: npt.NDArray[np.float64],
     x: npt.NDArray[np.float64],
@@ -282,7 +291,10 @@ def _bursts(
     backward = flag_bursts(
         -t[::-1], x[::-1], y[::-1], max_speed_mps, jump_m, max_burst_n, max_burst_s
     )[::-1]
-    mask: npt.NDArray[np.bool_] = forward | backward
+    trips = flag_round_trips(
+        t, x, y, ROUND_TRIP_MPS, ROUND_TRIP_M, max_burst_n, max_burst_s, ROUND_TRIP_BACK
+    )
+    mask: npt.NDArray[np.bool_] = forward | backward | trips
     return mask
 
 

@@ -92,6 +92,39 @@ class TestCleanTrack:
         _, report = clean_track(df)
         assert report.dropped["burst"] == 6
 
+    def test_sparse_burst_that_returns_to_the_spot_is_dropped(self) -> None:
+        # Sampled every 30 s: 7 cell fixes 800 m off for 3.5 minutes (27 m/s there and
+        # back, under max_speed_mps), then the place the phone never left.
+        b = TrackBuilder(seed=10, step_s=30).stay(0, 0, 600)
+        for k in range(7):
+            b.point(800 + 10 * k, 300 - 5 * k, 0)
+        df = b.stay(0, 0, 600).frame()
+        _, report = clean_track(df)
+        assert report.dropped["burst"] == 7
+
+    def test_sparse_errand_at_city_speed_is_kept(self) -> None:
+        # The same round trip 350 m off (12 m/s each way): a real errand, kept.
+        b = TrackBuilder(seed=11, step_s=30).stay(0, 0, 600)
+        for k in range(7):
+            b.point(350 + 10 * k, 30 - 5 * k, 0)
+        _, report = clean_track(b.stay(0, 0, 600).frame())
+        assert report.dropped["burst"] == 0
+
+    def test_fast_drive_there_and_back_is_kept(self) -> None:
+        # 25 m/s out along a ring road, 3 minutes there, 25 m/s back: every hop is fast,
+        # but the hop after the first is no return to the start.
+        df = (
+            TrackBuilder(seed=12, step_s=30)
+            .stay(0, 0, 300)
+            .move(3000, 0, speed_mps=25)
+            .stay(3000, 0, 180)
+            .move(0, 0, speed_mps=25)
+            .stay(0, 0, 300)
+            .frame()
+        )
+        _, report = clean_track(df)
+        assert report.dropped["burst"] == 0
+
 
 def _single_jumps_reference(x: np.ndarray, y: np.ndarray, jump_m: float) -> np.ndarray:
     """The single-jump test with hypot on every step (before the |dx| + |dy| bound)."""
