@@ -20,6 +20,8 @@ STRICT_CREEP_RHO = 0.88
 CREEP_MPS = 0.13
 SLOW_CREEP_MPS = 0.1
 STILL_MPS = 0.25
+#: Rank correlation enough for a stay of at most QUEUE_MAX_S whose phone says it moved.
+MOVING_CREEP_RHO = 0.55
 #: Cosine between a creep's progression and the way the track goes on (see _moves_on).
 CREEP_COS = 0.4
 #: The phone's speeds are averaged without the first and last 1/EDGE_SHARE_INV of fixes.
@@ -66,7 +68,9 @@ def is_creeping(
     minutes and wanders tens of metres, but it wanders back).  Slower
     stop-and-go (net 0.1-0.13 m/s) counts when the progression is strictly
     monotone (above ``STRICT_CREEP_RHO``) and the phone's own speeds say it
-    moved.  A phone whose speeds average below ``STILL_MPS`` stood still:
+    moved; a stay of at most ``QUEUE_MAX_S`` whose phone says it moved needs only
+    ``MOVING_CREEP_RHO`` (a stop-and-go queue's halts pull its rank correlation down,
+    and its phone reports the hops).  A phone whose speeds average below ``STILL_MPS`` stood still:
     whatever the positions did, that was the GPS (the first and last tenth of the
     fixes, the walk in and out, are left out of that average: with them an
     11-minute indoor visit drifting 96 m averaged 0.29 m/s, without 0.06).  Thresholds were set on
@@ -102,7 +106,8 @@ def is_creeping(
     along = (x[kept] * dx + y[kept] * dy) / apart
     rho = spearman(t[kept], along)
     progress = (rho > CREEP_RHO and net_mps >= CREEP_MPS) or (
-        moving_per_phone and rho > STRICT_CREEP_RHO
+        moving_per_phone
+        and (rho > STRICT_CREEP_RHO or (duration <= QUEUE_MAX_S and rho > MOVING_CREEP_RHO))
     )
     return progress and _moves_on(kept, t, x, y, dx / apart, dy / apart)
 

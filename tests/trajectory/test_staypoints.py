@@ -172,6 +172,27 @@ class TestCreepAndPhoneSpeed:
     def test_moving_phone_is_still_creeping(self) -> None:
         assert self._drift(0.6)
 
+    @staticmethod
+    def _stop_and_go(t_scale: float, speed_scale: float) -> bool:
+        # 4 minutes (x t_scale) in a queue: six halts of 40 s with a 9 m hop between,
+        # 20 m of noise (rank correlation 0.58), the phone reporting the hops
+        n = 48
+        t = np.arange(n) * 5.0 * t_scale
+        halts = np.repeat(np.arange(6) * 9.0, 8)
+        rng = np.random.default_rng(3)
+        x, y = halts + rng.normal(0, 20, n), rng.normal(0, 20, n)
+        hop = np.r_[False, np.diff(halts) > 0] | np.r_[np.diff(halts) > 0, False]
+        speed = np.where(hop, 2.5, 0.0) * speed_scale
+        return bool(is_creeping(np.arange(n), t, x, y, speed, 60.0, False))
+
+    def test_short_queue_with_a_moving_phone_is_creeping(self) -> None:
+        # generated compliant/6003, gcj02_stores/6020: 3-4 minute queues at rho 0.59-0.69
+        assert self._stop_and_go(1.0, 1.0)
+
+    def test_short_queue_needs_the_phone_or_a_clearer_progression(self) -> None:
+        assert not self._stop_and_go(1.0, 0.0)  # the phone stood still
+        assert not self._stop_and_go(1.5, 1.0)  # 6 minutes: the strict test applies
+
     @pytest.mark.parametrize(
         ("scenario", "seed"), [("compliant", 3019), ("phone_chat_tasks", 3010)]
     )
