@@ -1,9 +1,10 @@
 """Compiled (numba) scans over consecutive GPS fixes: burst flags and smooth steps.
 
 Sequential like the stay scans of :mod:`trajectory._kernels` (each fix's fate depends
-on the last good one), so compiled with numba.  ``flag_bursts`` serves the cleaning,
-``flag_round_trips`` too, ``smooth_steps`` the integrity check's simulated-route test.  Inputs are float64
-arrays: ``t`` in seconds, ``x``/``y`` in metres of a local projection.
+on the last good one), so compiled with numba.  ``flag_bursts`` and
+``flag_round_trips`` serve the cleaning, ``smooth_steps`` the integrity check's
+simulated-route test.  Inputs are float64 arrays: ``t`` in seconds, ``x``/``y`` in metres
+of a local projection.
 """
 
 from __future__ import annotations

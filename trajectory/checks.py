@@ -75,7 +75,8 @@ REASONS: dict[str, str] = {
     "visit_count_match.mismatch": _COUNTED,
     "visit_count_match.count_uncertain": (
         "{stays} stay point(s){detail} for {reported} reported on-site visit(s), but the GPS "
-        "allows {low} to {high}: market stalls too close to count, or a store in a GPS gap."
+        "allows {low} to {high}: market stalls too close to count, a walk that may have gone "
+        "next door, or a store in a GPS gap."
     ),
 }
 #: The parts of ``trajectory_clear``'s ``problems``/``uncertain`` reasons, by the list of

@@ -50,7 +50,7 @@ from trajectory._frames import Columns, columns_of, frame_of
 from trajectory.geodesy import LocalProjection
 from trajectory.market_stalls import AMBIGUOUS_NATS, segment_period
 from trajectory.market_time import market_periods, market_reach
-from trajectory.neighbours import split_between_stores
+from trajectory.neighbours import split_between_stores, walked_maybe_next_door
 from trajectory.staypoints import STAY_COLUMNS
 from trajectory.timestamps import elapsed_s
 
@@ -169,6 +169,9 @@ def _split_rows(
         if len(parts) > 1:
             replaced[i] = True
             rows += parts
+        elif parts[0]["alt_store_ids"]:  # one stay, but perhaps a visit next door
+            replaced[i] = True
+            rows.append({**out.iloc[int(i)].to_dict(), "alt_store_ids": parts[0]["alt_store_ids"]})
     return replaced, rows
 
 
@@ -326,12 +329,15 @@ def _ordinary_rows(
         min_stay_s=min_stay_s,
         speed=day.speed[sl],
     )
+    doubt = len(parts) == 1 and walked_maybe_next_door(
+        day.t[sl], day.x[sl], day.y[sl], day.speed[sl], day.sx[cand], day.sy[cand], min_stay_s
+    )
     split_from = int(out["stay_id"].iloc[i])
     return [
         {
             **_part_row(day, first + a, first + b, split_from),
             "state_store_id": None,
-            "alt_store_ids": [],
+            "alt_store_ids": [str(sid) for sid in day.store_ids[cand]] if doubt else [],
             "margin_nats": np.nan,
             "confirmed": True,
             "market_period": 0,
@@ -366,31 +372,17 @@ def _part_row(day: _Fixes, fa: int, fb: int, split_from: int) -> dict[str, objec
     }
 
 
+_INTS = ("n_points", "first_fix", "last_fix", "stay_id", "split_from")
+_FLOATS = ("lat", "lon", "duration_s", "spread_m", "max_gap_s", "arrival_gap_s", "departure_gap_s")
+
+
 def _typed(result: pd.DataFrame) -> pd.DataFrame:
     """The re-segmented stays renumbered, with the stay table's column types and order."""
     result["stay_id"] = np.arange(1, len(result) + 1)
     result["confirmed"] = result["confirmed"].astype(bool)
-    for col in (
-        "n_points",
-        "first_fix",
-        "last_fix",
-        "stay_id",
-        "split_from",
-        "market_period",
-        "period_visits_min",
-        "period_visits_max",
-    ):
+    for col in (*_INTS, "market_period", "period_visits_min", "period_visits_max"):
         result[col] = result[col].astype("int64")
-    for col in (
-        "lat",
-        "lon",
-        "duration_s",
-        "spread_m",
-        "max_gap_s",
-        "arrival_gap_s",
-        "departure_gap_s",
-        "margin_nats",
-    ):
+    for col in (*_FLOATS, "margin_nats"):
         result[col] = result[col].astype("float64")
     result["state_store_id"] = (
         result["state_store_id"].astype(object).where(result["state_store_id"].notna(), None)

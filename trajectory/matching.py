@@ -270,7 +270,10 @@ def _describe(
             conf.append(float(1.0 - 0.5 * np.exp(-max(margin_nats[k], 0.0) / AMBIGUOUS_NATS)))
             continue
         others, c = _neighbours(dist[k], s, 2.0 * centre_sigma[k], radius_m)
-        amb.append([store_ids[o] for o in others])
+        near = [store_ids[o] for o in others]
+        # an ordinary stay whose phone walked as far as next door (trajectory.neighbours)
+        walked = [str(a) for a in alt[k]] if isinstance(alt[k], list) else []
+        amb.append(near + [a for a in walked if a != store_ids[s] and a not in near])
         conf.append(c)
     return ids, dists, amb, conf
 

@@ -30,7 +30,13 @@ changepoints with a linear computational cost. JASA 107(500).
 
 from __future__ import annotations
 
-__all__ = ["MIN_GAIN_NATS", "MIN_MOVE_FRACTION", "MIN_PART_STAYS", "split_between_stores"]
+__all__ = [
+    "MIN_GAIN_NATS",
+    "MIN_MOVE_FRACTION",
+    "MIN_PART_STAYS",
+    "split_between_stores",
+    "walked_maybe_next_door",
+]
 
 import itertools
 
@@ -195,18 +201,40 @@ class _Bins:
 def walked_between_stores(
     t: Floats, x: Floats, y: Floats, speed: Floats, sx: Floats, sy: Floats, min_stay_s: float
 ) -> list[tuple[int, int]]:
+    """The parts of :func:`_walked_parts` (empty unless there are two or more)."""
+    parts, _ = _walked_parts(t, x, y, speed, sx, sy, min_stay_s)
+    return parts if len(parts) > 1 else []
+
+
+def walked_maybe_next_door(
+    t: Floats, x: Floats, y: Floats, speed: Floats, sx: Floats, sy: Floats, min_stay_s: float
+) -> bool:
+    """One stay the phone's speed shows walking from one dwell to another as far as the
+    way between two of the nearby stores, the dwells' medians that far apart too, but
+    not along any store pair's line: perhaps a visit next door, perhaps a walk inside the
+    store, and the listed coordinates (tens of metres off) cannot say which.  The other
+    stores are then ones the GPS cannot rule out."""
+    _, doubt = _walked_parts(t, x, y, speed, sx, sy, min_stay_s)
+    return doubt
+
+
+def _walked_parts(
+    t: Floats, x: Floats, y: Floats, speed: Floats, sx: Floats, sy: Floats, min_stay_s: float
+) -> tuple[list[tuple[int, int]], bool]:
     """The dwells of one stay parted by walks the phone's speed shows
     (:func:`trajectory.market_walks.trusted_walk_fixes`) from one store to another.
 
     Each dwell lasts ``min_stay_s``; two dwells in a row are two visits when, for some
     pair of the nearby stores, both the walk (speed x time) and the move of the dwells'
     medians along the pair's line cover :data:`MIN_MOVE_FRACTION` of the way between
-    them; otherwise they are one visit.  Empty when the speeds show no such walk, or
-    walking most of the time (not Doppler speeds).
+    them; otherwise they are one visit.  Returns the parts (empty when the speeds show
+    no such walk, or walking most of the time: not Doppler speeds) and whether two
+    dwells kept as one visit were parted by a walk and lie as far apart as that, in a
+    direction no store pair confirms (:func:`walked_maybe_next_door`).
     """
     walking = trusted_walk_fixes(t, speed)[0]
     if not walking.any():
-        return []
+        return [], False
     edges = np.flatnonzero(np.diff(np.r_[True, walking, True].astype(np.int8)))
     dwells = [
         (int(a), int(b) - 1)
@@ -214,21 +242,23 @@ def walked_between_stores(
         if t[b - 1] - t[a] >= min_stay_s
     ]
     if len(dwells) < 2:
-        return []
+        return [], False
     dt = np.minimum(np.diff(t, append=t[-1]), READING_S)
     metres = np.r_[0.0, np.cumsum(np.where(walking & np.isfinite(speed), speed * dt, 0.0))]
     apart = np.hypot(sx[None, :] - sx[:, None], sy[None, :] - sy[:, None])
     parts = [dwells[0]]
+    doubt = False
     for a, b in dwells[1:]:
         p0, p1 = parts[-1]
         dx = float(np.median(x[a : b + 1]) - np.median(x[p0 : p1 + 1]))
         dy = float(np.median(y[a : b + 1]) - np.median(y[p0 : p1 + 1]))
-        walked = metres[a] - metres[p1] >= MIN_MOVE_FRACTION * apart
+        walked = (metres[a] - metres[p1] >= MIN_MOVE_FRACTION * apart) & (apart > 0)
         if np.any(_moved_along_pairs(dx, dy, sx, sy) & walked):
             parts.append((a, b))
         else:  # back at the same store, or not far enough to be the next one
             parts[-1] = (p0, b)
-    return parts if len(parts) > 1 else []
+            doubt |= bool(np.any(walked & (np.hypot(dx, dy) >= MIN_MOVE_FRACTION * apart)))
+    return parts, doubt
 
 
 def _moved_along_pairs(dx: float, dy: float, sx: Floats, sy: Floats) -> npt.NDArray[np.bool_]:

@@ -65,7 +65,8 @@ EN: dict[str, str] = {
     "reason_visit_count_match_mismatch": _COUNTED_EN,
     "reason_visit_count_match_count_uncertain": (
         "{stays} stay point(s){detail} for {reported} reported on-site visit(s), but the GPS "
-        "allows {low} to {high}: market stalls too close to count, or a store in a GPS gap."
+        "allows {low} to {high}: market stalls too close to count, a walk that may have gone "
+        "next door, or a store in a GPS gap."
     ),
     "reason_detail": " ({items})",
     "reason_detail_revisits": "{n} revisit(s) of a store already visited",
@@ -113,7 +114,7 @@ ZH: dict[str, str] = {
     "reason_visit_count_match_mismatch": _COUNTED_ZH,
     "reason_visit_count_match_count_uncertain": (
         "{stays} 个停留点{detail}，上报到店拜访 {reported} 次，但按 GPS 可能为 {low} 至 "
-        "{high} 个：市场摊位过近无法计数，或有门店位于 GPS 信号中断段。"
+        "{high} 个：市场摊位过近无法计数，可能步行去了隔壁门店，或有门店位于 GPS 信号中断段。"
     ),
     "reason_detail": "（{items}）",
     "reason_detail_revisits": "{n} 次重复到访已拜访门店",
