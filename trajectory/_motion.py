@@ -68,16 +68,15 @@ def is_creeping(
     minutes and wanders tens of metres, but it wanders back).  Slower
     stop-and-go (net 0.1-0.13 m/s) counts when the progression is strictly
     monotone (above ``STRICT_CREEP_RHO``) and the phone's own speeds say it
-    moved; a stay of at most ``QUEUE_MAX_S`` whose phone says it moved needs only
-    ``MOVING_CREEP_RHO`` (a stop-and-go queue's halts pull its rank correlation down,
-    and its phone reports the hops).  A phone whose speeds average below ``STILL_MPS`` stood still:
-    whatever the positions did, that was the GPS (the first and last tenth of the
-    fixes, the walk in and out, are left out of that average: with them an
-    11-minute indoor visit drifting 96 m averaged 0.29 m/s, without 0.06).  Thresholds were set on
-    generated days and checked on the real diary-labelled trace, whose dwelling
-    stops stroll 40-70 m at about 0.11 m/s.  The quarters are a quarter of the
-    fixes each, or ``by_time`` the fixes of the first and last quarter of the
-    time (the stay assembly's second look, see ``trajectory._kernels._add_stay``).
+    moved; so does ``MOVING_CREEP_RHO`` for a stay of at most ``QUEUE_MAX_S`` (a queue's
+    halts pull the correlation down, its phone reports the hops).  A phone whose
+    speeds average below ``STILL_MPS`` stood still: whatever the positions did, that
+    was the GPS (the first and last tenth of the fixes, the walk in and out, are left
+    out of that average: with them an 11-minute indoor visit drifting 96 m averaged
+    0.29 m/s, without 0.06).  Thresholds were set on generated days and checked on the
+    real diary trace, whose stops stroll 40-70 m at about 0.11 m/s.  The quarters are
+    a quarter of the fixes each, or ``by_time`` the fixes of the first and last quarter
+    of the time (the stay assembly's second look, see ``trajectory._kernels._add_stay``).
     """
     n = kept.shape[0]
     if n < 5:
