@@ -59,7 +59,8 @@ def _center(
     # median of the group's members, sampled evenly to at most 32 values, in
     # preallocated buffers (no allocation per call: this runs for every new group)
     step = max(1, cnt // 32)
-    j = 0
+    # int(0), not the literal 0: one compiled signature (see _kernels._add_stay)
+    j = int(0)  # noqa: UP018, RUF046
     for q in range(0, cnt, step):
         if j == 32:
             break
@@ -99,8 +100,9 @@ def scan_groups(
     # Whole-group median (a recent-window median would follow creeping traffic).
     bufs = (np.empty(32), np.empty(32))
     limits = (max_gap_s, excursion_s, settle_s)
-    ng = 0
-    i = 0
+    # int(0), not the literal 0: one compiled signature (see _kernels._add_stay)
+    ng = int(0)  # noqa: UP018, RUF046
+    i = int(0)  # noqa: UP018, RUF046
     while i < n:
         last_in = _grow_group(t, x, y, radius_m, i, ng, group, members, bufs, limits)
         starts[ng] = i
@@ -233,7 +235,7 @@ def segment_stats(
         lo = offsets[i]
         m = offsets[i + 1] - lo
         step = max(1, (m + 63) // 64)
-        j = 0
+        j = int(0)  # noqa: UP018, RUF046 - not the literal 0 (see _center)
         for q in range(lo, lo + m, step):
             f = members[q]
             bx[j] = x[f]

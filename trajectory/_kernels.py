@@ -117,7 +117,7 @@ def _merge_runs(
     min_stay_s, max_gap_s, excursion_s, merge_gap_s, creep_m = limits
     nf = frag_start.shape[0]
     sizes = offsets[1 : nf + 1] - offsets[:nf]
-    ns = 0
+    ns = int(0)  # noqa: UP018, RUF046 - not the literal 0: one signature (see _add_stay)
     run_first = 0  # first fragment of the current merged run
     wx = cx[0] * sizes[0]
     wy = cy[0] * sizes[0]
@@ -235,11 +235,15 @@ def _add_stay(
     r = np.median(radius[few])
     kept = _trim(mem, x, y, np.median(x[few]), np.median(y[few]), r)
     found = 1
-    if not _is_stay(kept, t, x, y, speed, min_stay_s, creep_m, False):
+    # bool(False), int(0) (noqa: UP018, RUF046): numba types them bool / int64, not
+    # literal, so each helper compiles for one signature (a literal argument, or a loop
+    # variable starting at a constant, adds a compile per value: issue 18's cold start)
+    by_count, by_time = bool(False), bool(True)  # noqa: UP018
+    if not _is_stay(kept, t, x, y, speed, min_stay_s, creep_m, by_count):
         tx, ty = time_median(t, x, few), time_median(t, y, few)
         moved = np.hypot(tx - np.median(x[few]), ty - np.median(y[few])) > SECOND_LOOK_SHIFT * r
         again = _trim(mem, x, y, tx, ty, r)
-        if not (moved and _is_stay(again, t, x, y, speed, min_stay_s, creep_m, True)):
+        if not (moved and _is_stay(again, t, x, y, speed, min_stay_s, creep_m, by_time)):
             return 0
         kept = again
         found = -1

@@ -137,8 +137,9 @@ def _moves_on(
     Unknown (no track within ``QUEUE_LOOK_S`` either side): True."""
     i0 = kept[0]
     i1 = kept[kept.shape[0] - 1]
-    j = _reach_out(t, x, y, i0, -1, x[i0], y[i0])
-    k = _reach_out(t, x, y, i1, 1, x[i1], y[i1])
+    # int(...) (noqa: UP018, RUF046), not a literal step: one signature (see _kernels._add_stay)
+    j = _reach_out(t, x, y, i0, int(-1), x[i0], y[i0])  # noqa: UP018, RUF046
+    k = _reach_out(t, x, y, i1, int(1), x[i1], y[i1])  # noqa: UP018, RUF046
     if j < 0 or k < 0:
         return True
     lx, ly = x[k] - x[j], y[k] - y[j]
@@ -245,8 +246,8 @@ def _along_the_road(
 ) -> bool:
     """The track comes in and leaves along the axis through the centre (see ``is_queue``)."""
     # the track just outside the stay, QUEUE_REACH_M from its centre
-    j = _reach_out(t, x, y, i0, -1, cx, cy)
-    k = _reach_out(t, x, y, i1, 1, cx, cy)
+    j = _reach_out(t, x, y, i0, int(-1), cx, cy)  # noqa: UP018, RUF046
+    k = _reach_out(t, x, y, i1, int(1), cx, cy)  # noqa: UP018, RUF046
     if j < 0 or k < 0:
         return False
     ax, ay = cx - x[j], cy - y[j]
