@@ -40,7 +40,8 @@ def time_median(t: np.ndarray, v: np.ndarray, idx: np.ndarray) -> float:
     w = np.empty(m)
     w[0] = 0.5 * (tt[1] - tt[0])
     w[m - 1] = 0.5 * (tt[m - 1] - tt[m - 2])
-    w[1 : m - 1] = 0.5 * (tt[2:] - tt[: m - 2])
+    for q in range(1, m - 1):  # a loop, not a slice assignment (see segment_stats)
+        w[q] = 0.5 * (tt[q + 1] - tt[q - 1])
     vals = v[idx]
     order = np.argsort(vals)
     half = 0.5 * w.sum()
@@ -242,8 +243,9 @@ def segment_stats(
             by[j] = y[f]
             br[j] = radius[f]
             j += 1
-        tx[:j] = bx[:j]
-        ty[:j] = by[:j]
+        for q in range(j):  # a loop: a slice assignment compiles numba's shape-mismatch
+            tx[q] = bx[q]  # error message formatting (1.7 s of compile, issue 18)
+            ty[q] = by[q]
         mx = _small_median(tx, j)  # sorts the copies; bx, by stay paired
         my = _small_median(ty, j)
         for q in range(j):
