@@ -21,6 +21,8 @@ Usage::
 
     python benchmarks/cold_start.py                 # writes benchmarks/results/cold_start.md
     python benchmarks/cold_start.py --repeat 1 --out -   # prints only
+    git archive 5af2480 | tar -x -C /tmp/before     # an older tree, measured alternately:
+    python benchmarks/cold_start.py --before /tmp/before
 """
 
 from __future__ import annotations
@@ -98,26 +100,38 @@ STEPS: tuple[tuple[str, str], ...] = (
 )
 
 
-def report(rounds: list[dict[str, Timing]]) -> str:
+def _median(rounds: list[dict[str, Timing]], key: str) -> Timing:
+    return Timing(
+        statistics.median(r[key].wall_s for r in rounds),
+        statistics.median(r[key].cpu_s for r in rounds),
+    )
+
+
+def report(trees: dict[str, list[dict[str, Timing]]], note: str) -> str:
+    """The table: per step, CPU and wall seconds of each tree (median of its rounds)."""
+    n = min(len(r) for r in trees.values())
+    head = " | ".join(f"{name} CPU s | {name} wall s" for name in trees)
     lines = [
         "# Cold start (issue 18)",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
-        f"median of {len(rounds)} round(s), each with new empty `NUMBA_CACHE_DIR`s. "
-        "Day: `sample_tracks/late`, `--json -`. Produced by `benchmarks/cold_start.py`.",
+        f"median of {n} round(s) per tree (trees alternating), each round with new empty "
+        "`NUMBA_CACHE_DIR`s. Day: `sample_tracks/late`, `--json -`. Produced by "
+        f"`benchmarks/cold_start.py`. {note}".rstrip(),
         "",
-        "| step | CPU s | wall s |",
-        "|---|---:|---:|",
+        f"| step | {head} |",
+        "|---|" + "---:|---:|" * len(trees),
     ]
     for key, label in STEPS:
-        cpu = statistics.median(r[key].cpu_s for r in rounds)
-        wall = statistics.median(r[key].wall_s for r in rounds)
-        lines.append(f"| {label} | {cpu:.2f} | {wall:.2f} |")
+        cells = " | ".join(
+            f"{m.cpu_s:.2f} | {m.wall_s:.2f}" for m in (_median(r, key) for r in trees.values())
+        )
+        lines.append(f"| {label} | {cells} |")
     lines += [
         "",
         "CPU = user + system of the subprocess (`getrusage(RUSAGE_CHILDREN)`); wall time "
-        "stretches when other processes share the cores, CPU time does not.",
+        "stretches when other processes share the cores, CPU time much less.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -126,21 +140,32 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--repeat", type=int, default=3, help="rounds (default 3)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds per tree (default 3)")
     parser.add_argument(
         "--root", type=Path, default=ROOT, help="the source tree to measure (default: this one)"
     )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="another source tree (e.g. `git archive` of an older commit), measured in "
+        "alternate rounds and reported beside --root",
+    )
+    parser.add_argument("--note", default="", help="a sentence added to the table's header")
     parser.add_argument(
         "--out",
         default=str(ROOT / "benchmarks" / "results" / "cold_start.md"),
         help="where to write the table ('-': print only)",
     )
     args = parser.parse_args(argv)
-    rounds = []
+    roots = {"this tree": args.root.resolve()}
+    if args.before is not None:
+        roots = {"before": args.before.resolve(), "after": args.root.resolve()}
+    trees: dict[str, list[dict[str, Timing]]] = {name: [] for name in roots}
     for i in range(args.repeat):
-        rounds.append(one_round(args.root.resolve()))
-        print(f"round {i + 1}/{args.repeat}: {rounds[-1]}", file=sys.stderr)
-    text = report(rounds)
+        for name, root in roots.items():
+            trees[name].append(one_round(root))
+            print(f"round {i + 1}/{args.repeat}, {name}: {trees[name][-1]}", file=sys.stderr)
+    text = report(trees, args.note)
     print(text)
     if args.out != "-":
         Path(args.out).write_text(text, encoding="utf-8")
