@@ -21,19 +21,20 @@ Usage::
 
     python benchmarks/cold_start.py                 # writes benchmarks/results/cold_start.md
     python benchmarks/cold_start.py --repeat 1 --out -   # prints only
-    git archive 5af2480 | tar -x -C /tmp/before     # an older tree, measured alternately:
-    python benchmarks/cold_start.py --before /tmp/before
+    python benchmarks/cold_start.py --against 5af2480   # and an older commit, alternately
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import platform
 import resource
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from dataclasses import dataclass
@@ -136,6 +137,15 @@ def report(trees: dict[str, list[dict[str, Timing]]], note: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _export(rev: str, into: Path) -> None:
+    """The sources of git revision ``rev`` into the folder ``into`` (``git archive``)."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev], check=True, capture_output=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -145,10 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         "--root", type=Path, default=ROOT, help="the source tree to measure (default: this one)"
     )
     parser.add_argument(
-        "--before",
-        type=Path,
-        help="another source tree (e.g. `git archive` of an older commit), measured in "
-        "alternate rounds and reported beside --root",
+        "--against",
+        help="git revision measured too (exported with git archive), in alternate rounds",
     )
     parser.add_argument("--note", default="", help="a sentence added to the table's header")
     parser.add_argument(
@@ -157,14 +165,16 @@ def main(argv: list[str] | None = None) -> int:
         help="where to write the table ('-': print only)",
     )
     args = parser.parse_args(argv)
-    roots = {"this tree": args.root.resolve()}
-    if args.before is not None:
-        roots = {"before": args.before.resolve(), "after": args.root.resolve()}
-    trees: dict[str, list[dict[str, Timing]]] = {name: [] for name in roots}
-    for i in range(args.repeat):
-        for name, root in roots.items():
-            trees[name].append(one_round(root))
-            print(f"round {i + 1}/{args.repeat}, {name}: {trees[name][-1]}", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="cold-start-against-") as tmp:
+        roots = {"this tree": args.root.resolve()}
+        if args.against is not None:
+            _export(args.against, Path(tmp))
+            roots = {f"before ({args.against})": Path(tmp), "after": args.root.resolve()}
+        trees: dict[str, list[dict[str, Timing]]] = {name: [] for name in roots}
+        for i in range(args.repeat):
+            for name, root in roots.items():
+                trees[name].append(one_round(root))
+                print(f"round {i + 1}/{args.repeat}, {name}: {trees[name][-1]}", file=sys.stderr)
     text = report(trees, args.note)
     print(text)
     if args.out != "-":
