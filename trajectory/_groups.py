@@ -53,7 +53,7 @@ def time_median(t: np.ndarray, v: np.ndarray, idx: np.ndarray) -> float:
     return vals[order[m - 1]]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _center(
     x: np.ndarray, y: np.ndarray, members: np.ndarray, cnt: int, bx: np.ndarray, by: np.ndarray
 ) -> tuple:
@@ -71,7 +71,7 @@ def _center(
     return _small_median(bx, j), _small_median(by, j)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def scan_groups(
     t: np.ndarray,
     x: np.ndarray,
@@ -113,7 +113,7 @@ def scan_groups(
     return group, starts[:ng].copy(), ends[:ng].copy()
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _grow_group(
     t: np.ndarray,
     x: np.ndarray,
@@ -174,7 +174,7 @@ def _grow_group(
     return last_in
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _excursion_end(
     t: np.ndarray,
     x: np.ndarray,
@@ -210,7 +210,7 @@ def _excursion_end(
     return found
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def segment_stats(
     x: np.ndarray, y: np.ndarray, radius: np.ndarray, members: np.ndarray, offsets: np.ndarray
 ) -> tuple:

@@ -46,7 +46,7 @@ def spearman(a: np.ndarray, b: np.ndarray) -> float:
     return np.dot(ra, rb) / denom if denom > 0 else 0.0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def is_creeping(
     kept: np.ndarray,
     t: np.ndarray,
@@ -107,7 +107,7 @@ def is_creeping(
     return progress and _moves_on(kept, t, x, y, dx / apart, dy / apart)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _quarters_apart(
     kept: np.ndarray, t: np.ndarray, x: np.ndarray, y: np.ndarray, by_time: bool
 ) -> tuple:
@@ -126,7 +126,7 @@ def _quarters_apart(
     return np.median(x[b]) - np.median(x[a]), np.median(y[b]) - np.median(y[a])
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _moves_on(
     kept: np.ndarray, t: np.ndarray, x: np.ndarray, y: np.ndarray, ux: float, uy: float
 ) -> bool:
@@ -159,7 +159,7 @@ QUEUE_REACH_M = 40.0
 QUEUE_LOOK_S = 600.0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def is_queue(kept: np.ndarray, t: np.ndarray, x: np.ndarray, y: np.ndarray) -> bool:
     """A short stretch of a stop-and-go queue: the creep test's uncertain cases, by geometry.
 
@@ -201,7 +201,7 @@ def is_queue(kept: np.ndarray, t: np.ndarray, x: np.ndarray, y: np.ndarray) -> b
     return _along_the_road(t, x, y, i0, i1, cx, cy, angle)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _steady_progress(
     kept: np.ndarray, t: np.ndarray, x: np.ndarray, y: np.ndarray, duration: float
 ) -> bool:
@@ -217,7 +217,7 @@ def _steady_progress(
     return not rho < QUEUE_RHO  # written as the original rejection test (NaN passes)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _major_axis(px: np.ndarray, py: np.ndarray) -> float:
     """Direction (rad) of the fixes' major axis; NaN unless ``QUEUE_ELONGATION`` : 1 or more."""
     n = px.shape[0]
@@ -233,7 +233,7 @@ def _major_axis(px: np.ndarray, py: np.ndarray) -> float:
     return 0.5 * np.arctan2(2.0 * sxy, sxx - syy)  # direction of the major axis
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _along_the_road(
     t: np.ndarray,
     x: np.ndarray,
