@@ -1,6 +1,6 @@
 """``trajcheck warmup``: compile the core's numba kernels into their on-disk cache.
 
-The stay, cleaning and market kernels are compiled on first use (about 20 s of CPU on a
+The stay, cleaning and market kernels are compiled on first use (about 14 s of CPU on a
 fresh install, once: ``benchmarks/cold_start.py``); the cache then lives beside the
 modules, in ``NUMBA_CACHE_DIR``, or, where the package folder is not writable, in the
 user's cache folder (numba's ``~/.cache/numba``), and every later process loads it in
