@@ -40,7 +40,8 @@ def time_median(t: np.ndarray, v: np.ndarray, idx: np.ndarray) -> float:
     w = np.empty(m)
     w[0] = 0.5 * (tt[1] - tt[0])
     w[m - 1] = 0.5 * (tt[m - 1] - tt[m - 2])
-    w[1 : m - 1] = 0.5 * (tt[2:] - tt[: m - 2])
+    for q in range(1, m - 1):  # a loop, not a slice assignment (see segment_stats)
+        w[q] = 0.5 * (tt[q + 1] - tt[q - 1])
     vals = v[idx]
     order = np.argsort(vals)
     half = 0.5 * w.sum()
@@ -52,14 +53,15 @@ def time_median(t: np.ndarray, v: np.ndarray, idx: np.ndarray) -> float:
     return vals[order[m - 1]]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _center(
     x: np.ndarray, y: np.ndarray, members: np.ndarray, cnt: int, bx: np.ndarray, by: np.ndarray
 ) -> tuple:
     # median of the group's members, sampled evenly to at most 32 values, in
     # preallocated buffers (no allocation per call: this runs for every new group)
     step = max(1, cnt // 32)
-    j = 0
+    # int(0), not the literal 0: one compiled signature (see _kernels._add_stay)
+    j = int(0)  # noqa: UP018, RUF046
     for q in range(0, cnt, step):
         if j == 32:
             break
@@ -69,7 +71,7 @@ def _center(
     return _small_median(bx, j), _small_median(by, j)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def scan_groups(
     t: np.ndarray,
     x: np.ndarray,
@@ -99,8 +101,9 @@ def scan_groups(
     # Whole-group median (a recent-window median would follow creeping traffic).
     bufs = (np.empty(32), np.empty(32))
     limits = (max_gap_s, excursion_s, settle_s)
-    ng = 0
-    i = 0
+    # int(0), not the literal 0: one compiled signature (see _kernels._add_stay)
+    ng = int(0)  # noqa: UP018, RUF046
+    i = int(0)  # noqa: UP018, RUF046
     while i < n:
         last_in = _grow_group(t, x, y, radius_m, i, ng, group, members, bufs, limits)
         starts[ng] = i
@@ -110,7 +113,7 @@ def scan_groups(
     return group, starts[:ng].copy(), ends[:ng].copy()
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _grow_group(
     t: np.ndarray,
     x: np.ndarray,
@@ -171,7 +174,7 @@ def _grow_group(
     return last_in
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _excursion_end(
     t: np.ndarray,
     x: np.ndarray,
@@ -207,7 +210,7 @@ def _excursion_end(
     return found
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def segment_stats(
     x: np.ndarray, y: np.ndarray, radius: np.ndarray, members: np.ndarray, offsets: np.ndarray
 ) -> tuple:
@@ -233,15 +236,16 @@ def segment_stats(
         lo = offsets[i]
         m = offsets[i + 1] - lo
         step = max(1, (m + 63) // 64)
-        j = 0
+        j = int(0)  # noqa: UP018, RUF046 - not the literal 0 (see _center)
         for q in range(lo, lo + m, step):
             f = members[q]
             bx[j] = x[f]
             by[j] = y[f]
             br[j] = radius[f]
             j += 1
-        tx[:j] = bx[:j]
-        ty[:j] = by[:j]
+        for q in range(j):  # a loop: a slice assignment compiles numba's shape-mismatch
+            tx[q] = bx[q]  # error message formatting (1.7 s of compile, issue 18)
+            ty[q] = by[q]
         mx = _small_median(tx, j)  # sorts the copies; bx, by stay paired
         my = _small_median(ty, j)
         for q in range(j):

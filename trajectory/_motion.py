@@ -48,7 +48,7 @@ def spearman(a: np.ndarray, b: np.ndarray) -> float:
     return np.dot(ra, rb) / denom if denom > 0 else 0.0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def is_creeping(
     kept: np.ndarray,
     t: np.ndarray,
@@ -111,7 +111,7 @@ def is_creeping(
     return progress and _moves_on(kept, t, x, y, dx / apart, dy / apart)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _quarters_apart(
     kept: np.ndarray, t: np.ndarray, x: np.ndarray, y: np.ndarray, by_time: bool
 ) -> tuple:
@@ -130,7 +130,7 @@ def _quarters_apart(
     return np.median(x[b]) - np.median(x[a]), np.median(y[b]) - np.median(y[a])
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _moves_on(
     kept: np.ndarray, t: np.ndarray, x: np.ndarray, y: np.ndarray, ux: float, uy: float
 ) -> bool:
@@ -141,8 +141,9 @@ def _moves_on(
     Unknown (no track within ``QUEUE_LOOK_S`` either side): True."""
     i0 = kept[0]
     i1 = kept[kept.shape[0] - 1]
-    j = _reach_out(t, x, y, i0, -1, x[i0], y[i0])
-    k = _reach_out(t, x, y, i1, 1, x[i1], y[i1])
+    # int(...) (noqa: UP018, RUF046), not a literal step: one signature (see _kernels._add_stay)
+    j = _reach_out(t, x, y, i0, int(-1), x[i0], y[i0])  # noqa: UP018, RUF046
+    k = _reach_out(t, x, y, i1, int(1), x[i1], y[i1])  # noqa: UP018, RUF046
     if j < 0 or k < 0:
         return True
     lx, ly = x[k] - x[j], y[k] - y[j]
@@ -162,7 +163,7 @@ QUEUE_REACH_M = 40.0
 QUEUE_LOOK_S = 600.0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def is_queue(kept: np.ndarray, t: np.ndarray, x: np.ndarray, y: np.ndarray) -> bool:
     """A short stretch of a stop-and-go queue: the creep test's uncertain cases, by geometry.
 
@@ -204,7 +205,7 @@ def is_queue(kept: np.ndarray, t: np.ndarray, x: np.ndarray, y: np.ndarray) -> b
     return _along_the_road(t, x, y, i0, i1, cx, cy, angle)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _steady_progress(
     kept: np.ndarray, t: np.ndarray, x: np.ndarray, y: np.ndarray, duration: float
 ) -> bool:
@@ -220,7 +221,7 @@ def _steady_progress(
     return not rho < QUEUE_RHO  # written as the original rejection test (NaN passes)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _major_axis(px: np.ndarray, py: np.ndarray) -> float:
     """Direction (rad) of the fixes' major axis; NaN unless ``QUEUE_ELONGATION`` : 1 or more."""
     n = px.shape[0]
@@ -236,7 +237,7 @@ def _major_axis(px: np.ndarray, py: np.ndarray) -> float:
     return 0.5 * np.arctan2(2.0 * sxy, sxx - syy)  # direction of the major axis
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _along_the_road(
     t: np.ndarray,
     x: np.ndarray,
@@ -249,8 +250,8 @@ def _along_the_road(
 ) -> bool:
     """The track comes in and leaves along the axis through the centre (see ``is_queue``)."""
     # the track just outside the stay, QUEUE_REACH_M from its centre
-    j = _reach_out(t, x, y, i0, -1, cx, cy)
-    k = _reach_out(t, x, y, i1, 1, cx, cy)
+    j = _reach_out(t, x, y, i0, int(-1), cx, cy)  # noqa: UP018, RUF046
+    k = _reach_out(t, x, y, i1, int(1), cx, cy)  # noqa: UP018, RUF046
     if j < 0 or k < 0:
         return False
     ax, ay = cx - x[j], cy - y[j]

@@ -9,10 +9,18 @@ of a local projection.
 
 from __future__ import annotations
 
-__all__ = ["flag_bursts", "flag_round_trips", "smooth_steps"]
+__all__ = ["flag_bursts", "flag_round_trips", "kernel_array", "smooth_steps"]
 
 import numpy as np
 from numba import njit
+
+
+def kernel_array(a: np.ndarray) -> np.ndarray:
+    """``a`` as the one array type the kernels are compiled for: float64, C-contiguous,
+    writable (copied only when it is not).  numba compiles a kernel again, for tens of
+    seconds, for every new argument type (a read-only pandas column, a reversed view,
+    an int array), and ``trajcheck warmup`` compiles only the types it meets."""
+    return np.require(a, dtype=np.float64, requirements=("C", "W"))
 
 
 @njit(cache=True, nogil=True)

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from trajectory._steps import flag_bursts, flag_round_trips
+from trajectory._steps import flag_bursts, flag_round_trips, kernel_array
 from trajectory.geodesy import LocalProjection
 
 #: Why a fix can be dropped, in the order the steps run.
@@ -287,13 +287,18 @@ def _bursts(
 ) -> npt.NDArray[np.bool_]:
     """Bursts flagged in both directions: a burst right after a signal gap looks reachable
     going forward (the gap hides its speed) but not coming back from the fixes after it."""
-    forward = flag_bursts(t, x, y, max_speed_mps, jump_m, max_burst_n, max_burst_s)
-    backward = flag_bursts(
-        -t[::-1], x[::-1], y[::-1], max_speed_mps, jump_m, max_burst_n, max_burst_s
-    )[::-1]
-    trips = flag_round_trips(
-        t, x, y, ROUND_TRIP_MPS, ROUND_TRIP_M, max_burst_n, max_burst_s, ROUND_TRIP_BACK
-    )
+    mps, jump, burst_n, burst_s = (
+        float(max_speed_mps),
+        float(jump_m),
+        int(max_burst_n),
+        float(max_burst_s),
+    )  # one compiled signature, whatever the caller passed (see kernel_array)
+    fwd = (kernel_array(t), kernel_array(x), kernel_array(y))
+    forward = flag_bursts(*fwd, mps, jump, burst_n, burst_s)
+    # copies, not reversed views: one compiled signature (see kernel_array)
+    back = (kernel_array(-t[::-1]), kernel_array(x[::-1]), kernel_array(y[::-1]))
+    backward = flag_bursts(*back, mps, jump, burst_n, burst_s)[::-1]
+    trips = flag_round_trips(*fwd, ROUND_TRIP_MPS, ROUND_TRIP_M, burst_n, burst_s, ROUND_TRIP_BACK)
     mask: npt.NDArray[np.bool_] = forward | backward | trips
     return mask
 

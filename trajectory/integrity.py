@@ -39,7 +39,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from trajectory._steps import smooth_steps
+from trajectory._steps import kernel_array, smooth_steps
 from trajectory.cleaning import clean_track
 from trajectory.crs import to_wgs84
 from trajectory.geodesy import LocalProjection
@@ -247,7 +247,8 @@ def _simulated(t: F64, x: F64, y: F64) -> list[_Span]:
     """Movement whose velocity does not change at all from fix to fix (no GPS noise)."""
     if len(t) < _SIM_MIN_STEPS + 2:
         return []
-    vx, vy, smooth = smooth_steps(t, x, y, SIM_DV_MPS, 2.0, 30.0)
+    fixes = (kernel_array(t), kernel_array(x), kernel_array(y))
+    vx, vy, smooth = smooth_steps(*fixes, SIM_DV_MPS, 2.0, 30.0)
     out: list[_Span] = []
     starts, ends = _runs(smooth)  # a run a..b: fixes a..b+1
     long = (t[ends + 1] - t[starts] >= SIM_S) & (ends - starts + 1 >= _SIM_MIN_STEPS)

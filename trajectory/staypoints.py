@@ -35,6 +35,7 @@ import pandas as pd
 
 from trajectory._frames import Columns, columns_of
 from trajectory._kernels import assemble_stays
+from trajectory._steps import kernel_array
 from trajectory.geodesy import LocalProjection
 from trajectory.timestamps import elapsed_s
 
@@ -131,8 +132,14 @@ def detect_stay_columns(
         if "speed_mps" in track
         else np.full(len(track), np.nan)
     )
-    radius = _fix_radius(track, radius_m)
-    stays = assemble_stays(t, x, y, radius, _speed_evidence(t, x, y, speed), *limits)
+    fixes = (
+        kernel_array(t),
+        kernel_array(x),
+        kernel_array(y),
+        kernel_array(_fix_radius(track, radius_m)),
+    )
+    evidence = kernel_array(_speed_evidence(t, x, y, speed))  # often a read-only column
+    stays = assemble_stays(*fixes, evidence, *(float(v) for v in limits))
     return _stay_table(t, proj, track["time"], stays)
 
 

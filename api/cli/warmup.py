@@ -1,12 +1,14 @@
 """``trajcheck warmup``: compile the core's numba kernels into their on-disk cache.
 
-The stay, cleaning and market kernels are compiled on first use (tens of seconds on a
-fresh install, once); the cache then lives beside the modules (or in
-``NUMBA_CACHE_DIR``) and every later process loads it in milliseconds.  ``make setup``,
-a service image and a fresh Dask worker run this once, so a user's first ``trajcheck
-verify`` does not pay for it.  It verifies a few generated days of every shape the
-kernels meet (plain, market, messy GPS, GCJ-02 stores), read back from CSV as a user's
-files are, so each kernel compiles for the argument types real runs give it.
+The stay, cleaning and market kernels are compiled on first use (about 14 s of CPU on a
+fresh install, once: ``benchmarks/cold_start.py``); the cache then lives beside the
+modules, in ``NUMBA_CACHE_DIR``, or, where the package folder is not writable, in the
+user's cache folder (numba's ``~/.cache/numba``), and every later process loads it in
+milliseconds.  ``make setup``, a service image and a fresh Dask worker run this once, so
+a user's first ``trajcheck verify`` does not pay for it.  Every kernel is called with one
+argument type (``trajectory._steps.kernel_array``), so one day compiles them all; it
+verifies a few generated days of every shape the kernels meet (plain, market, messy GPS,
+GCJ-02 stores), read back from CSV as a user's files are, to make sure.
 """
 
 from __future__ import annotations
