@@ -256,3 +256,58 @@ def segment_stats(
         cy[i] = my
         rad[i] = _small_median(br, j)
     return cx, cy, spread, rad
+
+
+@njit(cache=True, nogil=True, inline="always")
+def fragments(
+    t: np.ndarray, group: np.ndarray, starts: np.ndarray, ends: np.ndarray, min_fragment_s: float
+) -> tuple:
+    """Members of the groups lasting ``min_fragment_s`` or more, flattened with offsets.
+
+    Returns ``(members, offsets, frag_start, frag_end)``: fragment ``i`` is
+    ``members[offsets[i]:offsets[i + 1]]``, from fix ``frag_start[i]`` to ``frag_end[i]``.
+    """
+    n = t.shape[0]
+    ng = starts.shape[0]
+    members = np.empty(n, dtype=np.int64)
+    offsets = np.empty(ng + 1, dtype=np.int64)
+    frag_start = np.empty(ng, dtype=np.int64)
+    frag_end = np.empty(ng, dtype=np.int64)
+    nf = 0
+    m = 0
+    offsets[0] = 0
+    for g in range(ng):
+        if ends[g] > starts[g] and t[ends[g]] - t[starts[g]] >= min_fragment_s:
+            for j in range(starts[g], ends[g] + 1):
+                if group[j] == g:
+                    members[m] = j
+                    m += 1
+            frag_start[nf] = starts[g]
+            frag_end[nf] = ends[g]
+            nf += 1
+            offsets[nf] = m
+    return members[:m], offsets[: nf + 1], frag_start[:nf], frag_end[:nf]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def joins(
+    t: np.ndarray,
+    a: int,
+    b: int,
+    dx: float,
+    dy: float,
+    reach: float,
+    max_gap_s: float,
+    excursion_s: float,
+    merge_gap_s: float,
+) -> bool:
+    """Whether the next fragment (first fix ``b``) continues the run (last fix ``a``).
+
+    ``dx``, ``dy``: the fragment's centre from the run's weighted centre (m).
+    """
+    gap = t[b] - t[a]
+    seen_s = t[b - 1] - t[a + 1] if b - a > 2 else 0.0
+    dist = np.hypot(dx, dy)
+    contiguous = seen_s <= excursion_s and dist <= 2.0 * reach
+    close = dist <= reach and min(gap, seen_s) <= merge_gap_s
+    return gap <= max_gap_s and (close or contiguous)

@@ -28,7 +28,7 @@ import math
 import numpy as np
 from numba import njit
 
-from trajectory._groups import scan_groups, segment_stats, time_median
+from trajectory._groups import fragments, joins, scan_groups, segment_stats, time_median
 from trajectory._motion import is_creeping, is_queue
 
 #: Statistics of a stay (centre, spread, creep) are taken over at most this many
@@ -89,7 +89,7 @@ def assemble_stays(  # noqa: PLR0913 - the compiled signature benchmarks/speed.p
     """
     group, starts, ends = scan_groups(t, x, y, radius, max_gap_s, excursion_s, settle_s)
     min_fragment_s = min(settle_s, min_stay_s / 4.0)
-    members, offsets, frag_start, frag_end = _fragments(t, group, starts, ends, min_fragment_s)
+    members, offsets, frag_start, frag_end = fragments(t, group, starts, ends, min_fragment_s)
     nf = frag_start.shape[0]
     out = (
         np.empty(nf, dtype=np.int64),
@@ -137,7 +137,7 @@ def _merge_runs(
     :func:`segment_stats` of the fragments, ``limits`` (min_stay_s, max_gap_s,
     excursion_s, merge_gap_s, creep_m).
     """
-    t, x, y, radius, speed = fixes
+    t = fixes[0]
     frag_start, frag_end = frags
     cx, cy, spread, frag_r = stats
     min_stay_s, max_gap_s, excursion_s, merge_gap_s, creep_m = limits
@@ -154,7 +154,7 @@ def _merge_runs(
             reach = max(max(frag_r[k], frag_r[k - 1]), max(spread[k], spread[k - 1]))
             a, b = frag_end[k - 1], frag_start[k]
             dx, dy = cx[k] - wx / wn, cy[k] - wy / wn
-            merge = _joins(t, a, b, dx, dy, reach, max_gap_s, excursion_s, merge_gap_s)
+            merge = joins(t, a, b, dx, dy, reach, max_gap_s, excursion_s, merge_gap_s)
         if merge:
             wx += cx[k] * sizes[k]
             wy += cy[k] * sizes[k]
@@ -163,10 +163,7 @@ def _merge_runs(
         # finish the run of fragments run_first .. k-1
         mem = members[offsets[run_first] : offsets[k]]
         if t[mem[-1]] - t[mem[0]] >= min_stay_s:
-            found = _add_stay(mem, t, x, y, radius, speed, min_stay_s, creep_m, out, ns)
-            if found != 0:
-                second[ns] = found < 0
-                ns += 1
+            ns = _add_stays(mem, fixes, min_stay_s, creep_m, out, second, ns)
         if k < nf:
             run_first = k
             wx = cx[k] * sizes[k]
@@ -175,62 +172,63 @@ def _merge_runs(
     return ns
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _fragments(
-    t: np.ndarray, group: np.ndarray, starts: np.ndarray, ends: np.ndarray, min_fragment_s: float
-) -> tuple:
-    """Members of the groups lasting ``min_fragment_s`` or more, flattened with offsets.
-
-    Returns ``(members, offsets, frag_start, frag_end)``: fragment ``i`` is
-    ``members[offsets[i]:offsets[i + 1]]``, from fix ``frag_start[i]`` to ``frag_end[i]``.
-    """
-    n = t.shape[0]
-    ng = starts.shape[0]
-    members = np.empty(n, dtype=np.int64)
-    offsets = np.empty(ng + 1, dtype=np.int64)
-    frag_start = np.empty(ng, dtype=np.int64)
-    frag_end = np.empty(ng, dtype=np.int64)
-    nf = 0
-    m = 0
-    offsets[0] = 0
-    for g in range(ng):
-        if ends[g] > starts[g] and t[ends[g]] - t[starts[g]] >= min_fragment_s:
-            for j in range(starts[g], ends[g] + 1):
-                if group[j] == g:
-                    members[m] = j
-                    m += 1
-            frag_start[nf] = starts[g]
-            frag_end[nf] = ends[g]
-            nf += 1
-            offsets[nf] = m
-    return members[:m], offsets[: nf + 1], frag_start[:nf], frag_end[:nf]
+#: What a run's trim leaves before or after its stay is a stay of its own when that stay
+#: lasts this many minimum stays (shorter: the approach, a queue, drift at a visit's end).
+SPLIT_OFF_STAYS = 3.0
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _joins(
-    t: np.ndarray,
-    a: int,
-    b: int,
-    dx: float,
-    dy: float,
-    reach: float,
-    max_gap_s: float,
-    excursion_s: float,
-    merge_gap_s: float,
-) -> bool:
-    """Whether the next fragment (first fix ``b``) continues the run (last fix ``a``).
+def _add_stays(
+    mem: np.ndarray,
+    fixes: tuple,
+    min_stay_s: float,
+    creep_m: float,
+    out: tuple,
+    second: np.ndarray,
+    ns: int,
+) -> int:
+    """Write the stay of run ``mem`` at ``out[.][ns]`` (see :func:`_add_stay`), then the
+    stays of what its trim left before and after it, in time order; the next free slot.
 
-    ``dx``, ``dy``: the fragment's centre from the run's weighted centre (m).
-    """
-    gap = t[b] - t[a]
-    seen_s = t[b - 1] - t[a + 1] if b - a > 2 else 0.0
-    dist = np.hypot(dx, dy)
-    contiguous = seen_s <= excursion_s and dist <= 2.0 * reach
-    close = dist <= reach and min(gap, seen_s) <= merge_gap_s
-    return gap <= max_gap_s and (close or contiguous)
+    A walk next door of a minute or so joins the two visits' fragments into one run
+    (contiguous, within twice the radius); the trim around the run's median keeps the
+    longer visit and would drop the other with the walk (generated nearby_stores
+    8000: a 36-minute visit 95 m from a 57-minute one vanished)."""
+    t, x, y, radius, speed = fixes
+    rest = mem
+    shortest = min_stay_s  # the run's own stay; what its trim left must last longer
+    while rest.shape[0] > 1 and t[rest[-1]] - t[rest[0]] >= shortest:
+        found = _add_stay(rest, t, x, y, radius, speed, min_stay_s, creep_m, out, ns)
+        if found == 0 or t[out[1][ns]] - t[out[0][ns]] < shortest:
+            break
+        second[ns] = found < 0
+        head = rest[rest < out[0][ns]]
+        rest = rest[rest > out[1][ns]]
+        ns += 1
+        shortest = SPLIT_OFF_STAYS * min_stay_s
+        if head.shape[0] > 1 and t[head[-1]] - t[head[0]] >= shortest:
+            early = _add_stay(head, t, x, y, radius, speed, min_stay_s, creep_m, out, ns)
+            if early != 0 and t[out[1][ns]] - t[out[0][ns]] >= shortest:
+                _swap(out, ns - 1, ns)  # the head's stay goes before the run's
+                second[ns] = second[ns - 1]
+                second[ns - 1] = early < 0
+                ns += 1
+    return ns
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _swap(out: tuple, a: int, b: int) -> None:
+    """Swap stays ``a`` and ``b`` of ``out`` (first, last, x, y, count, spread, gap)."""
+    out[0][a], out[0][b] = out[0][b], out[0][a]
+    out[1][a], out[1][b] = out[1][b], out[1][a]
+    out[2][a], out[2][b] = out[2][b], out[2][a]
+    out[3][a], out[3][b] = out[3][b], out[3][a]
+    out[4][a], out[4][b] = out[4][b], out[4][a]
+    out[5][a], out[5][b] = out[5][b], out[5][a]
+    out[6][a], out[6][b] = out[6][b], out[6][a]
+
+
+@njit(cache=True, nogil=True)
 def _add_stay(
     mem: np.ndarray,
     t: np.ndarray,
