@@ -21,10 +21,12 @@ __all__ = [
     "polyline",
 ]
 
+import functools
 from typing import Any, Literal
 
 import folium
 import numpy as np
+import xyzservices
 from branca.element import MacroElement
 from folium.template import Template
 
@@ -84,7 +86,10 @@ def check_tiles(tiles: Tiles | None, offline: bool) -> Tiles:
 def add_tiles(fmap: folium.Map, tiles: Tiles) -> None:
     """Draw the background ``tiles`` (nothing for ``"none"``)."""
     if tiles == "osm":
-        folium.TileLayer("OpenStreetMap", control=False).add_to(fmap)
+        # what folium.TileLayer("OpenStreetMap") does, without searching xyzservices'
+        # ~1,000 providers for every page
+        osm = folium.TileLayer(_osm_mapnik(), name="openstreetmap", control=False)
+        osm.add_to(fmap)
     elif tiles == "amap":
         folium.TileLayer(
             tiles=AMAP_TILES_URL,
@@ -93,6 +98,12 @@ def add_tiles(fmap: folium.Map, tiles: Tiles) -> None:
             max_zoom=18,
             control=False,
         ).add_to(fmap)
+
+
+@functools.cache
+def _osm_mapnik() -> Any:
+    """xyzservices' "OpenStreetMap Mapnik" (folium's ``"OpenStreetMap"``), looked up once."""
+    return xyzservices.providers.query_name("OpenStreetMap Mapnik")
 
 
 def polyline(locations: list[list[float]], **kwargs: Any) -> folium.PolyLine:

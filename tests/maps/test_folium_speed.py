@@ -83,3 +83,20 @@ def test_polyline_refuses_what_folium_refuses() -> None:
     for bad in ([[31.2, math.nan], [31.3, 121.5]], [], [["31.5", "121.5"], ["31.6", "121.6"]]):
         with pytest.raises(ValueError):
             polyline(bad)
+
+
+def test_osm_tiles_are_folium_s() -> None:
+    from maps.basemap import add_tiles
+
+    ours, theirs = folium.Map(tiles=None), folium.Map(tiles=None)
+    add_tiles(ours, "osm")
+    folium.TileLayer("OpenStreetMap", control=False).add_to(theirs)
+    (mine,) = [c for c in ours._children.values() if isinstance(c, folium.TileLayer)]
+    (ref,) = [c for c in theirs._children.values() if isinstance(c, folium.TileLayer)]
+    assert (mine.tiles, mine.tile_name, mine.options, mine.control) == (
+        ref.tiles,
+        ref.tile_name,
+        ref.options,
+        ref.control,
+    )
+    assert mine.get_name().split("_")[0] == ref.get_name().split("_")[0]
