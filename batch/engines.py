@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __all__ = ["Engine", "Runner", "chunks"]
 
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -44,6 +45,7 @@ class Runner:
         self.scheduler = scheduler
         self.log = log
         self._pool: ProcessPoolExecutor | None = None
+        self._starting: threading.Thread | None = None
         self._client: Any = None
         self._cluster: Any = None
 
@@ -56,10 +58,22 @@ class Runner:
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(_PRELOAD)
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
-            # start every worker now, while this process lists the manager-days
-            for _ in range(self.workers):
-                self._pool.submit(warm_up)
+            # start every worker now, while this process lists the manager-days: from a
+            # thread, since starting the first one waits for the forkserver's imports
+            self._starting = threading.Thread(target=self._start_workers, daemon=True)
+            self._starting.start()
         return self
+
+    def _start_workers(self) -> None:
+        assert self._pool is not None
+        for _ in range(self.workers):
+            self._pool.submit(warm_up)
+
+    def _started(self) -> None:
+        """Wait until every local worker has been started (:meth:`_start_workers`)."""
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
 
     def _connect_dask(self) -> None:
         dask = _distributed()
@@ -86,6 +100,7 @@ class Runner:
         )
 
     def __exit__(self, *exc: object) -> None:
+        self._started()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
         if self._client is not None:
@@ -103,6 +118,7 @@ class Runner:
                 yield from future.result()
                 future.release()
         elif self._pool is not None:
+            self._started()
             pending: set[Future[list[Any]]] = {self._pool.submit(fn, i, arg) for i in items}
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)

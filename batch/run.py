@@ -28,6 +28,7 @@ __all__ = ["RunReport", "run_daily"]
 
 import dataclasses
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -110,11 +111,24 @@ def run_daily(
             else:
                 jobs = file_jobs(settings, tracks, tasks, runner, problems, runner.log)
                 teams = {}
+            if runner.engine == "dask" or runner.workers > 1:  # this thread only waits
+                threading.Thread(target=_preload_finish, daemon=True).start()
             outcomes = _run_jobs(jobs, settings, runner, chunk_size, progress)
     finally:
         if settings.store is not None:
             settings.store.close()
     return _finish(outcomes, settings, teams, problems, start)
+
+
+def _preload_finish() -> None:
+    """Import what the end of the run needs (geopandas for ``stays.parquet``, maps.team
+    and folium for the index) while the workers verify, instead of after them."""
+    try:
+        import geopandas  # noqa: F401
+
+        import maps.team  # noqa: F401
+    except Exception:  # imported again (and raising) where used
+        pass
 
 
 def _quiet(_message: str) -> None:

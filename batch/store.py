@@ -15,12 +15,14 @@ __all__ = ["DayStore", "ManagerDay"]
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 
-from trajectory.integrity import TrackFingerprint
 from trajectory.schema import ValidatedTasks, ValidatedTrack
+
+if TYPE_CHECKING:  # trajectory.integrity loads numba and scipy: not in a run's driver
+    from trajectory.integrity import TrackFingerprint
 
 
 @dataclass(frozen=True)

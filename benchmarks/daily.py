@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
                 if not maps:
                     cmd.append("--no-maps")
                 elapsed, tree_peak, proc_peak, cpu_s, err = run(cmd)
-            found = re.search(r"workers \(([0-9.]+) s to connect\)", err)
+            found = re.search(r"workers \(([0-9.]+) s to connect", err)  # "(1.1 s to connect, ...)"
             row = {
                 "n": n,
                 "points": total,

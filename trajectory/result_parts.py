@@ -127,6 +127,10 @@ class CheckResult:
 
 def iso(value: pd.Timestamp | dt.datetime | None, tz: ZoneInfo) -> str | None:
     """ISO 8601 in ``tz`` with its offset, seconds resolution; None stays None."""
+    if type(value) is pd.Timestamp and value.tzinfo is not None and value.unit == "ns":
+        # the usual case, without pandas' floor and conversions (~10x faster): whole
+        # UTC seconds (floored), then the zone's wall time and offset; same text
+        return dt.datetime.fromtimestamp(value.value // 1_000_000_000, tz).isoformat()
     if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
         return None
     ts = pd.Timestamp(value)
