@@ -88,7 +88,8 @@ def _still(t: np.ndarray, x: np.ndarray, y: np.ndarray, j: int, min_mps: float) 
     """The hop from fix ``j`` to ``j + 1`` exists and is slower than a quarter of ``min_mps``."""
     if j < 0 or j + 1 >= t.shape[0]:
         return False
-    return np.hypot(x[j + 1] - x[j], y[j + 1] - y[j]) / max(t[j + 1] - t[j], 1.0) < 0.25 * min_mps
+    hop = float(np.hypot(x[j + 1] - x[j], y[j + 1] - y[j]))
+    return bool(hop / max(t[j + 1] - t[j], 1.0) < 0.25 * min_mps)
 
 
 @njit(cache=True, nogil=True)

@@ -171,7 +171,8 @@ def _split_rows(
             rows += parts
         elif parts[0]["alt_store_ids"]:  # one stay, but perhaps a visit next door
             replaced[i] = True
-            rows.append({**out.iloc[int(i)].to_dict(), "alt_store_ids": parts[0]["alt_store_ids"]})
+            row = {str(k): v for k, v in out.iloc[int(i)].items()}
+            rows.append({**row, "alt_store_ids": parts[0]["alt_store_ids"]})
     return replaced, rows
 
 
