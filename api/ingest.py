@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from api.ingest_clean import clean_points
 from trajectory.crs import to_wgs84
 from trajectory.dayrange import END_INSTANT, FIRST_INSTANT, MAX_DAY, MIN_DAY
 from trajectory.errors import RowProblem
@@ -254,17 +255,24 @@ def _validated_points(
         bad = (*bad, *too_long, *out_of_range)
     else:
         good, bad = pd.DataFrame(columns=list(TRACK_FRAME_COLUMNS)), ()
-    if crs != "wgs84" and len(good):
-        lat, lon = to_wgs84(good["lat"].to_numpy(), good["lon"].to_numpy(), crs)
-        good = good.assign(lat=lat, lon=lon)
     rejected = sorted([*problems, *bad], key=lambda p: (p.row or 0, p.field or ""))
-    return Parsed(frame=good, rejected=tuple(rejected), received=received)
+    return Parsed(frame=_in_wgs84(good, crs), rejected=tuple(rejected), received=received)
+
+
+def _in_wgs84(good: pd.DataFrame, crs: str) -> pd.DataFrame:
+    if crs == "wgs84" or not len(good):
+        return good
+    lat, lon = to_wgs84(good["lat"].to_numpy(), good["lon"].to_numpy(), crs)
+    return good.assign(lat=lat, lon=lon)
 
 
 def parse_points_json(
     items: Sequence[Any], *, crs: str, naive_timezone: str | None, source: str = "points"
 ) -> Parsed:
     """Validate a JSON list of fixes (objects with :data:`POINT_FIELDS`)."""
+    clean = clean_points(items)  # the usual batch, every row good: read column by column
+    if clean is not None:
+        return Parsed(frame=_in_wgs84(clean, crs), rejected=(), received=len(items))
     frame, problems = _object_rows(items, source, POINT_FIELDS, text_fields=("manager_id",))
     frame["manager_id"] = frame["manager_id"].where(frame["manager_id"].notna(), "")
     return _validated_points(

@@ -71,7 +71,8 @@ def count_json_rows(data: bytes) -> int:
     """An upper bound of the items of the lists one level inside the body's object.
 
     ``{"points": [{...}, {...}]}`` counts 2: the commas at depth two, plus one per list,
-    found on the bytes outside the strings, 1 MB at a time (no objects built).
+    found on the bytes outside the strings, 1 MB at a time (no objects built).  Each
+    comma or bracket counted is a byte of its own: the count is at most ``len(data)``.
     """
     # Without escapes, and with every string closed, the strings are the bytes between the
     # odd and the next even quote; else they are blanked out as the JSON grammar reads them

@@ -295,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Load: {args.managers} managers uploading {args.batch}-fix batches every "
         f"~{args.interval:g} s + {args.verify_rate:g} verify/s for {args.duration:g} s; at most "
         f"{args.concurrency} requests in flight; {args.workers} uvicorn workers; client and "
-        "server on one 2-core machine.",
+        f"server on one 2-core machine (client niceness +{args.client_nice}"
+        f"{': competing as an equal' if args.client_nice == 0 else ''}).",
         "",
         "| backend | request | count | req/s | p50 ms | p95 ms | p99 ms | non-2xx |",
         "|---|---|---:|---:|---:|---:|---:|---:|",

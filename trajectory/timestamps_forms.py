@@ -99,7 +99,11 @@ def text_column(
     is_epoch = text.str.fullmatch(_EPOCH_RE).to_numpy(dtype=bool)
     numbers = np.full(n, np.nan)
     if is_epoch.any():
-        numbers[is_epoch] = pd.to_numeric(text[is_epoch]).to_numpy(dtype="float64")
+        epoch = pd.to_numeric(text[is_epoch])
+        try:
+            numbers[is_epoch] = epoch.to_numpy(dtype="float64")
+        except OverflowError:  # an integer past float64 (kept as a Python int): infinite
+            numbers[is_epoch] = [float(str(v)) for v in epoch]
     parts = _extract_parts(text)
     matched = parts["matched"].to_numpy()
     with_tz = parts["has_tz"].to_numpy()

@@ -52,9 +52,10 @@ def insert_points(conn: Connection, frame: pd.DataFrame) -> int:
     """
     if frame.empty:
         return 0
-    pks = ensure_managers(conn, frame["manager_id"].unique().tolist())
+    codes, ids = pd.factorize(frame["manager_id"])  # a pk per distinct id, not per fix
+    pks = ensure_managers(conn, ids.tolist())
     cols: dict[str, np.ndarray[Any, np.dtype[np.int64]]] = {
-        "manager_pk": frame["manager_id"].map(pks).to_numpy(np.int64).astype(np.int64),
+        "manager_pk": np.array([pks[m] for m in ids], dtype=np.int64)[codes],
         "t_ms": np.asarray(pd.DatetimeIndex(frame["time"]).as_unit("ns").asi8 // 1_000_000),
         "lat_e7": np.rint(frame["lat"].to_numpy(float) * 1e7).astype(np.int64),
         "lon_e7": np.rint(frame["lon"].to_numpy(float) * 1e7).astype(np.int64),
@@ -80,13 +81,14 @@ def _insert_postgresql(
     missing: Mapping[str, np.ndarray[Any, np.dtype[np.bool_]]],
 ) -> int:
     """One ``INSERT ... SELECT unnest(...)``; each column goes as the text of an array
-    literal (``{1,2,NULL}``), written by NumPy rather than element by element by the driver."""
+    literal (``{1,2,NULL}``), written here rather than element by element by the driver."""
     arrays = {}
     for name, values in cols.items():
-        text = values.astype(str)
+        text = list(map(str, values.tolist()))  # Python's int to text: faster than NumPy's
         if name in missing:
-            text = np.where(missing[name], "NULL", text)
-        arrays[name] = "{" + ",".join(text.tolist()) + "}"
+            for i in np.flatnonzero(missing[name]).tolist():
+                text[i] = "NULL"
+        arrays[name] = "{" + ",".join(text) + "}"
     result = conn.execute(
         sa.text(
             "INSERT INTO points (manager_pk, t_ms, lat_e7, lon_e7, acc_dm, speed_cms) "

@@ -75,13 +75,18 @@ def create_key(
 
 
 def find_key(conn: Connection, secret: str) -> ApiKey | None:
-    """The live key whose secret this is, or None (unknown or revoked)."""
-    row = conn.execute(
-        sa.select(api_keys).where(
-            api_keys.c.digest == digest(secret), api_keys.c.revoked_at.is_(None)
-        )
-    ).first()
-    return None if row is None else _key(conn, row)
+    """The live key whose secret this is, or None (unknown or revoked).
+
+    One query (the key and its teams joined): every authenticated request asks it."""
+    rows = conn.execute(
+        sa.select(api_keys, key_teams.c.team_id)
+        .outerjoin(key_teams, key_teams.c.key_id == api_keys.c.key_id)
+        .where(api_keys.c.digest == digest(secret), api_keys.c.revoked_at.is_(None))
+        .order_by(key_teams.c.team_id)
+    ).all()
+    if not rows:
+        return None
+    return _key(conn, rows[0], [r.team_id for r in rows if r.team_id is not None])
 
 
 def list_keys(conn: Connection) -> list[ApiKey]:
@@ -139,12 +144,17 @@ def _now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-def _key(conn: Connection, row: Any) -> ApiKey:
-    teams_of = conn.execute(
-        sa.select(key_teams.c.team_id)
-        .where(key_teams.c.key_id == row.key_id)
-        .order_by(key_teams.c.team_id)
-    ).scalars()
+def _key(conn: Connection, row: Any, team_ids: list[str] | None = None) -> ApiKey:
+    """The key of an ``api_keys`` row; its teams read unless given."""
+    teams_of = team_ids
+    if teams_of is None:
+        teams_of = list(
+            conn.execute(
+                sa.select(key_teams.c.team_id)
+                .where(key_teams.c.key_id == row.key_id)
+                .order_by(key_teams.c.team_id)
+            ).scalars()
+        )
     return ApiKey(
         key_id=row.key_id,
         name=row.name,

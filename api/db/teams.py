@@ -25,10 +25,18 @@ from api.db.tables import managers, people, teams
 def ensure_managers(conn: Connection, manager_ids: Iterable[str]) -> dict[str, int]:
     """``manager_id -> pk``, creating the managers not seen before (without a team)."""
     ids = sorted(set(manager_ids))
+    found = _manager_pks(conn, ids)
+    missing = [m for m in ids if m not in found]
+    if missing:  # else no INSERT: one statement for the usual batch of known managers
+        stmt = dialect_insert(conn, managers).on_conflict_do_nothing(index_elements=["manager_id"])
+        conn.execute(stmt, [{"manager_id": m} for m in missing])
+        found.update(_manager_pks(conn, missing))
+    return found
+
+
+def _manager_pks(conn: Connection, ids: list[str]) -> dict[str, int]:
     if not ids:
         return {}
-    stmt = dialect_insert(conn, managers).on_conflict_do_nothing(index_elements=["manager_id"])
-    conn.execute(stmt, [{"manager_id": m} for m in ids])
     rows = conn.execute(
         sa.select(managers.c.manager_id, managers.c.pk).where(managers.c.manager_id.in_(ids))
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Iterator
 
@@ -36,6 +37,17 @@ def small(make_client: object, engine: Engine) -> Iterator[tuple[TestClient, Key
 )
 def test_rows_are_counted_on_the_bytes(body: bytes, rows: int) -> None:
     assert count_json_rows(body) == rows
+
+
+def test_the_count_never_exceeds_the_body_length() -> None:
+    """api.http counts only bodies longer than the row limit: each counted comma or
+    bracket is a byte of its own (issue 18)."""
+    rng = random.Random(18)
+    alphabet = b'{}[],:"\\ a1'
+    bodies = [b'{"a":[' + b"," * 500 + b"]}", b"[" * 300, b'{"a":[[[[,,,,]]]]}', b'{"a":["x\\"]}']
+    bodies += [bytes(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(3000)]
+    for body in bodies:
+        assert count_json_rows(body) <= len(body), body
 
 
 @pytest.mark.parametrize("kind", ["brands", "orders", "summaries"])
