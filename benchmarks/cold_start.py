@@ -27,20 +27,22 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import platform
 import resource
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # benchmarks._revision, when run as a script
+
+from benchmarks._revision import export_revision  # noqa: E402
+
 #: run from the measured tree's root
 VERIFY = (
     "verify",
@@ -137,15 +139,6 @@ def report(trees: dict[str, list[dict[str, Timing]]], note: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _export(rev: str, into: Path) -> None:
-    """The sources of git revision ``rev`` into the folder ``into`` (``git archive``)."""
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", rev], check=True, capture_output=True
-    ).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -168,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="cold-start-against-") as tmp:
         roots = {"this tree": args.root.resolve()}
         if args.against is not None:
-            _export(args.against, Path(tmp))
+            export_revision(args.against, Path(tmp))
             roots = {f"before ({args.against})": Path(tmp), "after": args.root.resolve()}
         trees: dict[str, list[dict[str, Timing]]] = {name: [] for name in roots}
         for i in range(args.repeat):

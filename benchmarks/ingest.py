@@ -29,6 +29,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # benchmarks._revision, when run as a script
+
+from benchmarks._revision import export_revision  # noqa: E402
+
 BASE = dt.datetime(2026, 11, 20, 7, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
@@ -155,11 +159,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         trees = {"this tree": ROOT}
         if args.compare:
-            archive = subprocess.run(
-                ["git", "-C", str(ROOT), "archive", args.compare], capture_output=True, check=True
-            )
-            subprocess.run(["tar", "-x", "-C", folder], input=archive.stdout, check=True)
-            trees = {args.compare: Path(folder), "this tree": ROOT}
+            trees = {args.compare: export_revision(args.compare, folder), "this tree": ROOT}
         for backend in args.backend or ["sqlite", "postgresql"]:
             results: dict[str, dict[str, Any]] = {name: {} for name in trees}
             for _ in range(args.rounds):

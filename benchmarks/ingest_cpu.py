@@ -26,6 +26,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # benchmarks._revision, when run as a script
+
+from benchmarks._revision import export_revision  # noqa: E402
 
 
 async def _post(app: Any, body: bytes, secret: str) -> None:
@@ -123,11 +126,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         trees = {"this tree": ROOT}
         if args.compare:
-            archive = subprocess.run(
-                ["git", "-C", str(ROOT), "archive", args.compare], capture_output=True, check=True
-            )
-            subprocess.run(["tar", "-x", "-C", folder], input=archive.stdout, check=True)
-            trees = {args.compare: Path(folder), "this tree": ROOT}
+            trees = {args.compare: export_revision(args.compare, folder), "this tree": ROOT}
         print("| backend | tree | CPU ms/request, each round | median | wall ms, median |")
         print("|---|---|---|---:|---:|")
         for backend in args.backend or ["sqlite", "postgresql"]:

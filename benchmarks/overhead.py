@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import json
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from collections.abc import Callable
@@ -31,6 +29,10 @@ from typing import Any
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # benchmarks._revision, when run as a script
+
+from benchmarks._revision import export_revision  # noqa: E402
+
 BEFORE_ISSUE_18 = "9e45110"
 STAGES = (
     "validate_tasks",
@@ -119,11 +121,7 @@ def main() -> None:
         print(json.dumps(_worker(args.repeat)))
         return
     with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.run(
-            ["git", "-C", str(ROOT), "archive", args.against], check=True, capture_output=True
-        ).stdout
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(tmp, filter="data")
+        export_revision(args.against, tmp)
         runs: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
         for _ in range(args.rounds):  # interleaved
             runs["before"].append(_run(Path(tmp), args.repeat))
