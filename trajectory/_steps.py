@@ -52,8 +52,7 @@ def flag_bursts(
     while i < n:
         dt = max(t[i] - t[prev], 1.0)
         dx, dy = x[i] - x[prev], y[i] - y[prev]
-        # |dx| + |dy| <= 0.99 jump_m: shorter than jump_m, no hypot needed (it is costly)
-        d = np.hypot(dx, dy) if abs(dx) + abs(dy) > 0.99 * jump_m else 0.0
+        d = _far(dx, dy, 0.99 * jump_m)  # 0 when surely shorter than jump_m
         if d > jump_m and d / dt > max_speed_mps:
             found = -1
             limit = min(n, i + max_burst_n + 1)

@@ -50,7 +50,7 @@ from trajectory._frames import Columns, columns_of, frame_of
 from trajectory.geodesy import LocalProjection
 from trajectory.market_stalls import AMBIGUOUS_NATS, segment_period
 from trajectory.market_time import market_periods, market_reach
-from trajectory.neighbours import split_between_stores, walked_maybe_next_door
+from trajectory.neighbours import split_with_doubt
 from trajectory.staypoints import STAY_COLUMNS
 from trajectory.timestamps import elapsed_s
 
@@ -320,7 +320,7 @@ def _ordinary_rows(
     first, last = int(out["first_fix"].iloc[i]), int(out["last_fix"].iloc[i])
     cand = np.flatnonzero(near[i])
     sl = slice(first, last + 1)
-    parts = split_between_stores(
+    parts, doubt = split_with_doubt(
         day.t[sl],
         day.x[sl],
         day.y[sl],
@@ -329,9 +329,6 @@ def _ordinary_rows(
         day.sy[cand],
         min_stay_s=min_stay_s,
         speed=day.speed[sl],
-    )
-    doubt = len(parts) == 1 and walked_maybe_next_door(
-        day.t[sl], day.x[sl], day.y[sl], day.speed[sl], day.sx[cand], day.sy[cand], min_stay_s
     )
     split_from = int(out["stay_id"].iloc[i])
     return [

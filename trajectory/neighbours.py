@@ -35,6 +35,7 @@ __all__ = [
     "MIN_MOVE_FRACTION",
     "MIN_PART_STAYS",
     "split_between_stores",
+    "split_with_doubt",
     "walked_maybe_next_door",
 ]
 
@@ -94,12 +95,31 @@ def split_between_stores(
         Fix indexes (relative to the stay, inclusive) of each part in time order;
         the one part ``(0, n - 1)`` when the track does not support a split.
     """
+    return split_with_doubt(t, x, y, acc, sx, sy, min_stay_s=min_stay_s, speed=speed)[0]
+
+
+def split_with_doubt(
+    t: Floats,
+    x: Floats,
+    y: Floats,
+    acc: Floats,
+    sx: Floats,
+    sy: Floats,
+    *,
+    min_stay_s: float,
+    speed: Floats | None = None,
+) -> tuple[list[tuple[int, int]], bool]:
+    """:func:`split_between_stores`' parts and, when they are one, whether the phone
+    walked as far as next door (:func:`walked_maybe_next_door`), from one look at the
+    walks."""
     whole = [(0, int(t.size) - 1)]
-    walked = walked_between_stores(t, x, y, speed, sx, sy, min_stay_s) if speed is not None else []
+    walked, doubt = (
+        _walked_parts(t, x, y, speed, sx, sy, min_stay_s) if speed is not None else ([], False)
+    )
     if len(walked) > 1:
-        return walked
+        return walked, False
     if t.size < 4 or sx.size < 2 or t[-1] - t[0] < 2 * MIN_PART_STAYS * min_stay_s:
-        return whole
+        return whole, doubt
     bins = np.floor((t - t[0]) / BIN_S).astype(np.int64)
     starts = np.flatnonzero(np.r_[True, np.diff(bins) > 0])
     ends = np.r_[starts[1:], t.size]
@@ -119,10 +139,11 @@ def split_between_stores(
     for parts in range(min(MAX_PARTS, int(sx.size)), 1, -1):
         edges = [0, *b.segment(0, starts.size, scale, shortest, parts), starts.size]
         if len(edges) == 2 or not b.no_return(edges):
-            return whole
+            return whole, doubt
         if b.at_distinct_stores(edges):
-            return [(int(starts[i]), int(ends[j - 1] - 1)) for i, j in itertools.pairwise(edges)]
-    return whole
+            cuts = [(int(starts[i]), int(ends[j - 1] - 1)) for i, j in itertools.pairwise(edges)]
+            return cuts, False
+    return whole, doubt
 
 
 class _Bins:
